@@ -1,0 +1,159 @@
+//! `casefile add`: walk the given paths, stream each file into the vault,
+//! and record them in batches, each batch ending with a signed checkpoint.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+use casefile_vault::{AddOptions, AddedSource, Case, PreparedBlob, normalize_time};
+
+use crate::AddArgs;
+use crate::output::{Exit, print_json, progress_bar};
+
+/// A batch is committed (and its checkpoint signed) after this many files…
+const BATCH_FILES: usize = 2048;
+/// …or this many bytes, whichever comes first, so that a long import keeps
+/// its progress if it is interrupted.
+const BATCH_BYTES: u64 = 512 << 20;
+
+#[derive(Debug, serde::Serialize)]
+struct Failure {
+    path: PathBuf,
+    error: String,
+}
+
+fn who(explicit: Option<String>) -> String {
+    explicit
+        .or_else(|| std::env::var("CASEFILE_USER").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Lists the files under `paths`, in a stable order, skipping the case's own
+/// data folder. Problems (a link loop, an unreadable folder) are returned
+/// beside the files.
+fn collect(case: &Case, paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Failure>) {
+    let mut files = Vec::new();
+    let mut failures = Vec::new();
+    for path in paths {
+        let walker = walkdir::WalkDir::new(path)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| !case.holds(entry.path()));
+        for item in walker {
+            match item {
+                Ok(entry) if entry.file_type().is_dir() => {}
+                Ok(entry) => files.push(entry.into_path()),
+                Err(error) => {
+                    let at = error.path().unwrap_or(path).to_path_buf();
+                    let message = match error.loop_ancestor() {
+                        Some(ancestor) => format!(
+                            "folder loop: this link leads back to {}; it was not followed",
+                            ancestor.display()
+                        ),
+                        None => error
+                            .io_error()
+                            .map_or_else(|| error.to_string(), ToString::to_string),
+                    };
+                    failures.push(Failure {
+                        path: at,
+                        error: message,
+                    });
+                }
+            }
+        }
+    }
+    (files, failures)
+}
+
+pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit> {
+    let missing: Vec<&Path> = args
+        .paths
+        .iter()
+        .map(PathBuf::as_path)
+        .filter(|path| std::fs::symlink_metadata(path).is_err())
+        .collect();
+    if !missing.is_empty() {
+        let names: Vec<String> = missing.iter().map(|p| p.display().to_string()).collect();
+        bail!(
+            "no such file or folder: {}; nothing was added",
+            names.join(", ")
+        );
+    }
+    if args.url.as_deref().is_some_and(|url| url.trim().is_empty()) {
+        bail!("--url is empty");
+    }
+    let options = AddOptions {
+        kind: args.kind.into(),
+        url: args.url,
+        acquired_at: args
+            .acquired_at
+            .as_deref()
+            .map(normalize_time)
+            .transpose()?,
+        note: args.note,
+        by: who(args.by),
+    };
+    let (files, mut failures) = collect(case, &args.paths);
+    let bar = progress_bar(json, files.len() as u64, "files");
+    bar.set_message("adding");
+    let mut added: Vec<AddedSource> = Vec::new();
+    let mut batch: Vec<(PreparedBlob, AddOptions)> = Vec::new();
+    let mut batch_bytes = 0u64;
+    for path in files {
+        match case.prepare(&path) {
+            Ok(blob) => {
+                batch_bytes += blob.size;
+                batch.push((blob, options.clone()));
+            }
+            Err(error) => failures.push(Failure {
+                path,
+                error: error.to_string(),
+            }),
+        }
+        bar.inc(1);
+        if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES {
+            added.extend(case.commit(std::mem::take(&mut batch))?);
+            batch_bytes = 0;
+        }
+    }
+    added.extend(case.commit(batch)?);
+    bar.finish_and_clear();
+    let (size, checkpoint) = case.latest_checkpoint()?;
+    if json {
+        print_json(&serde_json::json!({
+            "added": added,
+            "failed": failures,
+            "tree_size": size,
+            "checkpoint": checkpoint,
+        }));
+    } else {
+        for source in &added {
+            let note = if source.already_stored {
+                " (bytes already stored)"
+            } else {
+                ""
+            };
+            println!(
+                "added {} #{} {}{note}",
+                source.source_id,
+                source.log_index,
+                source.path.display()
+            );
+        }
+        for failure in &failures {
+            eprintln!("not added: {}: {}", failure.path.display(), failure.error);
+        }
+        println!(
+            "{} added, {} failed; log size {size}",
+            added.len(),
+            failures.len()
+        );
+    }
+    Ok(if failures.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Partial
+    })
+}

@@ -1,0 +1,262 @@
+//! `casefile`: the command line. It parses arguments and wires the library
+//! crates together; all the work happens in them.
+
+mod add;
+mod demo;
+mod output;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use casefile_vault::{Case, SourceKind, SystemClock, VaultError};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::{Exit, print_json};
+
+/// casefile keeps evidence of wartime abuse so that it holds up: every file
+/// you add is stored unchanged under its SHA-256 and recorded in a signed,
+/// append-only Merkle log that anyone can check offline.
+///
+/// Start with `casefile init` in a new folder, then `casefile add FILES...`.
+/// `casefile verify` re-checks everything; `casefile log proof` hands a third
+/// party the proof that a source is in the log.
+#[derive(Debug, Parser)]
+#[command(name = "casefile", version, propagate_version = true)]
+struct Cli {
+    /// The case folder to use. By default casefile looks in the current
+    /// folder and its parents for one (like git).
+    #[arg(long, global = true, value_name = "DIR", env = "CASEFILE_CASE")]
+    case: Option<PathBuf>,
+
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a case folder: blob store, log, signing key and catalogue.
+    Init {
+        /// Where to create the case (default: the current folder).
+        dir: Option<PathBuf>,
+        /// The log's origin name (default: casefile/<random>). It names the
+        /// signing key too; no spaces or '+'.
+        #[arg(long)]
+        origin: Option<String>,
+    },
+    /// Add files or folders (recursively) to the case, unchanged.
+    Add(AddArgs),
+    /// Show the log's checkpoint, key and proofs.
+    #[command(subcommand)]
+    Log(LogCommand),
+    /// Re-read everything and check it: blobs, entries, tree, checkpoints.
+    ///
+    /// Exits 0 when all holds, 3 when something does not (the first broken
+    /// thing is named), 1 when the check could not run.
+    Verify,
+    /// Run the whole path once on sample files in a temporary case: init,
+    /// add, checkpoint, proof, verify.
+    Demo {
+        /// Keep the demo case in this folder instead of a temporary one.
+        #[arg(long, value_name = "DIR")]
+        keep: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct AddArgs {
+    /// Files or folders to add. Folders are walked recursively, following
+    /// links; the case's own `.casefile` folder is skipped.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// What kind of source this is.
+    #[arg(long, value_enum, default_value = "other")]
+    kind: KindArg,
+    /// Where the material was found.
+    #[arg(long)]
+    url: Option<String>,
+    /// When it was collected: 2024-05-01T10:00:00Z, 2024-05-01T13:00:00+03:00,
+    /// 2024-05-01, 2024-05 or 2024.
+    #[arg(long, value_name = "TIME")]
+    acquired_at: Option<String>,
+    /// A note kept with each entry.
+    #[arg(long)]
+    note: Option<String>,
+    /// Who adds the material (default: $CASEFILE_USER, else $USER).
+    #[arg(long)]
+    by: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KindArg {
+    News,
+    Testimony,
+    Complaint,
+    Post,
+    Statement,
+    Photo,
+    Court,
+    Other,
+}
+
+impl From<KindArg> for SourceKind {
+    fn from(kind: KindArg) -> Self {
+        match kind {
+            KindArg::News => SourceKind::News,
+            KindArg::Testimony => SourceKind::Testimony,
+            KindArg::Complaint => SourceKind::Complaint,
+            KindArg::Post => SourceKind::Post,
+            KindArg::Statement => SourceKind::Statement,
+            KindArg::Photo => SourceKind::Photo,
+            KindArg::Court => SourceKind::Court,
+            KindArg::Other => SourceKind::Other,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum LogCommand {
+    /// Print the latest signed checkpoint (C2SP tlog-checkpoint).
+    Checkpoint,
+    /// Print the verifier key (<name>+<keyhash>+<base64>).
+    Key,
+    /// Print the inclusion proof of a source in the log.
+    Proof {
+        /// A source id (or unique prefix), a log index, or the SHA-256 of
+        /// the source's bytes.
+        source: String,
+        /// Prove against this tree size instead of the latest checkpoint's.
+        #[arg(long)]
+        tree_size: Option<u64>,
+    },
+    /// Print the consistency proof between two sizes of the log.
+    Consistency {
+        /// The older size.
+        old: u64,
+        /// The newer size (default: the latest checkpoint's).
+        new: Option<u64>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(exit) => exit.code(),
+        Err(error) => {
+            if json {
+                print_json(&serde_json::json!({ "error": format!("{error:#}") }));
+            } else {
+                eprintln!("error: {error:#}");
+            }
+            let integrity = error
+                .downcast_ref::<VaultError>()
+                .is_some_and(|e| matches!(e, VaultError::Integrity(_)));
+            if integrity {
+                Exit::Integrity.code()
+            } else {
+                Exit::Failure.code()
+            }
+        }
+    }
+}
+
+fn case_folder(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    Ok(match explicit {
+        Some(dir) => dir.to_path_buf(),
+        None => Case::discover(&std::env::current_dir().context("finding the current folder")?)?,
+    })
+}
+
+fn open_case(explicit: Option<&Path>) -> anyhow::Result<Case> {
+    Ok(Case::open(&case_folder(explicit)?, Box::new(SystemClock))?)
+}
+
+fn run(cli: Cli) -> anyhow::Result<Exit> {
+    let json = cli.json;
+    match cli.command {
+        Command::Init { dir, origin } => {
+            let dir = dir.or(cli.case).unwrap_or_else(|| PathBuf::from("."));
+            let case = Case::init(&dir, origin.as_deref(), Box::new(SystemClock))?;
+            let (_, checkpoint) = case.latest_checkpoint()?;
+            if json {
+                print_json(&serde_json::json!({
+                    "case": case.root(),
+                    "origin": case.origin(),
+                    "key": case.verifier().to_string(),
+                    "checkpoint": checkpoint,
+                }));
+            } else {
+                println!(
+                    "created case {} in {}",
+                    case.origin(),
+                    case.root().display()
+                );
+                println!("verifier key: {}", case.verifier());
+            }
+            Ok(Exit::Success)
+        }
+        Command::Add(args) => add::run(&open_case(cli.case.as_deref())?, args, json),
+        Command::Log(command) => log_command(&open_case(cli.case.as_deref())?, command, json),
+        Command::Verify => {
+            let folder = case_folder(cli.case.as_deref())?;
+            output::verify(&Case::open_untouched(&folder, Box::new(SystemClock))?, json)
+        }
+        Command::Demo { keep } => demo::run(keep.as_deref(), json),
+    }
+}
+
+fn log_command(case: &Case, command: LogCommand, json: bool) -> anyhow::Result<Exit> {
+    match command {
+        LogCommand::Checkpoint => {
+            let (size, note) = case.latest_checkpoint()?;
+            if json {
+                print_json(&serde_json::json!({ "tree_size": size, "checkpoint": note }));
+            } else {
+                print!("{note}");
+            }
+        }
+        LogCommand::Key => {
+            let key = case.verifier().to_string();
+            if json {
+                print_json(&serde_json::json!({ "key": key }));
+            } else {
+                println!("{key}");
+            }
+        }
+        LogCommand::Proof { source, tree_size } => {
+            let index = case.resolve(&source)?;
+            let proof = case.inclusion_proof(index, tree_size)?;
+            if json {
+                print_json(&proof);
+            } else {
+                println!("leaf index: {}", proof.leaf_index);
+                println!("tree size:  {}", proof.tree_size);
+                println!("leaf hash:  {}", proof.leaf_hash);
+                println!("root:       {}", proof.root);
+                println!("proof:");
+                for hash in &proof.proof {
+                    println!("  {hash}");
+                }
+            }
+        }
+        LogCommand::Consistency { old, new } => {
+            let proof = case.consistency_proof(old, new)?;
+            if json {
+                print_json(&proof);
+            } else {
+                println!("old size: {}  root {}", proof.old_size, proof.old_root);
+                println!("new size: {}  root {}", proof.new_size, proof.new_root);
+                println!("proof:");
+                for hash in &proof.proof {
+                    println!("  {hash}");
+                }
+            }
+        }
+    }
+    Ok(Exit::Success)
+}

@@ -1,0 +1,234 @@
+//! The content-addressed blob store: every added file's bytes, unchanged,
+//! under `blobs/sha256/<first two hex digits>/<all 64 hex digits>`.
+//!
+//! Files are streamed (bounded memory whatever their size) into a temporary
+//! file while being hashed. A batch of such files is made durable with one
+//! file-system flush, renamed into place, and flushed again before the log
+//! records them, so a log entry never points at a blob that a crash could
+//! lose. Identical bytes are stored once.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use sha2::Digest as _;
+
+use crate::error::{IoContext as _, VaultError};
+use crate::files::random_hex;
+
+/// Bytes read per step when streaming a file.
+const CHUNK: usize = 1 << 20;
+
+/// A SHA-256 digest of stored bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sha256(pub [u8; 32]);
+
+impl Sha256 {
+    /// Digest of `bytes`.
+    pub fn digest(bytes: &[u8]) -> Self {
+        Sha256(sha2::Sha256::digest(bytes).into())
+    }
+
+    /// Lower-case hex (64 digits).
+    pub fn to_hex(&self) -> String {
+        casefile_merkle::Hash(self.0).to_hex()
+    }
+
+    /// Parses 64 lower-case hex digits (the canonical form).
+    pub fn from_hex(text: &str) -> Option<Self> {
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
+        casefile_merkle::Hash::from_hex(text).map(|hash| Sha256(hash.0))
+    }
+}
+
+impl std::fmt::Debug for Sha256 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sha256({})", self.to_hex())
+    }
+}
+
+impl std::fmt::Display for Sha256 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+/// A file read into the store's temporary area, hashed, not yet in place.
+#[derive(Debug)]
+pub struct PreparedBlob {
+    /// Where the bytes came from.
+    pub source_path: PathBuf,
+    /// SHA-256 of the bytes.
+    pub sha256: Sha256,
+    /// Number of bytes.
+    pub size: u64,
+    /// The temporary file, or `None` when the store already had these bytes.
+    pub(crate) temp: Option<PathBuf>,
+}
+
+impl PreparedBlob {
+    /// Whether the store already held identical bytes.
+    pub fn already_stored(&self) -> bool {
+        self.temp.is_none()
+    }
+}
+
+impl Drop for PreparedBlob {
+    fn drop(&mut self) {
+        // A prepared blob that was never committed leaves no file behind.
+        if let Some(temp) = self.temp.take() {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
+pub(crate) struct BlobStore {
+    root: PathBuf,
+}
+
+fn same_version(before: &std::fs::Metadata, after: &std::fs::Metadata) -> bool {
+    before.len() == after.len() && before.modified().ok() == after.modified().ok()
+}
+
+impl BlobStore {
+    pub(crate) fn new(root: PathBuf) -> Self {
+        Self { root }
+    }
+
+    pub(crate) fn create(root: &Path) -> Result<(), VaultError> {
+        for dir in [root.join("sha256"), root.join("tmp")] {
+            std::fs::create_dir_all(&dir).at(&dir)?;
+        }
+        Ok(())
+    }
+
+    /// Where the blob with `hash` lives.
+    pub(crate) fn path_for(&self, hash: &Sha256) -> PathBuf {
+        let hex = hash.to_hex();
+        self.root.join("sha256").join(&hex[..2]).join(hex)
+    }
+
+    /// Streams `path` into the temporary area while hashing it.
+    pub(crate) fn prepare(&self, path: &Path) -> Result<PreparedBlob, VaultError> {
+        let mut input = File::open(path).at(path)?;
+        let before = input.metadata().at(path)?;
+        if !before.is_file() {
+            return Err(VaultError::NotAFile {
+                path: path.to_path_buf(),
+            });
+        }
+        let temp_path =
+            self.root
+                .join("tmp")
+                .join(format!("{}-{}.part", std::process::id(), random_hex(8)?));
+        let mut output = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp_path)
+            .at(&temp_path)?;
+        let mut prepared = PreparedBlob {
+            source_path: path.to_path_buf(),
+            sha256: Sha256([0; 32]),
+            size: 0,
+            temp: Some(temp_path.clone()),
+        };
+        let mut hasher = sha2::Sha256::new();
+        // Small files get a small buffer: adding thousands of them should not
+        // touch a megabyte of memory each.
+        let wanted = usize::try_from(before.len())
+            .unwrap_or(CHUNK)
+            .saturating_add(1);
+        let mut buffer = vec![0u8; wanted.clamp(4096, CHUNK)];
+        loop {
+            let read = match input.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(read) => read,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e).at(path),
+            };
+            hasher.update(&buffer[..read]);
+            output.write_all(&buffer[..read]).at(&temp_path)?;
+            prepared.size += read as u64;
+        }
+        let after = input.metadata().at(path)?;
+        let now = std::fs::metadata(path).ok();
+        if !same_version(&before, &after)
+            || prepared.size != after.len()
+            || now.is_some_and(|now| !same_version(&after, &now))
+        {
+            return Err(VaultError::ChangedWhileReading {
+                path: path.to_path_buf(),
+            });
+        }
+        prepared.sha256 = Sha256(hasher.finalize().into());
+        if self.path_for(&prepared.sha256).exists() {
+            // Identical bytes are already stored; the drop removes the copy.
+            drop(output);
+            if let Some(temp) = prepared.temp.take() {
+                std::fs::remove_file(&temp).at(&temp)?;
+            }
+        }
+        Ok(prepared)
+    }
+
+    /// Puts prepared blobs in place durably: flush their data, rename them to
+    /// their final names, flush the names.
+    pub(crate) fn commit(&self, blobs: &mut [PreparedBlob]) -> Result<(), VaultError> {
+        if blobs.iter().all(|blob| blob.temp.is_none()) {
+            return Ok(());
+        }
+        self.sync_filesystem()?;
+        for blob in blobs.iter_mut() {
+            let Some(temp) = blob.temp.take() else {
+                continue;
+            };
+            let final_path = self.path_for(&blob.sha256);
+            if let Some(parent) = final_path.parent() {
+                std::fs::create_dir_all(parent).at(parent)?;
+            }
+            if final_path.exists() {
+                // Another add stored the same bytes meanwhile.
+                std::fs::remove_file(&temp).at(&temp)?;
+            } else {
+                std::fs::rename(&temp, &final_path).at(&final_path)?;
+            }
+        }
+        self.sync_filesystem()
+    }
+
+    /// One flush of the whole file system: far cheaper than one `fsync` per
+    /// file when a batch holds thousands of small files.
+    fn sync_filesystem(&self) -> Result<(), VaultError> {
+        let dir = File::open(&self.root).at(&self.root)?;
+        rustix::fs::syncfs(&dir)
+            .map_err(std::io::Error::from)
+            .at(&self.root)
+    }
+
+    /// Re-reads a stored blob and returns its digest and size, or `None` if
+    /// it is missing.
+    pub(crate) fn rehash(&self, hash: &Sha256) -> Result<Option<(Sha256, u64)>, VaultError> {
+        let path = self.path_for(hash);
+        let mut file = match File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e).at(&path),
+        };
+        let mut hasher = sha2::Sha256::new();
+        let mut buffer = vec![0u8; CHUNK];
+        let mut size = 0u64;
+        loop {
+            let read = match file.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(read) => read,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e).at(&path),
+            };
+            hasher.update(&buffer[..read]);
+            size += read as u64;
+        }
+        Ok(Some((Sha256(hasher.finalize().into()), size)))
+    }
+}

@@ -1,0 +1,373 @@
+//! The log entry: what is recorded, canonically, about one acquisition.
+//!
+//! An entry is UTF-8 text, one field per line, in a fixed order:
+//!
+//! ```text
+//! casefile-entry 1
+//! type acquisition
+//! sha256 <64 lower-case hex digits>
+//! size <decimal>
+//! kind <news|testimony|complaint|post|statement|photo|court|other>
+//! name <file name>            (optional)
+//! url <url>                   (optional)
+//! acquired-at <time>          (optional)
+//! added-at <RFC 3339 UTC time, milliseconds>
+//! by <who added it>
+//! note <free text>            (optional)
+//! ```
+//!
+//! Values escape a backslash as `\\` and every control character (newline
+//! included) as `\u{<hex>}`. Decoding accepts only the canonical form: an
+//! entry that decodes and encodes to other bytes is rejected, so one entry has
+//! exactly one encoding and one leaf hash. See `docs/formats/log-entry.md`.
+
+use std::fmt::Write as _;
+
+use crate::Sha256;
+
+/// The first line of every entry, naming the format and its version.
+pub const ENTRY_MAGIC: &str = "casefile-entry 1";
+
+/// Entries larger than this are refused (the note and URL are bounded).
+pub const MAX_ENTRY_LEN: usize = 256 * 1024;
+
+/// What kind of material a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// A news report or article.
+    News,
+    /// A witness's or victim's testimony.
+    Testimony,
+    /// A written complaint, individual or collective.
+    Complaint,
+    /// A public post (Telegram, social media).
+    Post,
+    /// An official statement.
+    Statement,
+    /// A photo or other image.
+    Photo,
+    /// A court filing or decision.
+    Court,
+    /// Anything else.
+    Other,
+}
+
+impl SourceKind {
+    /// Every kind, in the documented order.
+    pub const ALL: [SourceKind; 8] = [
+        SourceKind::News,
+        SourceKind::Testimony,
+        SourceKind::Complaint,
+        SourceKind::Post,
+        SourceKind::Statement,
+        SourceKind::Photo,
+        SourceKind::Court,
+        SourceKind::Other,
+    ];
+
+    /// The kind's name as written in entries and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::News => "news",
+            SourceKind::Testimony => "testimony",
+            SourceKind::Complaint => "complaint",
+            SourceKind::Post => "post",
+            SourceKind::Statement => "statement",
+            SourceKind::Photo => "photo",
+            SourceKind::Court => "court",
+            SourceKind::Other => "other",
+        }
+    }
+
+    /// The kind named `name`, if any.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+}
+
+/// One acquisition of bytes into the vault: the payload of one log entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acquisition {
+    /// SHA-256 of the stored bytes.
+    pub sha256: Sha256,
+    /// Number of bytes.
+    pub size: u64,
+    /// What kind of source this is.
+    pub kind: SourceKind,
+    /// The file's name when it was added (no folders).
+    pub name: Option<String>,
+    /// Where the material was found, if it came from the web.
+    pub url: Option<String>,
+    /// When the material was collected, as the collector states it.
+    pub acquired_at: Option<String>,
+    /// When it was added to the vault (UTC, RFC 3339, milliseconds).
+    pub added_at: String,
+    /// Who added it.
+    pub by: String,
+    /// A free-text note.
+    pub note: Option<String>,
+}
+
+/// Why bytes are not a canonical entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EntryError {
+    /// The bytes are not UTF-8.
+    #[error("entry is not UTF-8")]
+    NotUtf8,
+    /// The first line is not the expected magic and version.
+    #[error("entry does not start with '{ENTRY_MAGIC}'")]
+    BadMagic,
+    /// A line is missing, unknown or out of order.
+    #[error("entry line {line}: expected field '{expected}'")]
+    MissingField {
+        /// 1-based line number.
+        line: usize,
+        /// The field expected there.
+        expected: &'static str,
+    },
+    /// A field's value is not valid.
+    #[error("entry field '{field}': {problem}")]
+    BadValue {
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// The entry decodes, but is not in canonical form.
+    #[error("entry is not in canonical form")]
+    NotCanonical,
+    /// The entry is larger than [`MAX_ENTRY_LEN`].
+    #[error("entry is larger than {MAX_ENTRY_LEN} bytes")]
+    TooLarge,
+}
+
+fn escape(value: &str, out: &mut String) {
+    for c in value.chars() {
+        if c == '\\' {
+            out.push_str("\\\\");
+        } else if c.is_control() {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+fn unescape(field: &'static str, value: &str) -> Result<String, EntryError> {
+    let bad = |problem| EntryError::BadValue { field, problem };
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c.is_control() {
+            return Err(bad("unescaped control character"));
+        }
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\\') => out.push('\\'),
+            Some('u') => {
+                if chars.next() != Some('{') {
+                    return Err(bad("bad escape"));
+                }
+                let digits: String = chars.by_ref().take_while(|&d| d != '}').collect();
+                let code = u32::from_str_radix(&digits, 16).map_err(|_| bad("bad escape"))?;
+                let decoded = char::from_u32(code).ok_or(bad("bad escape"))?;
+                out.push(decoded);
+            }
+            _ => return Err(bad("bad escape")),
+        }
+    }
+    Ok(out)
+}
+
+impl Acquisition {
+    /// The entry's canonical bytes.
+    pub fn encode(&self) -> Result<Vec<u8>, EntryError> {
+        let mut out = String::with_capacity(256);
+        out.push_str(ENTRY_MAGIC);
+        out.push_str("\ntype acquisition\nsha256 ");
+        out.push_str(&self.sha256.to_hex());
+        let _ = write!(out, "\nsize {}\nkind {}\n", self.size, self.kind.as_str());
+        let mut field = |name: &str, value: &str| {
+            out.push_str(name);
+            out.push(' ');
+            escape(value, &mut out);
+            out.push('\n');
+        };
+        if let Some(name) = &self.name {
+            field("name", name);
+        }
+        if let Some(url) = &self.url {
+            field("url", url);
+        }
+        if let Some(at) = &self.acquired_at {
+            field("acquired-at", at);
+        }
+        field("added-at", &self.added_at);
+        field("by", &self.by);
+        if let Some(note) = &self.note {
+            field("note", note);
+        }
+        if out.len() > MAX_ENTRY_LEN {
+            return Err(EntryError::TooLarge);
+        }
+        Ok(out.into_bytes())
+    }
+
+    /// Decodes canonical entry bytes.
+    pub fn decode(bytes: &[u8]) -> Result<Self, EntryError> {
+        if bytes.len() > MAX_ENTRY_LEN {
+            return Err(EntryError::TooLarge);
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| EntryError::NotUtf8)?;
+        let body = text.strip_suffix('\n').ok_or(EntryError::NotCanonical)?;
+        let mut lines = body.split('\n').enumerate().peekable();
+        if lines.next().map(|(_, line)| line) != Some(ENTRY_MAGIC) {
+            return Err(EntryError::BadMagic);
+        }
+        let mut take =
+            |expected: &'static str, optional: bool| -> Result<Option<String>, EntryError> {
+                match lines.peek() {
+                    Some((_, line))
+                        if line
+                            .strip_prefix(expected)
+                            .is_some_and(|rest| rest.starts_with(' ')) =>
+                    {
+                        let (_, line) = lines.next().unwrap_or_default();
+                        Ok(Some(unescape(expected, &line[expected.len() + 1..])?))
+                    }
+                    _ if optional => Ok(None),
+                    other => Err(EntryError::MissingField {
+                        line: other.map_or(0, |(n, _)| *n) + 1,
+                        expected,
+                    }),
+                }
+            };
+        let required = |value: Option<String>| value.unwrap_or_default();
+        if required(take("type", false)?) != "acquisition" {
+            return Err(EntryError::BadValue {
+                field: "type",
+                problem: "only 'acquisition' entries exist in version 1",
+            });
+        }
+        let sha256 =
+            Sha256::from_hex(&required(take("sha256", false)?)).ok_or(EntryError::BadValue {
+                field: "sha256",
+                problem: "not 64 hexadecimal digits",
+            })?;
+        let size =
+            required(take("size", false)?)
+                .parse::<u64>()
+                .map_err(|_| EntryError::BadValue {
+                    field: "size",
+                    problem: "not a decimal number",
+                })?;
+        let kind =
+            SourceKind::parse(&required(take("kind", false)?)).ok_or(EntryError::BadValue {
+                field: "kind",
+                problem: "unknown kind",
+            })?;
+        let name = take("name", true)?;
+        let url = take("url", true)?;
+        let acquired_at = take("acquired-at", true)?;
+        let added_at = required(take("added-at", false)?);
+        let by = required(take("by", false)?);
+        let note = take("note", true)?;
+        if let Some((n, _)) = lines.next() {
+            return Err(EntryError::MissingField {
+                line: n + 1,
+                expected: "end of entry",
+            });
+        }
+        let entry = Acquisition {
+            sha256,
+            size,
+            kind,
+            name,
+            url,
+            acquired_at,
+            added_at,
+            by,
+            note,
+        };
+        if entry.encode()? != bytes {
+            return Err(EntryError::NotCanonical);
+        }
+        Ok(entry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sample() -> Acquisition {
+        Acquisition {
+            sha256: Sha256::digest(b"hello"),
+            size: 5,
+            kind: SourceKind::Testimony,
+            name: Some("statement 1.txt".into()),
+            url: None,
+            acquired_at: Some("2024-05-01".into()),
+            added_at: "2026-11-24T20:00:00.000Z".into(),
+            by: "documenter".into(),
+            note: Some("line one\nline two \\ done".into()),
+        }
+    }
+
+    #[test]
+    fn encoding_is_readable_and_stable() {
+        let text = String::from_utf8(sample().encode().unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "casefile-entry 1\ntype acquisition\n\
+             sha256 2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824\n\
+             size 5\nkind testimony\nname statement 1.txt\nacquired-at 2024-05-01\n\
+             added-at 2026-11-24T20:00:00.000Z\nby documenter\n\
+             note line one\\u{a}line two \\\\ done\n"
+        );
+    }
+
+    #[test]
+    fn non_canonical_forms_are_rejected() {
+        let good = String::from_utf8(sample().encode().unwrap()).unwrap();
+        for bad in [
+            good.replace("size 5", "size 05"),
+            good.replace("\\u{a}", "\\u{0a}"),
+            good.replace("\\u{a}", "\\u{A}"),
+            good.replace("statement 1", "statement\\u{20}1"),
+            good.replace("kind testimony\n", "kind testimony\nkind news\n"),
+            good.trim_end().to_string(),
+            good.replace("casefile-entry 1", "casefile-entry 2"),
+            good.replace("by documenter\n", ""),
+            good.replace("2cf2", "2CF2"),
+            format!("{good}extra 1\n"),
+        ] {
+            assert!(Acquisition::decode(bad.as_bytes()).is_err(), "{bad:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn round_trip(
+            name in proptest::option::of(".{0,40}"),
+            note in proptest::option::of("(?s).{0,80}"),
+            by in ".{0,20}",
+            size in any::<u64>(),
+        ) {
+            let entry = Acquisition { name, note, by, size, ..sample() };
+            let bytes = entry.encode().unwrap();
+            prop_assert_eq!(Acquisition::decode(&bytes).unwrap(), entry);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = Acquisition::decode(&bytes);
+        }
+    }
+}
