@@ -125,6 +125,16 @@ impl Checker<'_> {
 struct EntryFacts {
     stored: Vec<Hash>,
     sources: Vec<(Sha256, u64)>,
+    mismatches: Vec<Mismatch>,
+}
+
+/// A stored hash that differs from its recomputation from the entries.
+struct Mismatch {
+    entry: u64,
+    level: usize,
+    position: u64,
+    computed: Hash,
+    stored: Hash,
 }
 
 impl Case {
@@ -145,7 +155,13 @@ impl Case {
         let tree_size = checkpoints.iter().map(|c| c.0).max().unwrap_or(0);
         checker.report.tree_size = tree_size;
         if let Some(facts) = checker.check_entries(tree_size, progress)? {
-            checker.check_roots(&checkpoints, &facts);
+            let root_problems = checker.check_roots(&checkpoints, &facts);
+            checker.blame_mismatches(&facts, root_problems.is_empty());
+            for problem in root_problems {
+                if !checker.full() {
+                    checker.report.problems.push(problem);
+                }
+            }
             checker.check_blobs(&facts, progress)?;
             checker.check_catalogue(tree_size, &facts)?;
         }
@@ -278,6 +294,7 @@ impl Checker<'_> {
         let mut facts = EntryFacts {
             stored: Vec::with_capacity(stored_hash_count(size) as usize),
             sources: Vec::with_capacity(size as usize),
+            mismatches: Vec::new(),
         };
         let mut position = HEADER_LEN;
         let mut entry = Vec::new();
@@ -362,18 +379,13 @@ impl Checker<'_> {
                     return Ok(None);
                 }
                 if stored_on_disk != computed.0 {
-                    let what = if k == 0 {
-                        format!("the leaf hash of entry {i} does not match the entry")
-                    } else {
-                        format!("the tree hash completed by entry {i} (level {k}) does not match")
-                    };
-                    self.problem_with(
-                        &paths.hashes,
-                        format!("stored hash {at}"),
-                        what,
-                        Some(computed.to_hex()),
-                        Some(Hash(stored_on_disk).to_hex()),
-                    );
+                    facts.mismatches.push(Mismatch {
+                        entry: i,
+                        level: k,
+                        position: at,
+                        computed,
+                        stored: Hash(stored_on_disk),
+                    });
                 }
                 facts.stored.push(computed);
             }
@@ -398,7 +410,46 @@ impl Checker<'_> {
         Ok(Some(facts))
     }
 
-    fn check_roots(&mut self, checkpoints: &[(u64, Option<Hash>)], facts: &EntryFacts) {
+    /// Reports stored hashes that differ from the entries. The signed roots
+    /// decide which side was altered: when the entries still reproduce every
+    /// signed root, the stored hashes are wrong; otherwise the entries are.
+    fn blame_mismatches(&mut self, facts: &EntryFacts, entries_match_signatures: bool) {
+        let paths = self.case.paths.clone();
+        for mismatch in &facts.mismatches {
+            if entries_match_signatures {
+                let what = if mismatch.level == 0 {
+                    format!("the stored leaf hash of entry {} is wrong", mismatch.entry)
+                } else {
+                    format!(
+                        "the stored tree hash completed by entry {} (level {}) is wrong",
+                        mismatch.entry, mismatch.level
+                    )
+                };
+                self.problem_with(
+                    &paths.hashes,
+                    format!("stored hash {}", mismatch.position),
+                    what,
+                    Some(mismatch.computed.to_hex()),
+                    Some(mismatch.stored.to_hex()),
+                );
+            } else if mismatch.level == 0 {
+                self.problem_with(
+                    &paths.entries,
+                    format!("entry {}", mismatch.entry),
+                    "the entry was altered: its leaf hash differs from the one recorded and signed",
+                    Some(mismatch.stored.to_hex()),
+                    Some(mismatch.computed.to_hex()),
+                );
+            }
+        }
+    }
+
+    fn check_roots(
+        &mut self,
+        checkpoints: &[(u64, Option<Hash>)],
+        facts: &EntryFacts,
+    ) -> Vec<Problem> {
+        let mut problems = Vec::new();
         let dir = self.case.paths.checkpoints.clone();
         let mut previous: Option<(u64, Hash)> = None;
         for &(size, signed) in checkpoints {
@@ -409,13 +460,13 @@ impl Checker<'_> {
                 Err(_) => continue,
             };
             if computed != signed {
-                self.problem_with(
-                    &path,
-                    format!("checkpoint for size {size}"),
-                    "the signed root differs from the root of the log's entries",
-                    Some(signed.to_hex()),
-                    Some(computed.to_hex()),
-                );
+                problems.push(Problem {
+                    file: self.relative(&path),
+                    place: format!("checkpoint for size {size}"),
+                    expected: Some(signed.to_hex()),
+                    found: Some(computed.to_hex()),
+                    message: "the log's entries do not reproduce this signed root".into(),
+                });
                 continue;
             }
             if let Some((old_size, old_root)) = previous.filter(|(old, _)| *old > 0) {
@@ -425,15 +476,18 @@ impl Checker<'_> {
                         .is_ok()
                 });
                 if !holds {
-                    self.problem(
-                        &path,
-                        format!("checkpoint for size {size}"),
-                        format!("not consistent with the checkpoint for size {old_size}"),
-                    );
+                    problems.push(Problem {
+                        file: self.relative(&path),
+                        place: format!("checkpoint for size {size}"),
+                        expected: None,
+                        found: None,
+                        message: format!("not consistent with the checkpoint for size {old_size}"),
+                    });
                 }
             }
             previous = Some((size, signed));
         }
+        problems
     }
 
     fn check_blobs(

@@ -1,0 +1,81 @@
+//! Helpers for the command-line tests: run the real binary on a case in a
+//! temporary folder.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of these helpers"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn casefile() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_casefile"));
+    command
+        .env_remove("CASEFILE_CASE")
+        .env("CASEFILE_USER", "tester");
+    command
+}
+
+pub fn run(args: &[&str], dir: &Path) -> Output {
+    casefile()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the casefile binary runs")
+}
+
+pub fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+pub fn code(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
+
+/// A new case in a temporary folder, with a few files added in three adds.
+pub fn sample_case() -> (tempfile::TempDir, PathBuf) {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().to_path_buf();
+    assert_eq!(code(&run(&["init", "--origin", "casefile/test"], &root)), 0);
+    let inbox = root.join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    for (i, text) in [
+        "first testimony\n",
+        "second page\n",
+        "third post\n",
+        "fourth\n",
+    ]
+    .iter()
+    .enumerate()
+    {
+        std::fs::write(inbox.join(format!("f{i}.txt")), text).unwrap();
+    }
+    for names in [
+        vec!["inbox/f0.txt"],
+        vec!["inbox/f1.txt", "inbox/f2.txt"],
+        vec!["inbox/f3.txt"],
+    ] {
+        let mut args = vec!["add", "--kind", "testimony"];
+        args.extend(names);
+        let output = run(&args, &root);
+        assert_eq!(
+            code(&output),
+            0,
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    (temp, root)
+}
+
+pub fn verify_json(root: &Path) -> (i32, serde_json::Value) {
+    let output = run(&["verify", "--json"], root);
+    (code(&output), json(&output))
+}
