@@ -212,11 +212,14 @@ impl Catalogue {
         prefix: &str,
         limit: usize,
     ) -> Result<Vec<SourceRecord>, VaultError> {
-        let pattern = format!("{}%", prefix.replace(['%', '_'], ""));
+        // Ids are ASCII letters, digits and '_', all below '~': the range
+        // [prefix, prefix + "~") holds exactly the ids with that prefix and
+        // is answered from the primary key's index.
+        let pattern = prefix.to_owned();
         let mut statement = self
             .connection
             .prepare(&format!(
-                "SELECT {} FROM sources WHERE id LIKE ?1 ORDER BY log_index LIMIT ?2",
+                "SELECT {} FROM sources WHERE id >= ?1 AND id < ?1 || '~' ORDER BY log_index LIMIT ?2",
                 Self::COLUMNS
             ))
             .map_err(|e| self.fail(e))?;

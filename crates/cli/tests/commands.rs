@@ -1,0 +1,168 @@
+//! The commands as a user and a third party meet them: finding the case,
+//! `--case` anywhere, keys, checkpoints and proofs that verify independently.
+
+mod common;
+
+use base64::Engine as _;
+use casefile_merkle::{Hash, leaf_hash, verify_consistency, verify_inclusion};
+use casefile_note::{Checkpoint, Note, NoteVerifier};
+use common::{code, json, run, sample_case};
+
+fn hash(value: &serde_json::Value) -> Hash {
+    Hash::from_hex(value.as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn the_case_is_found_from_a_subfolder_and_with_case_anywhere() {
+    let (_temp, root) = sample_case();
+    let inbox = root.join("inbox");
+    let from_inside = run(&["log", "checkpoint"], &inbox);
+    assert_eq!(code(&from_inside), 0);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let before = run(
+        &["--case", root.to_str().unwrap(), "log", "checkpoint"],
+        elsewhere.path(),
+    );
+    let after = run(
+        &["log", "checkpoint", "--case", root.to_str().unwrap()],
+        elsewhere.path(),
+    );
+    assert_eq!(before.stdout, from_inside.stdout);
+    assert_eq!(after.stdout, from_inside.stdout);
+    let nowhere = run(&["log", "checkpoint"], elsewhere.path());
+    assert_eq!(code(&nowhere), 1);
+    assert!(String::from_utf8_lossy(&nowhere.stderr).contains("no case found"));
+}
+
+#[test]
+fn init_refuses_an_existing_case_and_keeps_the_key_private() {
+    let (_temp, root) = sample_case();
+    let again = run(&["init"], &root);
+    assert_eq!(code(&again), 1);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a case"));
+    use std::os::unix::fs::PermissionsExt as _;
+    let key = root.join(".casefile/signing.key");
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let refused = run(&["log", "key"], &root);
+    assert_eq!(code(&refused), 1);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("chmod 600"));
+}
+
+#[test]
+fn checkpoint_and_key_verify_as_signed_notes() {
+    let (_temp, root) = sample_case();
+    let key = String::from_utf8(run(&["log", "key"], &root).stdout).unwrap();
+    let verifier = NoteVerifier::parse(key.trim()).unwrap();
+    assert!(key.starts_with("casefile/test+"));
+    let note = run(&["log", "checkpoint"], &root).stdout;
+    let checkpoint = Checkpoint::parse(&Note::verify(&note, &verifier).unwrap().text).unwrap();
+    assert_eq!(checkpoint.origin, "casefile/test");
+    assert_eq!(checkpoint.size, 4);
+}
+
+#[test]
+fn a_proof_checks_out_with_nothing_but_the_merkle_crate() {
+    let (_temp, root) = sample_case();
+    let key = String::from_utf8(run(&["log", "key"], &root).stdout).unwrap();
+    let verifier = NoteVerifier::parse(key.trim()).unwrap();
+    for source in ["0", "1", "2", "3"] {
+        let proof = json(&run(&["log", "proof", source, "--json"], &root));
+        let entry = base64::engine::general_purpose::STANDARD
+            .decode(proof["entry"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(leaf_hash(&entry), hash(&proof["leaf_hash"]));
+        let path: Vec<Hash> = proof["proof"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(hash)
+            .collect();
+        verify_inclusion(
+            proof["leaf_index"].as_u64().unwrap(),
+            proof["tree_size"].as_u64().unwrap(),
+            &leaf_hash(&entry),
+            &path,
+            &hash(&proof["root"]),
+        )
+        .unwrap();
+        let note = proof["checkpoint"].as_str().unwrap();
+        let signed =
+            Checkpoint::parse(&Note::verify(note.as_bytes(), &verifier).unwrap().text).unwrap();
+        assert_eq!(signed.root, hash(&proof["root"]));
+    }
+    // By source id and by the bytes' hash too.
+    let by_index = json(&run(&["log", "proof", "1", "--json"], &root));
+    let entry = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(by_index["entry"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    let sha = entry
+        .lines()
+        .find_map(|l| l.strip_prefix("sha256 "))
+        .unwrap()
+        .to_owned();
+    let id = format!("src_{}", &by_index["leaf_hash"].as_str().unwrap()[..20]);
+    for spec in [sha.as_str(), id.as_str(), &id[..10]] {
+        let again = json(&run(&["log", "proof", spec, "--json"], &root));
+        assert_eq!(again["leaf_index"], 1, "{spec}");
+    }
+    let missing = run(&["log", "proof", "src_ffffffffff"], &root);
+    assert_eq!(code(&missing), 1);
+}
+
+#[test]
+fn consistency_proofs_between_every_pair_of_sizes_verify() {
+    let (_temp, root) = sample_case();
+    for old in 1..=4u64 {
+        for new in old..=4u64 {
+            let proof = json(&run(
+                &[
+                    "log",
+                    "consistency",
+                    &old.to_string(),
+                    &new.to_string(),
+                    "--json",
+                ],
+                &root,
+            ));
+            assert_eq!(proof["old_size"], old);
+            let hashes: Vec<Hash> = proof["proof"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(hash)
+                .collect();
+            verify_consistency(
+                old,
+                new,
+                &hashes,
+                &hash(&proof["old_root"]),
+                &hash(&proof["new_root"]),
+            )
+            .unwrap();
+        }
+    }
+    let bad = run(&["log", "consistency", "0"], &root);
+    assert_eq!(code(&bad), 1);
+}
+
+#[test]
+fn demo_runs_end_to_end() {
+    let temp = tempfile::tempdir().unwrap();
+    let output = run(&["demo", "--json"], temp.path());
+    assert_eq!(
+        code(&output),
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = json(&output);
+    assert_eq!(report["verify"]["ok"], true);
+    assert_eq!(report["tree_size"], 3);
+}
