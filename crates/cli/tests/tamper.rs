@@ -1,6 +1,8 @@
 //! Flipping any single byte of a blob, an entry or a checkpoint makes
 //! `verify` fail with a problem naming the file.
 
+#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap")]
+
 mod common;
 
 use std::path::{Path, PathBuf};

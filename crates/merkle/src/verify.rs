@@ -220,7 +220,7 @@ pub fn is_valid_subtree(start: u64, end: u64) -> bool {
         return true;
     }
     match width.checked_next_power_of_two() {
-        Some(ceiling) => start % ceiling == 0,
+        Some(ceiling) => start.is_multiple_of(ceiling),
         // Only widths above 2^63 have no power of two above them in u64, and
         // such a subtree can only start at zero.
         None => start == 0,

@@ -137,10 +137,10 @@ pub fn normalize_time(text: &str) -> Result<String, VaultError> {
     if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
         return Ok(timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
     }
-    if let Ok(date) = text.parse::<jiff::civil::Date>() {
-        if date.to_string() == text {
-            return Ok(text.to_owned());
-        }
+    if let Ok(date) = text.parse::<jiff::civil::Date>()
+        && date.to_string() == text
+    {
+        return Ok(text.to_owned());
     }
     let digits =
         |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());

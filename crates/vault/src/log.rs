@@ -28,6 +28,9 @@ pub(crate) const ENTRIES_MAGIC: &[u8; 8] = b"CFENTRS\0";
 pub(crate) const INDEX_MAGIC: &[u8; 8] = b"CFINDEX\0";
 pub(crate) const HASHES_MAGIC: &[u8; 8] = b"CFHASHS\0";
 
+/// Checkpoint files as (size, path), smallest first, and stray files.
+pub(crate) type CheckpointFiles = (Vec<(u64, PathBuf)>, Vec<PathBuf>);
+
 /// Paths of the log's files inside a case.
 #[derive(Debug, Clone)]
 pub(crate) struct LogPaths {
@@ -58,7 +61,7 @@ impl LogPaths {
     /// Files whose names are not checkpoint names are returned apart.
     pub(crate) fn checkpoint_files(
         &self,
-    ) -> Result<(Vec<(u64, PathBuf)>, Vec<PathBuf>), VaultError> {
+    ) -> Result<CheckpointFiles, VaultError> {
         let mut found = Vec::new();
         let mut strays = Vec::new();
         for item in std::fs::read_dir(&self.checkpoints).at(&self.checkpoints)? {
