@@ -1,7 +1,10 @@
 //! Bad input to `add`: each gives a clear error or a correct result, nothing
 //! panics, and nothing already stored is affected.
 
-#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test states its expectations with unwrap"
+)]
 
 mod common;
 

@@ -1,7 +1,10 @@
 //! The commands as a user and a third party meet them: finding the case,
 //! `--case` anywhere, keys, checkpoints and proofs that verify independently.
 
-#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test states its expectations with unwrap"
+)]
 
 mod common;
 

@@ -1,7 +1,10 @@
 //! Crash safety: `casefile add` killed with SIGKILL at random moments, and
 //! two adds running at once.
 
-#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test states its expectations with unwrap"
+)]
 
 mod common;
 

@@ -1,7 +1,10 @@
 //! Flipping any single byte of a blob, an entry or a checkpoint makes
 //! `verify` fail with a problem naming the file.
 
-#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test states its expectations with unwrap"
+)]
 
 mod common;
 

@@ -10,7 +10,10 @@
 //! shape computed from RFC 9162's recursive definitions (not from the
 //! verifier's bit arithmetic).
 
-#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test states its expectations with unwrap"
+)]
 
 use casefile_merkle::{
     Hash, consistency_proof, inclusion_proof, leaf_hash, stored_hashes_for_leaf, tree_hash,

@@ -3,7 +3,10 @@
 //! rejected where it is true. Hash lengths are checked when the probe is
 //! parsed, before any algorithm runs.
 
-#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test states its expectations with unwrap"
+)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,9 @@
 //! Signed notes and checkpoints: round trips, tampering and malformed input.
 
-#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test states its expectations with unwrap"
+)]
 
 use casefile_merkle::leaf_hash;
 use casefile_note::{Checkpoint, Note, NoteError, NoteSigner, NoteVerifier};

@@ -653,4 +653,42 @@ impl Case {
             proof: proof.iter().map(Hash::to_hex).collect(),
         })
     }
+
+    /// A handle for producing many proofs against the latest checkpoint's
+    /// tree while holding a shared lock (for exports and benchmarks).
+    pub fn prover(&self) -> Result<Prover, VaultError> {
+        let (lock, log) = self.open_log_shared()?;
+        Ok(Prover { _lock: lock, log })
+    }
+}
+
+/// Produces proofs from an open log; see [`Case::prover`].
+pub struct Prover {
+    _lock: CaseLock,
+    log: Log,
+}
+
+impl Prover {
+    /// The tree size proofs are made against.
+    pub fn tree_size(&self) -> u64 {
+        self.log.size()
+    }
+
+    /// The audit path of entry `index` in the tree of `tree_size` entries.
+    pub fn inclusion_path(&self, index: u64, tree_size: u64) -> Result<Vec<Hash>, VaultError> {
+        if tree_size > self.log.size() {
+            return Err(VaultError::Invalid(format!(
+                "the log holds {} entries, not {tree_size}",
+                self.log.size()
+            )));
+        }
+        Ok(casefile_merkle::inclusion_proof(
+            index, tree_size, &self.log,
+        )?)
+    }
+
+    /// The root of the first `tree_size` entries.
+    pub fn root(&self, tree_size: u64) -> Result<Hash, VaultError> {
+        self.log.root(tree_size)
+    }
 }

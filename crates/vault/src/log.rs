@@ -59,9 +59,7 @@ impl LogPaths {
 
     /// The checkpoint files present, as (size, path), smallest size first.
     /// Files whose names are not checkpoint names are returned apart.
-    pub(crate) fn checkpoint_files(
-        &self,
-    ) -> Result<CheckpointFiles, VaultError> {
+    pub(crate) fn checkpoint_files(&self) -> Result<CheckpointFiles, VaultError> {
         let mut found = Vec::new();
         let mut strays = Vec::new();
         for item in std::fs::read_dir(&self.checkpoints).at(&self.checkpoints)? {
