@@ -210,3 +210,16 @@ fn the_case_folder_itself_is_never_added() {
             .all(|a| !a["path"].as_str().unwrap().contains(".casefile"))
     );
 }
+
+/// Found by the benchmark: the same file twice in one add gave two identical
+/// entries and so one source id for both.
+#[test]
+fn the_same_file_twice_in_one_add_gives_two_sources() {
+    let (_temp, root) = sample_case();
+    let output = run(&["add", "inbox/f0.txt", "inbox/f0.txt", "--json"], &root);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let added = json(&output)["added"].as_array().unwrap().clone();
+    assert_eq!(added.len(), 2);
+    assert_ne!(added[0]["source_id"], added[1]["source_id"]);
+    assert_eq!(verify_json(&root).0, 0);
+}

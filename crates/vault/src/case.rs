@@ -493,8 +493,9 @@ impl Case {
             .strftime("%Y-%m-%dT%H:%M:%S.%3fZ")
             .to_string();
         let mut entries = Vec::with_capacity(blobs.len());
-        for (blob, options) in blobs.iter().zip(&options) {
+        for (offset, (blob, options)) in blobs.iter().zip(&options).enumerate() {
             let entry = Acquisition {
+                index: size + offset as u64,
                 sha256: blob.sha256,
                 size: blob.size,
                 kind: options.kind,

@@ -5,6 +5,7 @@
 //! ```text
 //! casefile-entry 1
 //! type acquisition
+//! index <decimal: the entry's position in the log>
 //! sha256 <64 lower-case hex digits>
 //! size <decimal>
 //! kind <news|testimony|complaint|post|statement|photo|court|other>
@@ -89,6 +90,9 @@ impl SourceKind {
 /// One acquisition of bytes into the vault: the payload of one log entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Acquisition {
+    /// The entry's position in the log. Recording it makes every entry
+    /// unique, even two acquisitions of the same file in one add.
+    pub index: u64,
     /// SHA-256 of the stored bytes.
     pub sha256: Sha256,
     /// Number of bytes.
@@ -189,7 +193,7 @@ impl Acquisition {
     pub fn encode(&self) -> Result<Vec<u8>, EntryError> {
         let mut out = String::with_capacity(256);
         out.push_str(ENTRY_MAGIC);
-        out.push_str("\ntype acquisition\nsha256 ");
+        let _ = write!(out, "\ntype acquisition\nindex {}\nsha256 ", self.index);
         out.push_str(&self.sha256.to_hex());
         let _ = write!(out, "\nsize {}\nkind {}\n", self.size, self.kind.as_str());
         let mut field = |name: &str, value: &str| {
@@ -254,6 +258,12 @@ impl Acquisition {
                 problem: "only 'acquisition' entries exist in version 1",
             });
         }
+        let index = required(take("index", false)?)
+            .parse::<u64>()
+            .map_err(|_| EntryError::BadValue {
+                field: "index",
+                problem: "not a decimal number",
+            })?;
         let sha256 =
             Sha256::from_hex(&required(take("sha256", false)?)).ok_or(EntryError::BadValue {
                 field: "sha256",
@@ -284,6 +294,7 @@ impl Acquisition {
             });
         }
         let entry = Acquisition {
+            index,
             sha256,
             size,
             kind,
@@ -308,6 +319,7 @@ mod tests {
 
     fn sample() -> Acquisition {
         Acquisition {
+            index: 7,
             sha256: Sha256::digest(b"hello"),
             size: 5,
             kind: SourceKind::Testimony,
@@ -325,7 +337,7 @@ mod tests {
         let text = String::from_utf8(sample().encode().unwrap()).unwrap();
         assert_eq!(
             text,
-            "casefile-entry 1\ntype acquisition\n\
+            "casefile-entry 1\ntype acquisition\nindex 7\n\
              sha256 2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824\n\
              size 5\nkind testimony\nname statement 1.txt\nacquired-at 2024-05-01\n\
              added-at 2026-11-24T20:00:00.000Z\nby documenter\n\
@@ -338,6 +350,7 @@ mod tests {
         let good = String::from_utf8(sample().encode().unwrap()).unwrap();
         for bad in [
             good.replace("size 5", "size 05"),
+            good.replace("index 7", "index 07"),
             good.replace("\\u{a}", "\\u{0a}"),
             good.replace("\\u{a}", "\\u{A}"),
             good.replace("statement 1", "statement\\u{20}1"),

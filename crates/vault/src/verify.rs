@@ -354,7 +354,18 @@ impl Checker<'_> {
             position += 4 + length as u64;
             self.report.entries_checked += 1;
             match Acquisition::decode(&entry) {
-                Ok(acquisition) => facts.sources.push((acquisition.sha256, acquisition.size)),
+                Ok(acquisition) => {
+                    if acquisition.index != i {
+                        self.problem_with(
+                            &paths.entries,
+                            place.clone(),
+                            "the entry records another position in the log",
+                            Some(i.to_string()),
+                            Some(acquisition.index.to_string()),
+                        );
+                    }
+                    facts.sources.push((acquisition.sha256, acquisition.size));
+                }
                 Err(error) => {
                     self.problem(
                         &paths.entries,
