@@ -119,6 +119,8 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
         }
     }
     added.extend(case.commit(batch)?);
+    bar.set_message("indexing");
+    case.update_catalogue()?;
     bar.finish_and_clear();
     let (size, checkpoint) = case.latest_checkpoint()?;
     if json {

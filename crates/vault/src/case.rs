@@ -272,12 +272,7 @@ impl Case {
     /// unsigned bytes off the log and brings the catalogue up to date.
     pub fn open(folder: &Path, clock: Box<dyn Clock>) -> Result<Self, VaultError> {
         let case = Self::open_untouched(folder, clock)?;
-        let _lock = case.lock(true)?;
-        let (size, _) = case.latest_checkpoint_unlocked()?;
-        let log = Log::open(case.paths.clone(), size, true)?;
-        let mut catalogue = case.catalogue()?;
-        case.catch_up(&log, &mut catalogue)?;
-        drop(_lock);
+        case.update_catalogue()?;
         Ok(case)
     }
 
@@ -364,15 +359,39 @@ impl Case {
         Catalogue::open(&self.dir.join("catalogue.sqlite"))
     }
 
+    /// Adds catalogue rows for the log entries it lacks. Rows go in sorted by
+    /// leaf hash, in transactions of up to 100,000, so that the hash index is
+    /// written in order and each of its pages about once.
     fn catch_up(&self, log: &Log, catalogue: &mut Catalogue) -> Result<(), VaultError> {
-        let known = catalogue.known_size()?;
-        if known < log.size() {
-            let entries = (known..log.size())
-                .map(|index| log.read_entry(index))
-                .collect::<Result<Vec<_>, _>>()?;
-            catalogue.insert(known, &entries)?;
+        const CHUNK: u64 = 100_000;
+        let mut next = catalogue.known_size()?;
+        while next < log.size() {
+            let end = log.size().min(next + CHUNK);
+            let mut decoded = Vec::with_capacity((end - next) as usize);
+            for index in next..end {
+                let bytes = log.read_entry(index)?;
+                let entry = Acquisition::decode(&bytes).map_err(|e| {
+                    VaultError::Integrity(format!("log entry {index} does not decode: {e}"))
+                })?;
+                decoded.push((entry, casefile_merkle::leaf_hash(&bytes)));
+            }
+            decoded.sort_by_key(|(_, leaf)| *leaf);
+            let rows: Vec<_> = decoded.iter().map(|(entry, leaf)| (entry, *leaf)).collect();
+            catalogue.insert(&rows)?;
+            next = end;
         }
         Ok(())
+    }
+
+    /// Brings the catalogue up to the log. Adds leave this to the end of a
+    /// run of commits (and lookups and `open` do it when needed), because
+    /// one large sorted transaction costs far less than one per batch.
+    pub fn update_catalogue(&self) -> Result<(), VaultError> {
+        let _lock = self.lock(true)?;
+        let (size, _) = self.latest_checkpoint_unlocked()?;
+        let log = Log::open(self.paths.clone(), size, true)?;
+        let mut catalogue = self.catalogue()?;
+        self.catch_up(&log, &mut catalogue)
     }
 
     /// The case folder (the one holding `.casefile`).
@@ -462,8 +481,9 @@ impl Case {
     }
 
     /// Records prepared files: puts their bytes in place durably, appends
-    /// one log entry each, signs and stores a checkpoint, and updates the
-    /// catalogue. Returns once all of that is durable.
+    /// one log entry each, and signs and stores a checkpoint. Returns once
+    /// all of that is durable. Call [`Case::update_catalogue`] after a run of
+    /// commits so that lookups need not do it.
     pub fn commit(
         &self,
         items: Vec<(PreparedBlob, AddOptions)>,
@@ -477,8 +497,10 @@ impl Case {
         let _lock = self.lock(true)?;
         let (size, _) = self.latest_checkpoint_unlocked()?;
         let mut log = Log::open(self.paths.clone(), size, true)?;
-        let mut catalogue = self.catalogue()?;
-        let known = catalogue.known_size()?;
+        // The catalogue is brought up to date after the commit
+        // (`update_catalogue`), but rows past the log mean a checkpoint was
+        // removed, and appending over that would hide it.
+        let known = self.catalogue()?.known_size()?;
         if known > size {
             return Err(VaultError::Integrity(format!(
                 "the catalogue lists {known} sources but the latest checkpoint covers {size}: \
@@ -486,7 +508,6 @@ impl Case {
                 self.paths.checkpoints.display()
             )));
         }
-        self.catch_up(&log, &mut catalogue)?;
         let added_at = self
             .clock
             .now()
@@ -514,7 +535,11 @@ impl Case {
                 source,
             })?);
         }
-        let new_size = log.append(&entries)?;
+        let leaves: Vec<Hash> = entries
+            .iter()
+            .map(|e| casefile_merkle::leaf_hash(e))
+            .collect();
+        let new_size = log.append(&entries, &leaves)?;
         let checkpoint = Checkpoint {
             origin: self.config.origin.clone(),
             size: new_size,
@@ -529,15 +554,14 @@ impl Case {
                 source,
             })?;
         self.paths.write_checkpoint(new_size, &note)?;
-        catalogue.insert(size, &entries)?;
         Ok(blobs
             .iter()
-            .zip(&entries)
+            .zip(&leaves)
             .zip(already)
             .enumerate()
-            .map(|(offset, ((blob, entry), already_stored))| AddedSource {
+            .map(|(offset, ((blob, leaf), already_stored))| AddedSource {
                 path: blob.source_path.clone(),
-                source_id: source_id(&casefile_merkle::leaf_hash(entry)),
+                source_id: source_id(leaf),
                 log_index: size + offset as u64,
                 sha256: blob.sha256.to_hex(),
                 size: blob.size,
@@ -550,40 +574,50 @@ impl Case {
     /// prefix of one), or the SHA-256 of its bytes.
     pub fn resolve(&self, spec: &str) -> Result<u64, VaultError> {
         let spec = spec.trim();
+        self.update_catalogue()?;
         let catalogue = self.catalogue()?;
         if !spec.is_empty() && spec.bytes().all(|b| b.is_ascii_digit()) {
             return spec
                 .parse()
                 .map_err(|_| VaultError::NotFound(spec.to_owned()));
         }
-        let matches = if spec.len() == 64 && Hash::from_hex(spec).is_some() {
-            catalogue.by_sha256(&spec.to_ascii_lowercase())?
+        let matches = if let Some(sha256) = Hash::from_hex(spec) {
+            catalogue.by_sha256(&sha256)?
         } else {
-            let prefix = if spec.starts_with("src_") {
-                spec.to_owned()
-            } else {
-                format!("src_{spec}")
-            };
-            catalogue.by_id_prefix(&prefix, 10)?
+            catalogue.by_id_prefix(spec, 10)?
         };
         match matches.as_slice() {
             [] => Err(VaultError::NotFound(spec.to_owned())),
-            [one] => Ok(one.log_index),
-            many => Err(VaultError::Invalid(format!(
-                "'{spec}' matches several sources: {}",
-                many.iter()
-                    .map(|s| s.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))),
+            [one] => Ok(*one),
+            many => {
+                let (_lock, log) = self.open_log_shared()?;
+                let ids: Vec<String> = many
+                    .iter()
+                    .map(|&index| {
+                        log.read_entry(index)
+                            .map(|entry| source_id(&casefile_merkle::leaf_hash(&entry)))
+                            .unwrap_or_else(|_| format!("#{index}"))
+                    })
+                    .collect();
+                Err(VaultError::Invalid(format!(
+                    "'{spec}' matches several sources: {}",
+                    ids.join(", ")
+                )))
+            }
         }
     }
 
-    /// The catalogue's record of the source at `index`.
+    /// The source at log `index`, as its entry records it.
     pub fn source(&self, index: u64) -> Result<SourceRecord, VaultError> {
-        self.catalogue()?
-            .by_index(index)?
-            .ok_or_else(|| VaultError::NotFound(format!("at log index {index}")))
+        let (_lock, log) = self.open_log_shared()?;
+        let bytes = log.read_entry(index)?;
+        let entry = Acquisition::decode(&bytes).map_err(|e| {
+            VaultError::Integrity(format!("log entry {index} does not decode: {e}"))
+        })?;
+        Ok(SourceRecord::new(
+            entry,
+            &casefile_merkle::leaf_hash(&bytes),
+        ))
     }
 
     fn open_log_shared(&self) -> Result<(CaseLock, Log), VaultError> {

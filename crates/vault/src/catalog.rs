@@ -1,13 +1,20 @@
-//! The SQLite catalogue: one row per source, for lookups by id or hash.
+//! The SQLite catalogue: an index from source ids and content hashes to log
+//! positions.
 //!
-//! It is derived data. Every row can be rebuilt from the log, and
-//! [`Catalogue::catch_up`] does so for entries the log has and the catalogue
-//! lacks (after a crash between signing a checkpoint and writing the rows).
+//! It holds no fact of its own: each row is (log index, leaf hash, SHA-256
+//! of the bytes), and everything else about a source is read from its log
+//! entry. So it can be dropped and rebuilt from the log at any time, and
+//! opening a case rebuilds the rows the log has and the catalogue lacks
+//! (after a crash between signing a checkpoint and writing the rows). Hashes
+//! are 32-byte blobs and the log index is the row id, because adding rows is
+//! on the path of every add.
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension as _, params};
+use casefile_merkle::Hash;
+use rusqlite::{Connection, params};
 
+use crate::blobs::Sha256;
 use crate::entry::{Acquisition, SourceKind};
 use crate::error::VaultError;
 
@@ -16,23 +23,14 @@ const SCHEMA_VERSION: i64 = 1;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS sources (
-    id          TEXT PRIMARY KEY,
-    log_index   INTEGER NOT NULL UNIQUE,
-    leaf_hash   TEXT NOT NULL,
-    sha256      TEXT NOT NULL,
-    size        INTEGER NOT NULL,
-    kind        TEXT NOT NULL,
-    name        TEXT,
-    url         TEXT,
-    acquired_at TEXT,
-    added_at    TEXT NOT NULL,
-    added_by    TEXT NOT NULL,
-    note        TEXT
+    log_index INTEGER PRIMARY KEY,
+    leaf_hash BLOB NOT NULL UNIQUE,
+    sha256    BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sources_by_sha256 ON sources (sha256);
 ";
 
-/// A source as the catalogue lists it.
+/// A source: its id and position, and what its log entry records.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SourceRecord {
     /// The source's id (`src_` and the first 20 hex digits of its leaf hash).
@@ -61,10 +59,38 @@ pub struct SourceRecord {
     pub note: Option<String>,
 }
 
+impl SourceRecord {
+    pub(crate) fn new(entry: Acquisition, leaf: &Hash) -> Self {
+        Self {
+            id: source_id(leaf),
+            log_index: entry.index,
+            leaf_hash: leaf.to_hex(),
+            sha256: entry.sha256.to_hex(),
+            size: entry.size,
+            kind: entry.kind,
+            name: entry.name,
+            url: entry.url,
+            acquired_at: entry.acquired_at,
+            added_at: entry.added_at,
+            added_by: entry.by,
+            note: entry.note,
+        }
+    }
+}
+
 /// A source's id: `src_` and the first 20 hex digits (80 bits) of its leaf
 /// hash, so anyone holding the entry can recompute it.
-pub(crate) fn source_id(leaf: &casefile_merkle::Hash) -> String {
+pub(crate) fn source_id(leaf: &Hash) -> String {
     format!("src_{}", &leaf.to_hex()[..20])
+}
+
+/// One catalogue row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Row {
+    pub log_index: u64,
+    /// `None` when the stored value is not 32 bytes.
+    pub leaf_hash: Option<Hash>,
+    pub sha256: Option<Sha256>,
 }
 
 pub(crate) struct Catalogue {
@@ -87,6 +113,11 @@ impl Catalogue {
             .map_err(fail)?;
         connection
             .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(fail)?;
+        // The leaf-hash index takes inserts at random places; 64 MiB of
+        // cache keeps a million sources' index pages in memory.
+        connection
+            .pragma_update(None, "cache_size", -65_536)
             .map_err(fail)?;
         let version: i64 = connection
             .pragma_query_value(None, "user_version", |row| row.get(0))
@@ -127,12 +158,8 @@ impl Catalogue {
         Ok(u64::try_from(next).unwrap_or(0))
     }
 
-    /// Inserts rows for entries starting at `first_index`, in one transaction.
-    pub(crate) fn insert(
-        &mut self,
-        first_index: u64,
-        entries: &[Vec<u8>],
-    ) -> Result<(), VaultError> {
+    /// Inserts one row per entry, in one transaction.
+    pub(crate) fn insert(&mut self, entries: &[(&Acquisition, Hash)]) -> Result<(), VaultError> {
         let path = self.path.clone();
         let fail = |source| VaultError::Catalogue {
             path: path.clone(),
@@ -142,31 +169,15 @@ impl Catalogue {
         {
             let mut insert = transaction
                 .prepare_cached(
-                    "INSERT INTO sources (id, log_index, leaf_hash, sha256, size, kind, name, url,
-                        acquired_at, added_at, added_by, note)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    "INSERT INTO sources (log_index, leaf_hash, sha256) VALUES (?1, ?2, ?3)",
                 )
                 .map_err(fail)?;
-            for (offset, bytes) in entries.iter().enumerate() {
-                let index = first_index + offset as u64;
-                let entry = Acquisition::decode(bytes).map_err(|e| {
-                    VaultError::Integrity(format!("log entry {index} does not decode: {e}"))
-                })?;
-                let leaf = casefile_merkle::leaf_hash(bytes);
+            for (entry, leaf) in entries {
                 insert
                     .execute(params![
-                        source_id(&leaf),
-                        index as i64,
-                        leaf.to_hex(),
-                        entry.sha256.to_hex(),
-                        entry.size as i64,
-                        entry.kind.as_str(),
-                        entry.name,
-                        entry.url,
-                        entry.acquired_at,
-                        entry.added_at,
-                        entry.by,
-                        entry.note,
+                        entry.index as i64,
+                        leaf.0.as_slice(),
+                        entry.sha256.0.as_slice()
                     ])
                     .map_err(fail)?;
             }
@@ -174,94 +185,66 @@ impl Catalogue {
         transaction.commit().map_err(fail)
     }
 
-    fn row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SourceRecord> {
-        let kind: String = row.get(5)?;
-        Ok(SourceRecord {
-            id: row.get(0)?,
-            log_index: u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0),
-            leaf_hash: row.get(2)?,
-            sha256: row.get(3)?,
-            size: u64::try_from(row.get::<_, i64>(4)?).unwrap_or(0),
-            kind: SourceKind::parse(&kind).unwrap_or(SourceKind::Other),
-            name: row.get(6)?,
-            url: row.get(7)?,
-            acquired_at: row.get(8)?,
-            added_at: row.get(9)?,
-            added_by: row.get(10)?,
-            note: row.get(11)?,
-        })
-    }
-
-    const COLUMNS: &'static str = "id, log_index, leaf_hash, sha256, size, kind, name, url, acquired_at, added_at, added_by, note";
-
-    /// The source at a log index.
-    pub(crate) fn by_index(&self, index: u64) -> Result<Option<SourceRecord>, VaultError> {
-        self.connection
-            .query_row(
-                &format!("SELECT {} FROM sources WHERE log_index = ?1", Self::COLUMNS),
-                [index as i64],
-                Self::row,
-            )
-            .optional()
+    fn indexes(&self, sql: &str, values: impl rusqlite::Params) -> Result<Vec<u64>, VaultError> {
+        let mut statement = self.connection.prepare(sql).map_err(|e| self.fail(e))?;
+        let rows = statement
+            .query_map(values, |row| row.get::<_, i64>(0))
+            .map_err(|e| self.fail(e))?;
+        rows.map(|row| row.map(|index| u64::try_from(index).unwrap_or(u64::MAX)))
+            .collect::<Result<_, _>>()
             .map_err(|e| self.fail(e))
     }
 
-    /// Sources whose id starts with `prefix`, at most `limit`.
-    pub(crate) fn by_id_prefix(
-        &self,
-        prefix: &str,
-        limit: usize,
-    ) -> Result<Vec<SourceRecord>, VaultError> {
-        // Ids are ASCII letters, digits and '_', all below '~': the range
-        // [prefix, prefix + "~") holds exactly the ids with that prefix and
-        // is answered from the primary key's index.
-        let pattern = prefix.to_owned();
-        let mut statement = self
-            .connection
-            .prepare(&format!(
-                "SELECT {} FROM sources WHERE id >= ?1 AND id < ?1 || '~' ORDER BY log_index LIMIT ?2",
-                Self::COLUMNS
-            ))
-            .map_err(|e| self.fail(e))?;
-        let rows = statement
-            .query_map(params![pattern, limit as i64], Self::row)
-            .map_err(|e| self.fail(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
+    /// Log indexes of the sources whose id starts with `prefix` (`src_` and
+    /// hex digits), at most `limit`. The id is the leaf hash's start, so this
+    /// is a range of the leaf-hash index: the prefix padded with `0` to the
+    /// prefix padded with `f`.
+    pub(crate) fn by_id_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<u64>, VaultError> {
+        let digits = prefix
+            .strip_prefix("src_")
+            .unwrap_or(prefix)
+            .to_ascii_lowercase();
+        let bound = |pad: char| {
+            let mut text = digits.clone();
+            while text.len() < 64 {
+                text.push(pad);
+            }
+            Hash::from_hex(&text)
+        };
+        let (Some(low), Some(high)) = (bound('0'), bound('f')) else {
+            return Ok(Vec::new());
+        };
+        self.indexes(
+            "SELECT log_index FROM sources WHERE leaf_hash BETWEEN ?1 AND ?2 ORDER BY log_index LIMIT ?3",
+            params![low.0.as_slice(), high.0.as_slice(), limit as i64],
+        )
     }
 
-    /// Sources whose bytes have `sha256`, in log order.
-    pub(crate) fn by_sha256(&self, sha256: &str) -> Result<Vec<SourceRecord>, VaultError> {
-        let mut statement = self
-            .connection
-            .prepare(&format!(
-                "SELECT {} FROM sources WHERE sha256 = ?1 ORDER BY log_index",
-                Self::COLUMNS
-            ))
-            .map_err(|e| self.fail(e))?;
-        let rows = statement
-            .query_map([sha256], Self::row)
-            .map_err(|e| self.fail(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
+    /// Log indexes of the sources whose bytes have `sha256`, in log order.
+    pub(crate) fn by_sha256(&self, sha256: &Hash) -> Result<Vec<u64>, VaultError> {
+        self.indexes(
+            "SELECT log_index FROM sources WHERE sha256 = ?1 ORDER BY log_index",
+            [sha256.0.as_slice()],
+        )
     }
 
-    /// Every source, in log order, passed to `visit`.
-    pub(crate) fn for_each(
-        &self,
-        mut visit: impl FnMut(SourceRecord) -> Result<(), VaultError>,
-    ) -> Result<(), VaultError> {
+    /// Every row, in log order.
+    pub(crate) fn rows(&self) -> Result<Vec<Row>, VaultError> {
         let mut statement = self
             .connection
-            .prepare(&format!(
-                "SELECT {} FROM sources ORDER BY log_index",
-                Self::COLUMNS
-            ))
+            .prepare("SELECT log_index, leaf_hash, sha256 FROM sources ORDER BY log_index")
             .map_err(|e| self.fail(e))?;
         let rows = statement
-            .query_map([], Self::row)
+            .query_map([], |row| {
+                let leaf: Vec<u8> = row.get(1)?;
+                let sha256: Vec<u8> = row.get(2)?;
+                Ok(Row {
+                    log_index: u64::try_from(row.get::<_, i64>(0)?).unwrap_or(u64::MAX),
+                    leaf_hash: Hash::from_slice(&leaf).ok(),
+                    sha256: Hash::from_slice(&sha256).ok().map(|hash| Sha256(hash.0)),
+                })
+            })
             .map_err(|e| self.fail(e))?;
-        for row in rows {
-            visit(row.map_err(|e| self.fail(e))?)?;
-        }
-        Ok(())
+        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
     }
 }

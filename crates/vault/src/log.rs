@@ -214,9 +214,14 @@ impl Log {
         Ok(bytes)
     }
 
-    /// Appends entries and their hashes, makes them durable, and returns the
-    /// new size. The caller then signs a checkpoint for it.
-    pub(crate) fn append(&mut self, entries: &[Vec<u8>]) -> Result<u64, VaultError> {
+    /// Appends entries (with their leaf hashes, which the caller has already
+    /// computed) and the tree hashes they complete, makes them durable, and
+    /// returns the new size. The caller then signs a checkpoint for it.
+    pub(crate) fn append(
+        &mut self,
+        entries: &[Vec<u8>],
+        leaves: &[Hash],
+    ) -> Result<u64, VaultError> {
         let mut entry_bytes = Vec::new();
         let mut offsets = Vec::with_capacity(entries.len() * 8);
         let mut pending = Pending {
@@ -225,14 +230,13 @@ impl Log {
             hashes: Vec::new(),
         };
         let mut offset = self.entries_end;
-        for (i, entry) in entries.iter().enumerate() {
+        for (i, (entry, &leaf)) in entries.iter().zip(leaves).enumerate() {
             let length = u32::try_from(entry.len())
                 .map_err(|_| VaultError::Invalid("an entry is larger than 4 GiB".into()))?;
             offsets.extend_from_slice(&offset.to_be_bytes());
             entry_bytes.extend_from_slice(&length.to_be_bytes());
             entry_bytes.extend_from_slice(entry);
             offset += 4 + u64::from(length);
-            let leaf = casefile_merkle::leaf_hash(entry);
             let new = stored_hashes_for_leaf(self.size + i as u64, leaf, &pending)?;
             pending.hashes.extend(new);
         }
