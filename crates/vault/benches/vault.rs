@@ -6,7 +6,9 @@
 //!    checkpoint are all counted), then the catalogue's catch-up;
 //! 2. `verify` of the resulting log (default 1,000,000 leaves);
 //! 3. inclusion proof generation in that log;
-//! 4. adding many small files end to end (read, hash, store, log, sign).
+//! 4. adding many small files end to end (read, hash, store, log, sign);
+//! 5. adding one 2 GiB file: time and the process's peak memory (measured
+//!    first, before anything else has grown the heap).
 
 #![allow(clippy::unwrap_used, reason = "a benchmark aborts on any failure")]
 
@@ -51,12 +53,54 @@ fn build_log(root: &Path, leaves: u64, batch: u64) -> Vec<f64> {
     rates
 }
 
+/// The process's peak resident memory so far, in MiB (Linux).
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|rest| {
+                    rest.trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<f64>()
+                        .ok()
+                })
+        })
+        .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+fn large_file(dir: &Path) {
+    let root = dir.join("large");
+    let case = Case::init(&root, None, Box::new(SystemClock)).unwrap();
+    let path = dir.join("large.bin");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(2 << 30).unwrap();
+    drop(file);
+    let before = peak_rss_mib();
+    let started = Instant::now();
+    let blob = case.prepare(&path).unwrap();
+    case.commit(vec![(blob, options())]).unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "large: one 2 GiB file added in {seconds:.2} s ({:.0} MiB/s); peak memory {:.1} MiB (was {before:.1} MiB before)",
+        2048.0 / seconds,
+        peak_rss_mib()
+    );
+    std::fs::remove_file(path).unwrap();
+    std::fs::remove_dir_all(root).unwrap();
+}
+
 fn main() {
     let leaves: u64 = std::env::var("CASEFILE_BENCH_LEAVES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
     let temp = tempfile::tempdir().unwrap();
+
+    large_file(temp.path());
 
     let root = temp.path().join("log");
     let rates = build_log(&root, leaves, 10_000);

@@ -359,28 +359,24 @@ impl Case {
         Catalogue::open(&self.dir.join("catalogue.sqlite"))
     }
 
-    /// Adds catalogue rows for the log entries it lacks. Rows go in sorted by
-    /// leaf hash, in transactions of up to 100,000, so that the hash index is
-    /// written in order and each of its pages about once.
+    /// Adds catalogue rows for the log entries it lacks, sorted by leaf hash
+    /// and in one transaction, so that the hash index is written in order
+    /// and each of its pages about once.
     fn catch_up(&self, log: &Log, catalogue: &mut Catalogue) -> Result<(), VaultError> {
-        const CHUNK: u64 = 100_000;
-        let mut next = catalogue.known_size()?;
-        while next < log.size() {
-            let end = log.size().min(next + CHUNK);
-            let mut decoded = Vec::with_capacity((end - next) as usize);
-            for index in next..end {
-                let bytes = log.read_entry(index)?;
-                let entry = Acquisition::decode(&bytes).map_err(|e| {
-                    VaultError::Integrity(format!("log entry {index} does not decode: {e}"))
-                })?;
-                decoded.push((entry, casefile_merkle::leaf_hash(&bytes)));
-            }
-            decoded.sort_by_key(|(_, leaf)| *leaf);
-            let rows: Vec<_> = decoded.iter().map(|(entry, leaf)| (entry, *leaf)).collect();
-            catalogue.insert(&rows)?;
-            next = end;
+        let known = catalogue.known_size()?;
+        if known >= log.size() {
+            return Ok(());
         }
-        Ok(())
+        let mut rows = Vec::with_capacity((log.size() - known) as usize);
+        log.for_each_entry(known, |index, bytes| {
+            let entry = Acquisition::decode(bytes).map_err(|e| {
+                VaultError::Integrity(format!("log entry {index} does not decode: {e}"))
+            })?;
+            rows.push((index, casefile_merkle::leaf_hash(bytes), entry.sha256));
+            Ok(())
+        })?;
+        rows.sort_by_key(|(_, leaf, _)| *leaf);
+        catalogue.insert(&rows)
     }
 
     /// Brings the catalogue up to the log. Adds leave this to the end of a

@@ -158,8 +158,9 @@ impl Catalogue {
         Ok(u64::try_from(next).unwrap_or(0))
     }
 
-    /// Inserts one row per entry, in one transaction.
-    pub(crate) fn insert(&mut self, entries: &[(&Acquisition, Hash)]) -> Result<(), VaultError> {
+    /// Inserts one row per (log index, leaf hash, SHA-256), in one
+    /// transaction. Rows sorted by leaf hash write the index in order.
+    pub(crate) fn insert(&mut self, rows: &[(u64, Hash, Sha256)]) -> Result<(), VaultError> {
         let path = self.path.clone();
         let fail = |source| VaultError::Catalogue {
             path: path.clone(),
@@ -172,12 +173,12 @@ impl Catalogue {
                     "INSERT INTO sources (log_index, leaf_hash, sha256) VALUES (?1, ?2, ?3)",
                 )
                 .map_err(fail)?;
-            for (entry, leaf) in entries {
+            for (index, leaf, sha256) in rows {
                 insert
                     .execute(params![
-                        entry.index as i64,
+                        *index as i64,
                         leaf.0.as_slice(),
-                        entry.sha256.0.as_slice()
+                        sha256.0.as_slice()
                     ])
                     .map_err(fail)?;
             }

@@ -214,6 +214,32 @@ impl Log {
         Ok(bytes)
     }
 
+    /// Calls `visit` with each committed entry from `first` on, reading the
+    /// entries file sequentially.
+    pub(crate) fn for_each_entry(
+        &self,
+        first: u64,
+        mut visit: impl FnMut(u64, &[u8]) -> Result<(), VaultError>,
+    ) -> Result<(), VaultError> {
+        use std::io::{BufReader, Read as _, Seek as _, SeekFrom};
+        if first >= self.size {
+            return Ok(());
+        }
+        let start = read_u64_at(&self.index, &self.paths.index, HEADER_LEN + 8 * first)?;
+        let mut file = self.entries.try_clone().at(&self.paths.entries)?;
+        file.seek(SeekFrom::Start(start)).at(&self.paths.entries)?;
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let mut entry = Vec::new();
+        for index in first..self.size {
+            let mut length = [0u8; 4];
+            reader.read_exact(&mut length).at(&self.paths.entries)?;
+            entry.resize(u32::from_be_bytes(length) as usize, 0);
+            reader.read_exact(&mut entry).at(&self.paths.entries)?;
+            visit(index, &entry)?;
+        }
+        Ok(())
+    }
+
     /// Appends entries (with their leaf hashes, which the caller has already
     /// computed) and the tree hashes they complete, makes them durable, and
     /// returns the new size. The caller then signs a checkpoint for it.
