@@ -85,7 +85,7 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
         bail!("--url is empty");
     }
     let options = AddOptions {
-        kind: args.kind.into(),
+        kind: args.kind,
         url: args.url,
         acquired_at: args
             .acquired_at

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use casefile_vault::{Case, SourceKind, SystemClock, VaultError};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::TypedValueParser as _;
+use clap::{Args, Parser, Subcommand};
 
 use crate::output::{Exit, print_json};
 
@@ -74,8 +75,8 @@ struct AddArgs {
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// What kind of source this is.
-    #[arg(long, value_enum, default_value = "other")]
-    kind: KindArg,
+    #[arg(long, default_value = "other", value_parser = kind_parser())]
+    kind: SourceKind,
     /// Where the material was found.
     #[arg(long)]
     url: Option<String>,
@@ -91,31 +92,10 @@ struct AddArgs {
     by: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum KindArg {
-    News,
-    Testimony,
-    Complaint,
-    Post,
-    Statement,
-    Photo,
-    Court,
-    Other,
-}
-
-impl From<KindArg> for SourceKind {
-    fn from(kind: KindArg) -> Self {
-        match kind {
-            KindArg::News => SourceKind::News,
-            KindArg::Testimony => SourceKind::Testimony,
-            KindArg::Complaint => SourceKind::Complaint,
-            KindArg::Post => SourceKind::Post,
-            KindArg::Statement => SourceKind::Statement,
-            KindArg::Photo => SourceKind::Photo,
-            KindArg::Court => SourceKind::Court,
-            KindArg::Other => SourceKind::Other,
-        }
-    }
+/// The `--kind` values: the vault's source kinds, by name.
+fn kind_parser() -> impl clap::builder::TypedValueParser<Value = SourceKind> {
+    clap::builder::PossibleValuesParser::new(SourceKind::ALL.map(SourceKind::as_str))
+        .map(|name| SourceKind::parse(&name).unwrap_or(SourceKind::Other))
 }
 
 #[derive(Debug, Subcommand)]

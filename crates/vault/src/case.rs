@@ -635,13 +635,7 @@ impl Case {
         tree_size: Option<u64>,
     ) -> Result<InclusionProof, VaultError> {
         let (_lock, log) = self.open_log_shared()?;
-        let tree_size = tree_size.unwrap_or(log.size());
-        if tree_size > log.size() {
-            return Err(VaultError::Invalid(format!(
-                "the log holds {} entries, not {tree_size}",
-                log.size()
-            )));
-        }
+        let tree_size = log.checked_size(tree_size)?;
         if index >= tree_size {
             return Err(VaultError::NotFound(format!(
                 "at log index {index} (the tree has {tree_size} entries)"
@@ -668,13 +662,7 @@ impl Case {
         new_size: Option<u64>,
     ) -> Result<ConsistencyProof, VaultError> {
         let (_lock, log) = self.open_log_shared()?;
-        let new_size = new_size.unwrap_or(log.size());
-        if new_size > log.size() {
-            return Err(VaultError::Invalid(format!(
-                "the log holds {} entries, not {new_size}",
-                log.size()
-            )));
-        }
+        let new_size = log.checked_size(new_size)?;
         let proof = casefile_merkle::consistency_proof(old_size, new_size, &log)?;
         Ok(ConsistencyProof {
             old_size,
@@ -707,12 +695,7 @@ impl Prover {
 
     /// The audit path of entry `index` in the tree of `tree_size` entries.
     pub fn inclusion_path(&self, index: u64, tree_size: u64) -> Result<Vec<Hash>, VaultError> {
-        if tree_size > self.log.size() {
-            return Err(VaultError::Invalid(format!(
-                "the log holds {} entries, not {tree_size}",
-                self.log.size()
-            )));
-        }
+        let tree_size = self.log.checked_size(Some(tree_size))?;
         Ok(casefile_merkle::inclusion_proof(
             index, tree_size, &self.log,
         )?)

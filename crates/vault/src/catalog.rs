@@ -15,7 +15,7 @@ use casefile_merkle::Hash;
 use rusqlite::{Connection, params};
 
 use crate::blobs::Sha256;
-use crate::entry::{Acquisition, SourceKind};
+use crate::entry::Acquisition;
 use crate::error::VaultError;
 
 /// The catalogue schema version (`PRAGMA user_version`).
@@ -30,50 +30,24 @@ CREATE TABLE IF NOT EXISTS sources (
 CREATE INDEX IF NOT EXISTS sources_by_sha256 ON sources (sha256);
 ";
 
-/// A source: its id and position, and what its log entry records.
+/// A source: its id, and what its log entry records.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SourceRecord {
     /// The source's id (`src_` and the first 20 hex digits of its leaf hash).
     pub id: String,
-    /// Its entry's position in the log.
-    pub log_index: u64,
     /// Its entry's leaf hash (hex).
     pub leaf_hash: String,
-    /// SHA-256 of its bytes (hex).
-    pub sha256: String,
-    /// Number of bytes.
-    pub size: u64,
-    /// Its kind.
-    pub kind: SourceKind,
-    /// File name when added.
-    pub name: Option<String>,
-    /// Where it was found.
-    pub url: Option<String>,
-    /// When it was collected.
-    pub acquired_at: Option<String>,
-    /// When it was added.
-    pub added_at: String,
-    /// Who added it.
-    pub added_by: String,
-    /// Free-text note.
-    pub note: Option<String>,
+    /// Its log entry.
+    #[serde(flatten)]
+    pub entry: Acquisition,
 }
 
 impl SourceRecord {
     pub(crate) fn new(entry: Acquisition, leaf: &Hash) -> Self {
         Self {
             id: source_id(leaf),
-            log_index: entry.index,
             leaf_hash: leaf.to_hex(),
-            sha256: entry.sha256.to_hex(),
-            size: entry.size,
-            kind: entry.kind,
-            name: entry.name,
-            url: entry.url,
-            acquired_at: entry.acquired_at,
-            added_at: entry.added_at,
-            added_by: entry.by,
-            note: entry.note,
+            entry,
         }
     }
 }

@@ -88,7 +88,7 @@ impl SourceKind {
 }
 
 /// One acquisition of bytes into the vault: the payload of one log entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Acquisition {
     /// The entry's position in the log. Recording it makes every entry
     /// unique, even two acquisitions of the same file in one add.

@@ -194,6 +194,18 @@ impl Log {
         self.size
     }
 
+    /// `size` if the log holds that many entries, the log's size for `None`.
+    pub(crate) fn checked_size(&self, size: Option<u64>) -> Result<u64, VaultError> {
+        match size {
+            None => Ok(self.size),
+            Some(size) if size <= self.size => Ok(size),
+            Some(size) => Err(VaultError::Invalid(format!(
+                "the log holds {} entries, not {size}",
+                self.size
+            ))),
+        }
+    }
+
     /// The canonical bytes of entry `index`.
     pub(crate) fn read_entry(&self, index: u64) -> Result<Vec<u8>, VaultError> {
         if index >= self.size {
