@@ -118,9 +118,17 @@ fn killed_adds_never_corrupt_the_case() {
             assert_eq!(verify_code, 0, "round {round}: {report}");
         }
     }
-    // A final add recovers whatever an interrupted add left, and all holds.
+    // A final add recovers whatever an interrupted add left, and all holds;
+    // no temporary file of a killed add remains.
     write_batch(&root.join("last"), 0, 3, false);
     assert_eq!(code(&run(&["add", "last"], root)), 0);
+    let leftovers: Vec<_> = std::fs::read_dir(root.join(".casefile/blobs/tmp"))
+        .unwrap()
+        .chain(std::fs::read_dir(root.join(".casefile/log/checkpoints")).unwrap())
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".part") || name.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
     let (verify_code, report) = verify_json(root);
     assert_eq!(verify_code, 0, "{report}");
     assert!(report["notes"].as_array().unwrap().is_empty(), "{report}");

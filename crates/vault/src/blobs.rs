@@ -179,6 +179,31 @@ impl BlobStore {
         Ok(prepared)
     }
 
+    /// Removes temporary files left by processes that no longer run (an add
+    /// killed while streaming). A temporary file's name starts with the
+    /// process id that writes it; files of running processes are kept.
+    pub(crate) fn remove_stale_temporaries(&self) -> Result<usize, VaultError> {
+        let dir = self.root.join("tmp");
+        let mut removed = 0;
+        for item in std::fs::read_dir(&dir).at(&dir)? {
+            let path = item.at(&dir)?.path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let owner = name
+                .split('-')
+                .next()
+                .and_then(|pid| pid.parse::<u32>().ok());
+            let alive = owner.is_some_and(|pid| Path::new("/proc").join(pid.to_string()).exists());
+            if name.ends_with(".part") && !alive {
+                std::fs::remove_file(&path).at(&path)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// Puts prepared blobs in place durably: flush their data, rename them to
     /// their final names, flush the names.
     pub(crate) fn commit(&self, blobs: &mut [PreparedBlob]) -> Result<(), VaultError> {

@@ -272,6 +272,11 @@ impl Case {
     /// unsigned bytes off the log and brings the catalogue up to date.
     pub fn open(folder: &Path, clock: Box<dyn Clock>) -> Result<Self, VaultError> {
         let case = Self::open_untouched(folder, clock)?;
+        {
+            let _lock = case.lock(true)?;
+            case.paths.remove_unfinished_checkpoints()?;
+            case.blobs.remove_stale_temporaries()?;
+        }
         case.update_catalogue()?;
         Ok(case)
     }

@@ -86,6 +86,22 @@ impl LogPaths {
         Ok((found, strays))
     }
 
+    /// Removes checkpoint files whose write did not finish. Called under the
+    /// exclusive lock, when no checkpoint can be half written.
+    pub(crate) fn remove_unfinished_checkpoints(&self) -> Result<(), VaultError> {
+        for item in std::fs::read_dir(&self.checkpoints).at(&self.checkpoints)? {
+            let path = item.at(&self.checkpoints)?.path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if name.starts_with('.') && name.ends_with(".tmp") {
+                std::fs::remove_file(&path).at(&path)?;
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) fn checkpoint_name(size: u64) -> String {
         format!("{size:020}.note")
     }
