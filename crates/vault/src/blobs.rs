@@ -184,6 +184,9 @@ impl BlobStore {
     /// process id that writes it; files of running processes are kept.
     pub(crate) fn remove_stale_temporaries(&self) -> Result<usize, VaultError> {
         let dir = self.root.join("tmp");
+        // The scratch folder holds nothing of value; recreate it if a copy of
+        // the case (an archive, a version-control checkout) dropped it.
+        std::fs::create_dir_all(&dir).at(&dir)?;
         let mut removed = 0;
         for item in std::fs::read_dir(&dir).at(&dir)? {
             let path = item.at(&dir)?.path();
