@@ -4,6 +4,7 @@
 mod add;
 mod demo;
 mod output;
+mod read;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -59,6 +60,16 @@ enum Command {
     /// Exits 0 when all holds, 3 when something does not (the first broken
     /// thing is named), 1 when the check could not run.
     Verify,
+    /// Read files and print the documents in them (JSON Lines with --json).
+    /// Needs no case and stores nothing. Reads Telegram Desktop exports
+    /// (result.json) so far.
+    ///
+    /// Exits 4 when some of the input could not be read (the rest is printed).
+    Read {
+        /// The files to read.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
     /// Run the whole path once on sample files in a temporary case: init,
     /// add, checkpoint, proof, verify.
     Demo {
@@ -187,6 +198,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             output::verify(&Case::open_untouched(&folder, Box::new(SystemClock))?, json)
         }
         Command::Demo { keep } => demo::run(keep.as_deref(), json),
+        Command::Read { files } => read::run(&files, json),
     }
 }
 

@@ -171,3 +171,49 @@ fn demo_runs_end_to_end() {
     assert_eq!(report["verify"]["ok"], true);
     assert_eq!(report["tree_size"], 3);
 }
+
+#[test]
+fn read_prints_telegram_messages_as_json_lines_without_a_case() {
+    let temp = tempfile::tempdir().unwrap();
+    let export = temp.path().join("result.json");
+    std::fs::write(
+        &export,
+        r#"{"name": "Channel", "type": "public_channel", "id": 9, "messages": [
+            {"id": 1, "type": "message", "date_unixtime": "1700000000", "text": "first"},
+            {"id": 2, "type": "message", "date_unixtime": "1700000060", "text": ["see ", {"type": "link", "text": "https://example.org"}]}
+        ]}"#,
+    )
+    .unwrap();
+    let output = run(&["read", "--json", "result.json"], temp.path());
+    assert_eq!(
+        code(&output),
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["origin"]["message_id"], 2);
+    assert_eq!(lines[1]["annotations"][0]["kind"], "link");
+    assert_eq!(lines[0]["published"], "2023-11-14T22:13:20Z");
+
+    std::fs::write(
+        temp.path().join("cut.json"),
+        r#"{"name": "C", "messages": [{"id": 1, "text": "a"}, {"#,
+    )
+    .unwrap();
+    let cut = run(&["read", "cut.json"], temp.path());
+    assert_eq!(code(&cut), 4, "a partial read exits 4");
+    assert!(String::from_utf8_lossy(&cut.stderr).contains("ends early"));
+
+    std::fs::write(temp.path().join("page.html"), "<html></html>").unwrap();
+    let unknown = run(&["read", "page.html"], temp.path());
+    assert_eq!(code(&unknown), 1);
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("no reader for this kind of file yet")
+    );
+}

@@ -265,7 +265,7 @@ pub struct Media {
 #[serde(tag = "reader", rename_all = "snake_case")]
 pub enum Origin {
     /// A message of a Telegram Desktop export.
-    Telegram(TelegramOrigin),
+    Telegram(Box<TelegramOrigin>),
     /// A file read as a whole (an HTML page, a text dump, a testimony).
     File {
         /// The file's name.
@@ -365,11 +365,11 @@ mod tests {
 
     #[test]
     fn documents_round_trip_through_json() {
-        let mut document = Document::new(Origin::Telegram(TelegramOrigin {
+        let mut document = Document::new(Origin::Telegram(Box::new(TelegramOrigin {
             message_id: 7,
             message_type: "message".into(),
             ..TelegramOrigin::default()
-        }));
+        })));
         document.text = "#tag".into();
         document.annotations.push(Annotation {
             kind: AnnotationKind::Hashtag,

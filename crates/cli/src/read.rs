@@ -1,0 +1,111 @@
+//! `casefile read`: run the readers on files and print the documents. No
+//! case is needed and nothing is stored.
+
+use std::io::{BufRead as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use casefile_reader::{Document, telegram};
+
+use crate::output::{Exit, print_json};
+
+/// What reader a file needs, judged from its first bytes.
+fn looks_like_telegram(path: &Path) -> anyhow::Result<bool> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut reader = std::io::BufReader::new(file);
+    let head = reader
+        .fill_buf()
+        .with_context(|| format!("reading {}", path.display()))?;
+    let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    Ok(trimmed.starts_with('{')
+        && ["\"messages\"", "\"chats\"", "\"name\"", "\"about\""]
+            .iter()
+            .any(|key| trimmed.contains(key)))
+}
+
+fn summary_line(document: &Document) -> String {
+    let origin = match &document.origin {
+        casefile_document::Origin::Telegram(origin) => format!(
+            "#{} {} {}",
+            origin.message_id,
+            origin
+                .date
+                .as_deref()
+                .or(origin.date_local.as_deref())
+                .unwrap_or("(no date)"),
+            origin.from.as_deref().unwrap_or("")
+        ),
+        other => format!("{other:?}"),
+    };
+    let text: String = document.text.chars().take(80).collect();
+    let text = text.replace(|c: char| c.is_control(), " ");
+    format!("{origin}: {text}")
+}
+
+pub(crate) fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<Exit> {
+    let mut problems = 0usize;
+    let stdout = std::io::stdout();
+    for path in paths {
+        if !looks_like_telegram(path)? {
+            bail!(
+                "{}: no reader for this kind of file yet; casefile reads Telegram Desktop exports \
+                 (result.json) so far",
+                path.display()
+            );
+        }
+        let file =
+            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        let mut out = stdout.lock();
+        let mut write_error = None;
+        let summary = telegram::read(file, &mut |document| {
+            if write_error.is_some() {
+                return;
+            }
+            let written = if json {
+                serde_json::to_string(&document)
+                    .map_err(std::io::Error::other)
+                    .and_then(|line| writeln!(out, "{line}"))
+            } else {
+                writeln!(out, "{}", summary_line(&document))
+            };
+            if let Err(error) = written {
+                write_error = Some(error);
+            }
+        })
+        .with_context(|| format!("reading {}", path.display()))?;
+        if let Some(error) = write_error {
+            // A closed pipe (`| head`) ends the output; it is not a failure.
+            if error.kind() == std::io::ErrorKind::BrokenPipe {
+                return Ok(Exit::Success);
+            }
+            return Err(error).context("writing the documents");
+        }
+        for diagnostic in &summary.diagnostics {
+            problems += 1;
+            if json {
+                print_json(&serde_json::json!({ "file": path, "diagnostic": diagnostic }));
+            } else {
+                eprintln!(
+                    "{}: {} ({})",
+                    path.display(),
+                    diagnostic.message,
+                    diagnostic.location
+                );
+            }
+        }
+        if !json {
+            eprintln!(
+                "{}: {} messages from {} chats",
+                path.display(),
+                summary.messages,
+                summary.chats
+            );
+        }
+    }
+    Ok(if problems == 0 {
+        Exit::Success
+    } else {
+        Exit::Partial
+    })
+}

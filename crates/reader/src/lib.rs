@@ -1,0 +1,22 @@
+//! Readers: collected material in, [`Document`]s out.
+//!
+//! Readers never panic on their input. What they cannot read cleanly becomes
+//! a [`Diagnostic`] beside whatever they could read; `Err` is kept for the
+//! environment (an I/O error while reading).
+//!
+//! So far: Telegram Desktop exports ([`telegram`]).
+
+#![deny(missing_docs)]
+
+pub mod telegram;
+
+pub use casefile_document::{Diagnostic, Document};
+
+/// A reader's failure of the environment (not of the input).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// Reading the input failed.
+    #[error("reading the input: {0}")]
+    Io(#[from] std::io::Error),
+}

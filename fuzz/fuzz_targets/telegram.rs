@@ -1,0 +1,8 @@
+//! Telegram exports come from anyone: the reader must never panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = casefile_reader::telegram::read(data, &mut |_| {});
+});
