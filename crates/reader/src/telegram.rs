@@ -149,6 +149,33 @@ impl<R: Read> Scanner<R> {
         }
     }
 
+    /// Consumes the opening bracket of a container; false if the container
+    /// closes right away (it is empty).
+    fn open(&mut self, open: u8, close: u8) -> Scan<bool> {
+        self.eat(open)?;
+        self.skip_whitespace()?;
+        if self.peek()? == Some(close) {
+            self.bump()?;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// After a member of a container: true on a comma (another member
+    /// follows), false on the closing bracket.
+    fn another(&mut self, close: u8, container: &str) -> Scan<bool> {
+        self.skip_whitespace()?;
+        match self.expect_byte()? {
+            b',' => Ok(true),
+            byte if byte == close => Ok(false),
+            other => Err(Stop::Syntax(format!(
+                "expected ',' or '{}' in {container}, found '{}'",
+                char::from(close),
+                char::from(other).escape_default()
+            ))),
+        }
+    }
+
     fn top(&mut self, visit: &mut dyn FnMut(Document)) -> Scan<()> {
         self.skip_whitespace()?;
         // A UTF-8 byte order mark is tolerated.
@@ -168,15 +195,10 @@ impl<R: Read> Scanner<R> {
     /// Walks an object that may be a chat (it has `messages`) or may hold
     /// chats (`chats`, `left_chats`, `list`).
     fn object(&mut self, depth: usize, visit: &mut dyn FnMut(Document)) -> Scan<()> {
-        self.eat(b'{')?;
         let mut chat = Chat::default();
         let mut had_messages = false;
-        self.skip_whitespace()?;
-        if self.peek()? == Some(b'}') {
-            self.bump()?;
-            return Ok(());
-        }
-        loop {
+        let mut more = self.open(b'{', b'}')?;
+        while more {
             self.skip_whitespace()?;
             let key = self.key()?;
             self.eat(b':')?;
@@ -210,55 +232,27 @@ impl<R: Read> Scanner<R> {
                 (_, Some(b'[')) if depth < MAX_WALK_DEPTH => self.array(depth + 1, visit)?,
                 _ => self.skip_value()?,
             }
-            self.skip_whitespace()?;
-            match self.expect_byte()? {
-                b',' => continue,
-                b'}' => return Ok(()),
-                other => {
-                    return Err(Stop::Syntax(format!(
-                        "expected ',' or '}}' in an object, found '{}'",
-                        char::from(other).escape_default()
-                    )));
-                }
-            }
+            more = self.another(b'}', "an object")?;
         }
+        Ok(())
     }
 
     fn array(&mut self, depth: usize, visit: &mut dyn FnMut(Document)) -> Scan<()> {
-        self.eat(b'[')?;
-        self.skip_whitespace()?;
-        if self.peek()? == Some(b']') {
-            self.bump()?;
-            return Ok(());
-        }
-        loop {
+        let mut more = self.open(b'[', b']')?;
+        while more {
             self.skip_whitespace()?;
             match self.peek()? {
                 Some(b'{') => self.object(depth, visit)?,
                 _ => self.skip_value()?,
             }
-            self.skip_whitespace()?;
-            match self.expect_byte()? {
-                b',' => continue,
-                b']' => return Ok(()),
-                other => {
-                    return Err(Stop::Syntax(format!(
-                        "expected ',' or ']' in a list, found '{}'",
-                        char::from(other).escape_default()
-                    )));
-                }
-            }
+            more = self.another(b']', "a list")?;
         }
+        Ok(())
     }
 
     fn messages(&mut self, chat: &Chat, visit: &mut dyn FnMut(Document)) -> Scan<()> {
-        self.eat(b'[')?;
-        self.skip_whitespace()?;
-        if self.peek()? == Some(b']') {
-            self.bump()?;
-            return Ok(());
-        }
-        loop {
+        let mut more = self.open(b'[', b']')?;
+        while more {
             self.skip_whitespace()?;
             let start = self.offset;
             match self.lift(MAX_MESSAGE_BYTES)? {
@@ -274,18 +268,9 @@ impl<R: Read> Scanner<R> {
                             .into(),
                 }),
             }
-            self.skip_whitespace()?;
-            match self.expect_byte()? {
-                b',' => continue,
-                b']' => return Ok(()),
-                other => {
-                    return Err(Stop::Syntax(format!(
-                        "expected ',' or ']' between messages, found '{}'",
-                        char::from(other).escape_default()
-                    )));
-                }
-            }
+            more = self.another(b']', "the message list")?;
         }
+        Ok(())
     }
 
     fn key(&mut self) -> Scan<String> {

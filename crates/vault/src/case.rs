@@ -427,7 +427,7 @@ impl Case {
     }
 
     pub(crate) fn latest_checkpoint_unlocked(&self) -> Result<(u64, String), VaultError> {
-        let (files, _) = self.paths.checkpoint_files()?;
+        let files = self.paths.checkpoint_files()?.found;
         let (size, path) = files.last().cloned().ok_or_else(|| {
             VaultError::Integrity(format!(
                 "{} holds no checkpoint",

@@ -28,8 +28,16 @@ pub(crate) const ENTRIES_MAGIC: &[u8; 8] = b"CFENTRS\0";
 pub(crate) const INDEX_MAGIC: &[u8; 8] = b"CFINDEX\0";
 pub(crate) const HASHES_MAGIC: &[u8; 8] = b"CFHASHS\0";
 
-/// Checkpoint files as (size, path), smallest first, and stray files.
-pub(crate) type CheckpointFiles = (Vec<(u64, PathBuf)>, Vec<PathBuf>);
+/// What the checkpoints folder holds.
+#[derive(Debug, Default)]
+pub(crate) struct CheckpointFiles {
+    /// Checkpoints as (size, path), smallest size first.
+    pub found: Vec<(u64, PathBuf)>,
+    /// Temporary files of checkpoint writes that did not finish.
+    pub unfinished: Vec<PathBuf>,
+    /// Files that are neither.
+    pub strays: Vec<PathBuf>,
+}
 
 /// Paths of the log's files inside a case.
 #[derive(Debug, Clone)]
@@ -57,47 +65,37 @@ impl LogPaths {
         create_with_header(&self.hashes, HASHES_MAGIC)
     }
 
-    /// The checkpoint files present, as (size, path), smallest size first.
-    /// Files whose names are not checkpoint names are returned apart.
+    /// The files in the checkpoints folder, sorted into checkpoints, writes
+    /// that did not finish, and anything else.
     pub(crate) fn checkpoint_files(&self) -> Result<CheckpointFiles, VaultError> {
-        let mut found = Vec::new();
-        let mut strays = Vec::new();
+        let mut files = CheckpointFiles::default();
         for item in std::fs::read_dir(&self.checkpoints).at(&self.checkpoints)? {
             let path = item.at(&self.checkpoints)?.path();
             let name = path
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or_default();
-            if name.starts_with('.') && name.ends_with(".tmp") {
-                continue; // a write that did not finish
-            }
-            match name
+            let size = name
                 .strip_suffix(".note")
                 .filter(|digits| digits.len() == 20 && digits.bytes().all(|b| b.is_ascii_digit()))
-            {
-                Some(digits) => match digits.parse() {
-                    Ok(size) => found.push((size, path)),
-                    Err(_) => strays.push(path),
-                },
-                None => strays.push(path),
+                .and_then(|digits| digits.parse().ok());
+            match size {
+                Some(size) => files.found.push((size, path)),
+                None if name.starts_with('.') && name.ends_with(".tmp") => {
+                    files.unfinished.push(path);
+                }
+                None => files.strays.push(path),
             }
         }
-        found.sort();
-        Ok((found, strays))
+        files.found.sort();
+        Ok(files)
     }
 
     /// Removes checkpoint files whose write did not finish. Called under the
     /// exclusive lock, when no checkpoint can be half written.
     pub(crate) fn remove_unfinished_checkpoints(&self) -> Result<(), VaultError> {
-        for item in std::fs::read_dir(&self.checkpoints).at(&self.checkpoints)? {
-            let path = item.at(&self.checkpoints)?.path();
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
-            if name.starts_with('.') && name.ends_with(".tmp") {
-                std::fs::remove_file(&path).at(&path)?;
-            }
+        for path in self.checkpoint_files()?.unfinished {
+            std::fs::remove_file(&path).at(&path)?;
         }
         Ok(())
     }

@@ -228,7 +228,8 @@ impl Checker<'_> {
     /// Checks every checkpoint file; returns (size, signed root) of the valid
     /// ones, plus the size named by any invalid one with a root of `None`.
     fn check_checkpoints(&mut self) -> Result<Vec<(u64, Option<Hash>)>, VaultError> {
-        let (files, strays) = self.case.paths.checkpoint_files()?;
+        let listing = self.case.paths.checkpoint_files()?;
+        let (files, strays) = (listing.found, listing.strays);
         for stray in strays {
             self.problem(
                 &stray,
