@@ -4,24 +4,53 @@
 use std::io::{BufRead as _, Write as _};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use casefile_reader::{Document, telegram};
 
 use crate::output::{Exit, print_json};
 
-/// What reader a file needs, judged from its first bytes.
-fn looks_like_telegram(path: &Path) -> anyhow::Result<bool> {
+/// Which reader a file needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Telegram,
+    Html,
+}
+
+/// Judges a file's kind from its name and first bytes.
+fn kind_of(path: &Path) -> anyhow::Result<Option<Kind>> {
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut reader = std::io::BufReader::new(file);
     let head = reader
         .fill_buf()
         .with_context(|| format!("reading {}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let html_name = [".html.gz", ".htm.gz"]
+            .iter()
+            .any(|end| name.ends_with(end));
+        return Ok(html_name.then_some(Kind::Html));
+    }
     let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    Ok(trimmed.starts_with('{')
+    if trimmed.starts_with('{')
         && ["\"messages\"", "\"chats\"", "\"name\"", "\"about\""]
             .iter()
-            .any(|key| trimmed.contains(key)))
+            .any(|key| trimmed.contains(key))
+    {
+        return Ok(Some(Kind::Telegram));
+    }
+    let lower = trimmed.to_lowercase();
+    if name.ends_with(".html")
+        || name.ends_with(".htm")
+        || lower.starts_with("<!doctype html")
+        || lower.starts_with("<html")
+    {
+        return Ok(Some(Kind::Html));
+    }
+    Ok(None)
 }
 
 fn summary_line(document: &Document) -> String {
@@ -36,7 +65,10 @@ fn summary_line(document: &Document) -> String {
                 .unwrap_or("(no date)"),
             origin.from.as_deref().unwrap_or("")
         ),
-        other => format!("{other:?}"),
+        casefile_document::Origin::File { name } => {
+            let title = document.title.as_deref().unwrap_or("(no title)");
+            format!("{} \"{title}\"", name.as_deref().unwrap_or("(file)"))
+        }
     };
     let text: String = document.text.chars().take(80).collect();
     let text = text.replace(|c: char| c.is_control(), " ");
@@ -47,12 +79,32 @@ pub(crate) fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<Exit> {
     let mut problems = 0usize;
     let stdout = std::io::stdout();
     for path in paths {
-        if !looks_like_telegram(path)? {
-            bail!(
-                "{}: no reader for this kind of file yet; casefile reads Telegram Desktop exports \
-                 (result.json) so far",
+        let kind = kind_of(path)?.with_context(|| {
+            format!(
+                "{}: no reader for this kind of file yet; casefile reads HTML pages and \
+                 Telegram Desktop exports (result.json) so far",
                 path.display()
-            );
+            )
+        })?;
+        if kind == Kind::Html {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            let document = casefile_reader::html::read(&bytes, name.as_deref());
+            problems += document
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == casefile_document::Severity::Error)
+                .count();
+            if json {
+                print_json(&document);
+            } else {
+                println!("{}", summary_line(&document));
+                for diagnostic in &document.diagnostics {
+                    eprintln!("{}: {}", path.display(), diagnostic.message);
+                }
+            }
+            continue;
         }
         let file =
             std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;

@@ -210,10 +210,41 @@ fn read_prints_telegram_messages_as_json_lines_without_a_case() {
     assert_eq!(code(&cut), 4, "a partial read exits 4");
     assert!(String::from_utf8_lossy(&cut.stderr).contains("ends early"));
 
-    std::fs::write(temp.path().join("page.html"), "<html></html>").unwrap();
-    let unknown = run(&["read", "page.html"], temp.path());
+    std::fs::write(temp.path().join("notes.bin"), [0u8, 1, 2, 3]).unwrap();
+    let unknown = run(&["read", "notes.bin"], temp.path());
     assert_eq!(code(&unknown), 1);
     assert!(
         String::from_utf8_lossy(&unknown.stderr).contains("no reader for this kind of file yet")
     );
+}
+
+#[test]
+fn read_extracts_an_html_page() {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        temp.path().join("page.html"),
+        "<html><head><title>Former inmates held past their term</title></head><body>\
+         <nav><a href='/'>Home</a></nav><article><h1>Former inmates held past their term</h1>\
+         <p>Recruits who were promised release after six months say they are still held, a year and a half later.</p>\
+         <p>Advertisement</p>\
+         <p>About 500 people are said to be in the same situation, according to a collective complaint.</p>\
+         </article></body></html>",
+    )
+    .unwrap();
+    let output = run(&["read", "--json", "page.html"], temp.path());
+    assert_eq!(
+        code(&output),
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let document = json(&output);
+    assert_eq!(document["title"], "Former inmates held past their term");
+    let text = document["text"].as_str().unwrap();
+    assert!(text.contains("promised release after six months"), "{text}");
+    assert!(text.contains("About 500 people"));
+    assert!(!text.contains("Advertisement"));
+    assert!(!text.contains("Home"));
+    // No debugging chatter from the extractor on standard error.
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("DEBUG"));
 }

@@ -4,10 +4,11 @@
 //! a [`Diagnostic`] beside whatever they could read; `Err` is kept for the
 //! environment (an I/O error while reading).
 //!
-//! So far: Telegram Desktop exports ([`telegram`]).
+//! So far: HTML pages ([`html`]) and Telegram Desktop exports ([`telegram`]).
 
 #![deny(missing_docs)]
 
+pub mod html;
 pub mod telegram;
 
 pub use casefile_document::{Diagnostic, Document};

@@ -54,3 +54,62 @@ pub fn shared_path(relative: &str) -> Option<PathBuf> {
     );
     None
 }
+
+/// Precision, recall and F1 of extracted article texts against the truth,
+/// as the article-extraction benchmark defines them: texts are split into
+/// word tokens (runs of letters, digits and `_`), compared as multisets of
+/// 4-token shingles, each page's counts normalized to sum to one, precision
+/// and recall averaged over the pages where they are defined, and F1 taken
+/// from the two averages.
+pub fn shingle_scores<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (f64, f64, f64) {
+    use std::collections::HashMap;
+    fn shingles(text: &str) -> HashMap<Vec<&str>, usize> {
+        let tokens: Vec<&str> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|token| !token.is_empty())
+            .collect();
+        let mut counts = HashMap::new();
+        if tokens.is_empty() {
+            return counts;
+        }
+        for start in 0..tokens.len().saturating_sub(3).max(1) {
+            let end = (start + 4).min(tokens.len());
+            *counts.entry(tokens[start..end].to_vec()).or_insert(0) += 1;
+        }
+        counts
+    }
+    let (mut precisions, mut recalls) = (Vec::new(), Vec::new());
+    for (truth, predicted) in pairs {
+        let (truth, predicted) = (shingles(truth), shingles(predicted));
+        let (mut tp, mut fp, mut fn_) = (0.0f64, 0.0f64, 0.0f64);
+        for key in truth
+            .keys()
+            .chain(predicted.keys().filter(|k| !truth.contains_key(*k)))
+        {
+            let t = *truth.get(key).unwrap_or(&0) as f64;
+            let p = *predicted.get(key).unwrap_or(&0) as f64;
+            tp += t.min(p);
+            fp += (p - t).max(0.0);
+            fn_ += (t - p).max(0.0);
+        }
+        let total = tp + fp + fn_;
+        if total > 0.0 {
+            (tp, fp, fn_) = (tp / total, fp / total, fn_ / total);
+        }
+        let perfect = fp == 0.0 && fn_ == 0.0;
+        if tp + fp > 0.0 {
+            precisions.push(if perfect { 1.0 } else { tp / (tp + fp) });
+        }
+        if tp + fn_ > 0.0 {
+            recalls.push(if perfect { 1.0 } else { tp / (tp + fn_) });
+        }
+    }
+    let mean = |values: &[f64]| values.iter().sum::<f64>() / values.len().max(1) as f64;
+    let (precision, recall) = (mean(&precisions), mean(&recalls));
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
+    (precision, recall, f1)
+}

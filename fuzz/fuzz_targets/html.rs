@@ -1,0 +1,8 @@
+//! Saved pages are whatever the web served: the reader must never panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = casefile_reader::html::read(data, None);
+});
