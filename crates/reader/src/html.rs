@@ -146,6 +146,7 @@ pub fn read(bytes: &[u8], name: Option<&str>) -> Document {
     }
     let cleaned = clean(&text, &mut document);
     set_text(&mut document, &cleaned);
+    crate::language::annotate(&mut document);
     if document.text.is_empty() {
         diagnostic(
             &mut document,

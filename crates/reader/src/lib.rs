@@ -4,11 +4,13 @@
 //! a [`Diagnostic`] beside whatever they could read; `Err` is kept for the
 //! environment (an I/O error while reading).
 //!
-//! So far: HTML pages ([`html`]) and Telegram Desktop exports ([`telegram`]).
+//! So far: HTML pages ([`html`]) and Telegram Desktop exports ([`telegram`]);
+//! [`language`] identifies the language of blocks and documents.
 
 #![deny(missing_docs)]
 
 pub mod html;
+pub mod language;
 pub mod telegram;
 
 pub use casefile_document::{Diagnostic, Document};

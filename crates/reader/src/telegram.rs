@@ -617,5 +617,6 @@ fn message_document(chat: &Chat, message: &Value, offset: u64) -> Document {
         flatten(text, &mut document, &location);
     }
     document.blocks = paragraphs(&document.text);
+    crate::language::annotate(&mut document);
     document
 }

@@ -92,7 +92,11 @@ fn render(documents: &[Document]) -> String {
             origin.reply_to,
             origin.action,
         ));
-        out.push_str(&format!("  text: {:?}\n", document.text));
+        out.push_str(&format!(
+            "  text: {:?} language: {:?}\n",
+            document.text,
+            document.language.as_ref().map(|l| l.code.as_str())
+        ));
         for block in &document.blocks {
             out.push_str(&format!(
                 "  block {:?}: {:?}\n",
@@ -146,13 +150,13 @@ fn a_channel_export() {
         CHANNEL,
         expect![[r##"
             #1 service chat=Some("Тестовий канал")/Some("public_channel")/Some(1234567890) date=Some("2024-01-05T10:00:00Z") local=Some("2024-01-05T10:00:00") edited=None from=Some("Тестовий канал")/Some("channel1234567890") fwd=None reply=None action=Some("create_channel")
-              text: ""
+              text: "" language: None
             #2 message chat=Some("Тестовий канал")/Some("public_channel")/Some(1234567890) date=Some("2024-01-06T10:30:00Z") local=Some("2024-01-06T12:30:00") edited=None from=Some("Тестовий канал")/Some("channel1234567890") fwd=None reply=None action=None
-              text: "Перше повідомлення.\n\nДругий абзац."
+              text: "Перше повідомлення.\n\nДругий абзац." language: Some("uk")
               block Paragraph: "Перше повідомлення."
               block Paragraph: "Другий абзац."
             #3 message chat=Some("Тестовий канал")/Some("public_channel")/Some(1234567890) date=Some("2024-01-07T07:00:00Z") local=Some("2024-01-07T09:00:00") edited=Some("2024-01-07T07:05:00Z") from=Some("Тестовий канал")/Some("channel1234567890") fwd=None reply=Some(2) action=None
-              text: "See https://example.org/a and this page, ask @someone or Ivan #мобілізація важливо.🔥"
+              text: "See https://example.org/a and this page, ask @someone or Ivan #мобілізація важливо.🔥" language: Some("en")
               block Paragraph: "See https://example.org/a and this page, ask @someone or Ivan #мобілізація важливо.🔥"
               Link "https://example.org/a" None
               TextLink "this page" Some("https://example.org/b")
@@ -162,11 +166,11 @@ fn a_channel_export() {
               Emphasis "важливо" Some("bold")
               Other "🔥" Some("custom_emoji")
             #4 message chat=Some("Тестовий канал")/Some("public_channel")/Some(1234567890) date=Some("2024-01-08T08:00:00Z") local=Some("2024-01-08T08:00:00") edited=None from=Some("Тестовий канал")/Some("channel1234567890") fwd=Some("Інший канал") reply=None action=None
-              text: "Підпис\u{b}із вертикальною табуляцією"
+              text: "Підпис\u{b}із вертикальною табуляцією" language: Some("uk")
               block Paragraph: "Підпис\u{b}із вертикальною табуляцією"
               media photo Some("photos/photo_1@08-01-2024_08-00-00.jpg") None
             #5 message chat=Some("Тестовий канал")/Some("public_channel")/Some(1234567890) date=None local=Some("2024-01-09T08:00:00") edited=None from=Some("Тестовий канал")/Some("channel1234567890") fwd=None reply=None action=None
-              text: ""
+              text: "" language: None
               media video_file Some("(File not included. Change data exporting settings to download.)") Some("video/mp4")
               Warning: no date_unixtime: the export's local date has no offset, so no UTC time is given
             chats=1 messages=5
@@ -194,16 +198,16 @@ fn a_full_export_with_a_list_of_chats() {
     }"#;
     check(
         input,
-        expect![[r#"
+        expect![[r##"
             #1 message chat=Some("Alpha")/Some("private_group")/Some(11) date=Some("2023-11-14T22:13:20Z") local=None edited=None from=Some("A")/Some("user1") fwd=None reply=None action=None
-              text: "one"
+              text: "one" language: Some("en")
               block Paragraph: "one"
             #7 message chat=Some("Beta")/Some("personal_chat")/Some(12) date=Some("2023-11-14T22:15:00Z") local=None edited=None from=Some("B")/Some("user2") fwd=None reply=None action=None
-              text: "two words"
+              text: "two words" language: Some("en")
               block Paragraph: "two words"
               Emphasis "words" Some("italic")
             chats=3 messages=2
-        "#]],
+        "##]],
     );
 }
 
@@ -227,7 +231,7 @@ fn broken_exports_give_diagnostics_and_what_could_be_read() {
         r#"{"name": "C", "messages": [{"id": 1, "text": "a"}, {"id": 2, "text": "b"#,
         expect![[r##"
             #1 message chat=Some("C")/None/None date=None local=None edited=None from=None/None fwd=None reply=None action=None
-              text: "a"
+              text: "a" language: None
               block Paragraph: "a"
               Warning: no date_unixtime: the export's local date has no offset, so no UTC time is given
             chats=1 messages=1
@@ -236,17 +240,17 @@ fn broken_exports_give_diagnostics_and_what_could_be_read() {
     );
     check(
         r#"{"messages": [{"id": 1, "text": 5}, {"id": 2 "text": "x"}, {"id": 3}]}"#,
-        expect![[r#"
+        expect![[r##"
             #1 message chat=None/None/None date=None local=None edited=None from=None/None fwd=None reply=None action=None
-              text: ""
+              text: "" language: None
               Warning: no date_unixtime: the export's local date has no offset, so no UTC time is given
               Warning: the text is neither a string nor a list; it was left out
             #3 message chat=None/None/None date=None local=None edited=None from=None/None fwd=None reply=None action=None
-              text: ""
+              text: "" language: None
               Warning: no date_unixtime: the export's local date has no offset, so no UTC time is given
             chats=1 messages=2
             file Error at byte 36: a message could not be read (too large or not valid JSON); it was skipped
-        "#]],
+        "##]],
     );
 }
 
