@@ -14,6 +14,7 @@ use crate::output::{Exit, print_json};
 enum Kind {
     Telegram,
     Html,
+    Archive,
 }
 
 /// Judges a file's kind from its name and first bytes.
@@ -28,10 +29,19 @@ fn kind_of(path: &Path) -> anyhow::Result<Option<Kind>> {
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     if head.starts_with(&[0x1f, 0x8b]) {
+        if [".warc.gz", ".arc.gz"]
+            .iter()
+            .any(|end| name.ends_with(end))
+        {
+            return Ok(Some(Kind::Archive));
+        }
         let html_name = [".html.gz", ".htm.gz"]
             .iter()
             .any(|end| name.ends_with(end));
         return Ok(html_name.then_some(Kind::Html));
+    }
+    if head.starts_with(b"WARC/") || head.starts_with(b"filedesc://") {
+        return Ok(Some(Kind::Archive));
     }
     let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
@@ -65,6 +75,16 @@ fn summary_line(document: &Document) -> String {
                 .unwrap_or("(no date)"),
             origin.from.as_deref().unwrap_or("")
         ),
+        casefile_document::Origin::Warc(origin) => format!(
+            "{} {} {}",
+            origin.date.as_deref().unwrap_or("(no date)"),
+            origin.target_uri.as_deref().unwrap_or("(no URI)"),
+            match (origin.block_digest_verified, origin.payload_digest_verified) {
+                (Some(false), _) | (_, Some(false)) => "DIGEST MISMATCH",
+                (Some(true), Some(true) | None) | (None, Some(true)) => "digests ok",
+                (None, None) => "no digests",
+            }
+        ),
         casefile_document::Origin::File { name } => {
             let title = document.title.as_deref().unwrap_or("(no title)");
             format!("{} \"{title}\"", name.as_deref().unwrap_or("(file)"))
@@ -81,8 +101,8 @@ pub(crate) fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<Exit> {
     for path in paths {
         let kind = kind_of(path)?.with_context(|| {
             format!(
-                "{}: no reader for this kind of file yet; casefile reads HTML pages and \
-                 Telegram Desktop exports (result.json) so far",
+                "{}: no reader for this kind of file yet; casefile reads HTML pages, web \
+                 archives (WARC, ARC) and Telegram Desktop exports (result.json) so far",
                 path.display()
             )
         })?;
@@ -110,7 +130,7 @@ pub(crate) fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<Exit> {
             std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
         let mut out = stdout.lock();
         let mut write_error = None;
-        let summary = telegram::read(file, &mut |document| {
+        let mut visit = |document: Document| {
             if write_error.is_some() {
                 return;
             }
@@ -124,8 +144,20 @@ pub(crate) fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<Exit> {
             if let Err(error) = written {
                 write_error = Some(error);
             }
-        })
-        .with_context(|| format!("reading {}", path.display()))?;
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let (diagnostics, counted) = if kind == Kind::Archive {
+            let summary = casefile_reader::warc::read(file, name.as_deref(), &mut visit)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let records: usize = summary.records.values().sum();
+            let counted = format!("{} documents from {records} records", summary.documents);
+            (summary.diagnostics, counted)
+        } else {
+            let summary = telegram::read(file, &mut visit)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let counted = format!("{} messages from {} chats", summary.messages, summary.chats);
+            (summary.diagnostics, counted)
+        };
         if let Some(error) = write_error {
             // A closed pipe (`| head`) ends the output; it is not a failure.
             if error.kind() == std::io::ErrorKind::BrokenPipe {
@@ -133,7 +165,7 @@ pub(crate) fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<Exit> {
             }
             return Err(error).context("writing the documents");
         }
-        for diagnostic in &summary.diagnostics {
+        for diagnostic in &diagnostics {
             problems += 1;
             if json {
                 print_json(&serde_json::json!({ "file": path, "diagnostic": diagnostic }));
@@ -147,12 +179,7 @@ pub(crate) fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<Exit> {
             }
         }
         if !json {
-            eprintln!(
-                "{}: {} messages from {} chats",
-                path.display(),
-                summary.messages,
-                summary.chats
-            );
+            eprintln!("{}: {counted}", path.display());
         }
     }
     Ok(if problems == 0 {

@@ -248,3 +248,37 @@ fn read_extracts_an_html_page() {
     // No debugging chatter from the extractor on standard error.
     assert!(!String::from_utf8_lossy(&output.stderr).contains("DEBUG"));
 }
+
+#[test]
+fn read_lists_the_html_responses_of_a_web_archive() {
+    let temp = tempfile::tempdir().unwrap();
+    let page = "<html><head><title>Archived</title></head><body><article><p>A page kept in a web archive, long enough to be read as an article by the extractor.</p></article></body></html>";
+    let http = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{page}",
+        page.len()
+    );
+    let record = format!(
+        "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-000000000001>\r\n\
+         WARC-Target-URI: http://example.org/a\r\nWARC-Date: 2024-05-01T00:00:00Z\r\n\
+         Content-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n{http}\r\n\r\n",
+        http.len()
+    );
+    std::fs::write(temp.path().join("capture.warc"), record).unwrap();
+    let output = run(&["read", "--json", "capture.warc"], temp.path());
+    assert_eq!(
+        code(&output),
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let document = json(&output);
+    assert_eq!(document["origin"]["reader"], "warc");
+    assert_eq!(document["origin"]["target_uri"], "http://example.org/a");
+    assert_eq!(document["origin"]["http_status"], 200);
+    assert!(
+        document["text"]
+            .as_str()
+            .unwrap()
+            .contains("kept in a web archive")
+    );
+}

@@ -260,12 +260,42 @@ pub struct Media {
     pub mime_type: Option<String>,
 }
 
+/// A record of a web archive (WARC or ARC) and what its digests say.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarcOrigin {
+    /// `WARC-Record-ID`, or for ARC the record's position.
+    pub record_id: String,
+    /// `WARC-Type` (`response`, `resource`...); `response` for ARC.
+    pub record_type: String,
+    /// `WARC-Target-URI`, or the ARC record's URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_uri: Option<String>,
+    /// `WARC-Date`, or the ARC record's date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The HTTP status of a response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// `WARC-Payload-Digest` as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload_digest: Option<String>,
+    /// Whether `WARC-Block-Digest` matches the block (`None`: no digest, or
+    /// an algorithm not checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_digest_verified: Option<bool>,
+    /// Whether `WARC-Payload-Digest` matches the payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload_digest_verified: Option<bool>,
+}
+
 /// Where a document came from, as its reader knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reader", rename_all = "snake_case")]
 pub enum Origin {
     /// A message of a Telegram Desktop export.
     Telegram(Box<TelegramOrigin>),
+    /// A record of a web archive.
+    Warc(Box<WarcOrigin>),
     /// A file read as a whole (an HTML page, a text dump, a testimony).
     File {
         /// The file's name.

@@ -1,0 +1,8 @@
+//! Web archives arrive truncated and damaged: the reader must never panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = casefile_reader::warc::read(data, None, &mut |_| {});
+});
