@@ -15,6 +15,7 @@ enum Kind {
     Telegram,
     Html,
     Archive,
+    Text,
 }
 
 /// Judges a file's kind from its name and first bytes.
@@ -60,6 +61,15 @@ fn kind_of(path: &Path) -> anyhow::Result<Option<Kind>> {
     {
         return Ok(Some(Kind::Html));
     }
+    // Anything else that reads as text (mostly printable, few control
+    // characters) is a testimony or a page saved as text.
+    let printable = text
+        .chars()
+        .filter(|c| !c.is_control() || c.is_whitespace())
+        .count();
+    if !head.is_empty() && printable * 10 >= text.chars().count() * 9 {
+        return Ok(Some(Kind::Text));
+    }
     Ok(None)
 }
 
@@ -101,16 +111,20 @@ pub(crate) fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<Exit> {
     for path in paths {
         let kind = kind_of(path)?.with_context(|| {
             format!(
-                "{}: no reader for this kind of file yet; casefile reads HTML pages, web \
-                 archives (WARC, ARC) and Telegram Desktop exports (result.json) so far",
+                "{}: no reader for this kind of file yet; casefile reads text, HTML pages, \
+                 web archives (WARC, ARC) and Telegram Desktop exports (result.json) so far",
                 path.display()
             )
         })?;
-        if kind == Kind::Html {
+        if matches!(kind, Kind::Html | Kind::Text) {
             let bytes =
                 std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-            let document = casefile_reader::html::read(&bytes, name.as_deref());
+            let document = if kind == Kind::Html {
+                casefile_reader::html::read(&bytes, name.as_deref())
+            } else {
+                casefile_reader::text::read(&bytes, name.as_deref())
+            };
             problems += document
                 .diagnostics
                 .iter()

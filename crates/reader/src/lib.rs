@@ -4,8 +4,8 @@
 //! a [`Diagnostic`] beside whatever they could read; `Err` is kept for the
 //! environment (an I/O error while reading).
 //!
-//! So far: HTML pages ([`html`]), Telegram Desktop exports ([`telegram`]) and web
-//! archives ([`warc`]);
+//! So far: HTML pages ([`html`]), plain text and text dumps of pages ([`text`]),
+//! Telegram Desktop exports ([`telegram`]) and web archives ([`warc`]);
 //! [`language`] identifies the language of blocks and documents.
 
 #![deny(missing_docs)]
@@ -13,6 +13,7 @@
 pub mod html;
 pub mod language;
 pub mod telegram;
+pub mod text;
 pub mod warc;
 
 pub use casefile_document::{Diagnostic, Document};

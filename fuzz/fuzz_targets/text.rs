@@ -1,0 +1,8 @@
+//! Testimonies and saved pages come as any bytes: the reader must never panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = casefile_reader::text::read(data, None);
+});
