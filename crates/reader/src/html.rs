@@ -75,9 +75,14 @@ pub fn read(bytes: &[u8], name: Option<&str>) -> Document {
         );
         return document;
     }
-    // rs-trafilatura detects the character encoding (meta charset, BOM,
-    // content sniffing); dom_smoothie is given the text it decoded.
-    let extracted = match rs_trafilatura::extract_bytes(page) {
+    // The page is decoded once, here, for both extractors: by its byte
+    // order mark, its declared charset, UTF-8, or the most likely encoding.
+    let decoded = crate::decode::decode(page, crate::decode::declared_charset(page));
+    if let Some(note) = decoded.note {
+        diagnostic(&mut document, Severity::Warning, note);
+    }
+    let html = decoded.text;
+    let extracted = match rs_trafilatura::extract(&html) {
         Ok(result) => Some(result),
         Err(error) => {
             diagnostic(
@@ -88,7 +93,6 @@ pub fn read(bytes: &[u8], name: Option<&str>) -> Document {
             None
         }
     };
-    let html = String::from_utf8_lossy(page);
     let readability = dom_smoothie::Readability::new(html.as_ref(), None, None)
         .ok()
         .and_then(|mut reader| reader.parse().ok());
@@ -322,6 +326,38 @@ mod tests {
         );
         for block in &document.blocks {
             assert!(document.slice(block.span).is_some_and(|t| !t.is_empty()));
+        }
+    }
+
+    #[test]
+    fn legacy_cyrillic_pages_declared_or_not() {
+        let paragraph = "Бывших заключённых, завербованных в подразделение, не отпускают после шести месяцев службы, как обещали при вербовке.";
+        for (encoding, declared) in [
+            (encoding_rs::WINDOWS_1251, true),
+            (encoding_rs::WINDOWS_1251, false),
+            (encoding_rs::KOI8_R, true),
+            (encoding_rs::KOI8_R, false),
+        ] {
+            let meta = if declared {
+                format!("<meta charset=\"{}\">", encoding.name())
+            } else {
+                String::new()
+            };
+            let html = format!(
+                "<html><head>{meta}<title>Заголовок</title></head><body><article><p>{paragraph}</p><p>{paragraph}</p></article></body></html>"
+            );
+            let (bytes, _, _) = encoding.encode(&html);
+            let document = read(&bytes, None);
+            assert!(
+                document.text.contains(paragraph),
+                "{} declared={declared}: {:?}",
+                encoding.name(),
+                document.text
+            );
+            assert_eq!(
+                document.language.as_ref().map(|l| l.code.as_str()),
+                Some("ru")
+            );
         }
     }
 

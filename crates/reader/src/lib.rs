@@ -10,6 +10,7 @@
 
 #![deny(missing_docs)]
 
+mod decode;
 pub mod html;
 pub mod language;
 pub mod telegram;

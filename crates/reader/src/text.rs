@@ -72,17 +72,15 @@ pub fn read(bytes: &[u8], name: Option<&str>) -> Document {
     let mut document = Document::new(Origin::File {
         name: name.map(str::to_owned),
     });
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(error) => {
-            document.diagnostics.push(Diagnostic {
-                severity: Severity::Warning,
-                location: format!("byte {}", error.valid_up_to()),
-                message: "the text is not valid UTF-8; invalid bytes were replaced".into(),
-            });
-            String::from_utf8_lossy(bytes)
-        }
-    };
+    let decoded = crate::decode::decode(bytes, None);
+    if let Some(note) = decoded.note {
+        document.diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            location: "text".into(),
+            message: note,
+        });
+    }
+    let text = decoded.text;
     // Each non-empty line, and whether a blank line came before it: lines
     // with none between them belong to one paragraph.
     let mut lines: Vec<String> = Vec::new();
@@ -332,9 +330,34 @@ Reporting by Ann Writer and Bo Second. Translation by Cy Translator.\n  • Shar
     }
 
     #[test]
+    fn legacy_cyrillic_encodings_are_detected() {
+        let testimony = "Нам обещали амнистию через полгода службы, а потом отправили на штурм.\n\nЗарплату перестали платить в январе.";
+        for encoding in [
+            encoding_rs::WINDOWS_1251,
+            encoding_rs::KOI8_R,
+            encoding_rs::UTF_16LE,
+        ] {
+            let (mut bytes, _, _) = encoding.encode(testimony);
+            if encoding == encoding_rs::UTF_16LE {
+                // encoding_rs encodes UTF-16 as UTF-8; write it by hand, with
+                // its byte order mark.
+                let mut utf16 = vec![0xFF, 0xFE];
+                utf16.extend(testimony.encode_utf16().flat_map(u16::to_le_bytes));
+                bytes = utf16.into();
+            }
+            let document = read(&bytes, None);
+            assert_eq!(document.text, testimony, "{}", encoding.name());
+            assert_eq!(
+                document.language.as_ref().map(|l| l.code.as_str()),
+                Some("ru")
+            );
+        }
+    }
+
+    #[test]
     fn invalid_utf8_is_noted() {
         let document = read(b"caf\xe9 au lait, a longer line of text here", None);
-        assert!(document.text.contains('\u{fffd}'));
+        assert!(document.text.contains("café"), "{}", document.text);
         assert_eq!(document.diagnostics.len(), 1);
     }
 }
