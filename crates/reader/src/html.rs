@@ -178,9 +178,7 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static PATTERNS: std::sync::OnceLock<Patterns> = std::sync::OnceLock::new();
     PATTERNS.get_or_init(|| {
-        let regex = |pattern: &str| {
-            Regex::new(pattern).unwrap_or_else(|error| unreachable!("a fixed pattern: {error}"))
-        };
+        let regex = crate::pattern;
         Patterns {
             boilerplate: vec![
                 (regex(r"(?i)^(advertisement|sponsored( content)?|реклама)$"), RemovalReason::Other),

@@ -19,6 +19,12 @@ pub mod warc;
 
 pub use casefile_document::{Diagnostic, Document};
 
+/// Compiles one of the readers' fixed patterns. They are literals in this
+/// crate, checked by its tests, so a failure is a bug in the pattern.
+pub(crate) fn pattern(source: &str) -> regex::Regex {
+    regex::Regex::new(source).unwrap_or_else(|error| unreachable!("a fixed pattern: {error}"))
+}
+
 /// A reader's failure of the environment (not of the input).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

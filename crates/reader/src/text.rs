@@ -42,9 +42,7 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static PATTERNS: std::sync::OnceLock<Patterns> = std::sync::OnceLock::new();
     PATTERNS.get_or_init(|| {
-        let regex = |pattern: &str| {
-            Regex::new(pattern).unwrap_or_else(|error| unreachable!("a fixed pattern: {error}"))
-        };
+        let regex = crate::pattern;
         Patterns {
             navigation: regex(
                 r"(?i)^(skip to (main )?content|перейти к (основному )?содержанию|перейти до (основного )?вмісту|menu|меню|home|главная|головна|search|поиск|пошук)$",

@@ -459,33 +459,31 @@ impl Reader<'_> {
                 "the record is cut short: the page is incomplete".to_owned(),
             ));
         }
+        let inflate = |reader: &mut dyn Read, name: &str, notes: &mut Vec<(Severity, String)>| {
+            let mut out = Vec::new();
+            if let Err(error) = reader.take(MAX_BLOCK_BYTES).read_to_end(&mut out) {
+                notes.push((
+                    Severity::Warning,
+                    format!("the {name} content encoding is broken ({error})"),
+                ));
+            }
+            out
+        };
         let body = match encoding {
             Some("gzip" | "x-gzip") => {
-                let mut out = Vec::new();
-                if let Err(error) = flate2::read::MultiGzDecoder::new(body)
-                    .take(MAX_BLOCK_BYTES)
-                    .read_to_end(&mut out)
-                {
-                    notes.push((
-                        Severity::Warning,
-                        format!("the gzip content encoding is broken ({error})"),
-                    ));
-                }
-                decoded = out;
+                decoded = inflate(
+                    &mut flate2::read::MultiGzDecoder::new(body),
+                    "gzip",
+                    &mut notes,
+                );
                 &decoded[..]
             }
             Some("deflate") => {
-                let mut out = Vec::new();
-                if let Err(error) = flate2::read::ZlibDecoder::new(body)
-                    .take(MAX_BLOCK_BYTES)
-                    .read_to_end(&mut out)
-                {
-                    notes.push((
-                        Severity::Warning,
-                        format!("the deflate content encoding is broken ({error})"),
-                    ));
-                }
-                decoded = out;
+                decoded = inflate(
+                    &mut flate2::read::ZlibDecoder::new(body),
+                    "deflate",
+                    &mut notes,
+                );
                 &decoded[..]
             }
             Some("identity") | None => body,
