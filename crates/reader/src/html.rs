@@ -24,6 +24,17 @@ use regex::Regex;
 /// Pages larger than this (decompressed) are refused with a diagnostic.
 const MAX_PAGE_BYTES: u64 = 64 << 20;
 
+/// Elements nested deeper than this are flattened before extraction: the
+/// extractors' cost grows with the square of the depth (2,000 levels took
+/// seconds), and real pages stay far below it.
+const MAX_DEPTH: usize = 256;
+
+/// Elements that never have content, so never nest.
+const VOID_ELEMENTS: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
 /// Below this many words dom_smoothie's text is not trusted as the article.
 const MIN_FALLBACK_WORDS: usize = 50;
 
@@ -81,7 +92,18 @@ pub fn read(bytes: &[u8], name: Option<&str>) -> Document {
     if let Some(note) = decoded.note {
         diagnostic(&mut document, Severity::Warning, note);
     }
-    let html = decoded.text;
+    let mut html = decoded.text;
+    if let Some((flattened, dropped)) = flatten_deep(&html, MAX_DEPTH) {
+        diagnostic(
+            &mut document,
+            Severity::Warning,
+            format!(
+                "the page nests elements deeper than {MAX_DEPTH} levels; {dropped} tags past that \
+                 depth were dropped and their text kept"
+            ),
+        );
+        html = std::borrow::Cow::Owned(flattened);
+    }
     let extracted = match rs_trafilatura::extract(&html) {
         Ok(result) => Some(result),
         Err(error) => {
@@ -159,6 +181,63 @@ pub fn read(bytes: &[u8], name: Option<&str>) -> Document {
         );
     }
     document
+}
+
+/// Drops the tags of elements nested deeper than `limit`, keeping all text.
+/// Returns `None` when the page stays within the limit. The scan is
+/// tolerant: comments, doctypes and the contents of `script` and `style`
+/// are copied as they are.
+fn flatten_deep(html: &str, limit: usize) -> Option<(String, usize)> {
+    let mut out = String::with_capacity(html.len());
+    let mut depth = 0usize;
+    let mut dropped = 0usize;
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        let end_marker = if rest.starts_with("<!--") { "-->" } else { ">" };
+        let Some(close) = rest.find(end_marker) else {
+            break;
+        };
+        let tag = &rest[..close + end_marker.len()];
+        rest = &rest[tag.len()..];
+        let inner = tag.trim_start_matches('<').trim_end_matches('>');
+        let name: String = inner
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let keep = if inner.starts_with(['!', '?']) || name.is_empty() {
+            true
+        } else if inner.starts_with('/') {
+            let keep = depth <= limit;
+            depth = depth.saturating_sub(1);
+            keep
+        } else if inner.ends_with('/') || VOID_ELEMENTS.contains(&name.as_str()) {
+            depth < limit
+        } else {
+            depth += 1;
+            depth <= limit
+        };
+        if keep {
+            out.push_str(tag);
+        } else {
+            dropped += 1;
+        }
+        if !inner.starts_with('/') && matches!(name.as_str(), "script" | "style") {
+            // Raw text up to the closing tag, as it is.
+            let closing = format!("</{name}");
+            let end = rest
+                .to_ascii_lowercase()
+                .find(&closing)
+                .unwrap_or(rest.len());
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
+    (dropped > 0).then_some((out, dropped))
 }
 
 fn word_count(text: &str) -> usize {
@@ -357,6 +436,32 @@ mod tests {
                 Some("ru")
             );
         }
+    }
+
+    #[test]
+    fn deeply_nested_pages_are_flattened_not_slow() {
+        let depth = 100_000;
+        let html = format!(
+            "<html><body>{}<p>The text at the bottom of a very deep page, long enough to be kept as the article.</p>{}</body></html>",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let document = read(html.as_bytes(), None);
+        assert!(
+            document.text.contains("at the bottom of a very deep page"),
+            "{:?}",
+            document.text
+        );
+        assert!(
+            document
+                .diagnostics
+                .iter()
+                .any(|d| d.message.contains("nests elements deeper"))
+        );
+        let shallow = "<html><body><div><p>x</p><!-- <div> --><script>if (a<b) {}</script></div></body></html>";
+        assert_eq!(flatten_deep(shallow, 10), None);
+        let (flat, dropped) = flatten_deep("<a><b><c>t</c></b></a>", 2).unwrap();
+        assert_eq!((flat.as_str(), dropped), ("<a><b>t</b></a>", 2));
     }
 
     #[test]
