@@ -1,13 +1,17 @@
 //! `casefile read`: run the readers on files and print the documents. No
 //! case is needed and nothing is stored.
 
-use std::io::{BufRead as _, Write as _};
+use std::io::{BufRead as _, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use casefile_reader::{Document, telegram};
 
 use crate::output::{Exit, print_json};
+
+/// The most of a page or text file read (they are read whole; Telegram
+/// exports and web archives stream and have no such limit).
+const MAX_WHOLE_FILE: u64 = 64 << 20;
 
 /// Which reader a file needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,14 +121,31 @@ pub(crate) fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<Exit> {
             )
         })?;
         if matches!(kind, Kind::Html | Kind::Text) {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            // Pages and texts are read whole, so at most MAX_WHOLE_FILE of
+            // them: a bigger file is cut there, with a diagnostic.
+            let mut bytes = Vec::new();
+            std::fs::File::open(path)
+                .and_then(|file| file.take(MAX_WHOLE_FILE + 1).read_to_end(&mut bytes))
+                .with_context(|| format!("reading {}", path.display()))?;
+            let cut = bytes.len() as u64 > MAX_WHOLE_FILE;
+            bytes.truncate(MAX_WHOLE_FILE as usize);
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-            let document = if kind == Kind::Html {
+            let mut document = if kind == Kind::Html {
                 casefile_reader::html::read(&bytes, name.as_deref())
             } else {
                 casefile_reader::text::read(&bytes, name.as_deref())
             };
+            if cut {
+                document.diagnostics.push(casefile_document::Diagnostic {
+                    severity: casefile_document::Severity::Error,
+                    location: format!("byte {MAX_WHOLE_FILE}"),
+                    message: format!(
+                        "the file is larger than {} MiB; only its first {} MiB were read",
+                        MAX_WHOLE_FILE >> 20,
+                        MAX_WHOLE_FILE >> 20
+                    ),
+                });
+            }
             problems += document
                 .diagnostics
                 .iter()

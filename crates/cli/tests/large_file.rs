@@ -1,5 +1,6 @@
 //! A large file is streamed: adding it keeps the process's memory bounded
-//! whatever the file's size.
+//! whatever the file's size. One test per file: the peak memory read here is
+//! that of every child this test process has run.
 
 #![allow(
     clippy::unwrap_used,
@@ -8,22 +9,7 @@
 
 mod common;
 
-use common::{code, json, run};
-
-/// Peak resident memory of finished child processes, in KiB.
-fn children_peak_kib() -> i64 {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes a complete rusage into the pointer it is given.
-    #[allow(unsafe_code, reason = "the only way to read a child's peak memory")]
-    let usage = unsafe {
-        assert_eq!(
-            libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()),
-            0
-        );
-        usage.assume_init()
-    };
-    usage.ru_maxrss
-}
+use common::{children_peak_kib, code, json, run};
 
 #[test]
 fn a_one_gigabyte_file_is_added_in_bounded_memory() {
