@@ -14,8 +14,9 @@
 //!   ("Name / Agency"): a caption, kept once, with its credit;
 //! - any other repeated line (a teaser for another story, shown twice):
 //!   removed as a related-story teaser, its repeats as duplicates;
-//! - the first line before the body, when short: the title (a quoted
-//!   headline followed by more text is split into title and subtitle).
+//! - the first line before the body, when short and not ending like a
+//!   sentence: the title (a quoted headline followed by more text is split
+//!   into title and subtitle); with no body after it, it stays the text.
 
 use std::collections::HashMap;
 

@@ -195,6 +195,28 @@ impl Reader<'_> {
         })
     }
 
+    /// Reads a record's block and reports, naming the record as `what`,
+    /// when the archive ends inside it. Returns the block and whether it was
+    /// cut short.
+    fn read_record_block(
+        &mut self,
+        length: u64,
+        what: &str,
+    ) -> Result<(Block, bool), std::io::Error> {
+        let block = self.read_block(length)?;
+        let cut = !block.complete;
+        if cut {
+            self.diagnostic(
+                Severity::Error,
+                format!(
+                    "{what} is cut short: the archive ends inside its {length}-byte block; \
+                     what it holds is read"
+                ),
+            );
+        }
+        Ok((block, cut))
+    }
+
     /// Reads one WARC record after its version line. `Ok(false)` stops.
     fn warc_record(
         &mut self,
@@ -255,17 +277,8 @@ impl Reader<'_> {
             return Ok(false);
         };
         *self.summary.records.entry(record_type.clone()).or_default() += 1;
-        let block = self.read_block(length)?;
-        let cut = !block.complete;
-        if cut {
-            self.diagnostic(
-                Severity::Error,
-                format!(
-                    "record {record_id} ({record_type}) is cut short: the archive ends inside its \
-                     {length}-byte block; what it holds is read"
-                ),
-            );
-        }
+        let (block, cut) =
+            self.read_record_block(length, &format!("record {record_id} ({record_type})"))?;
         let block_digest = header("warc-block-digest");
         let block_verified = block_digest
             .as_deref()
@@ -393,17 +406,7 @@ impl Reader<'_> {
             "response"
         };
         *self.summary.records.entry(record_type.into()).or_default() += 1;
-        let block = self.read_block(length)?;
-        let cut = !block.complete;
-        if cut {
-            self.diagnostic(
-                Severity::Error,
-                format!(
-                    "the ARC record for {url} is cut short: the archive ends inside its \
-                     {length}-byte block; what it holds is read"
-                ),
-            );
-        }
+        let (block, cut) = self.read_record_block(length, &format!("the ARC record for {url}"))?;
         if record_type == "filedesc" || !block.kept {
             return Ok(!cut);
         }

@@ -272,12 +272,11 @@ impl Case {
     /// unsigned bytes off the log and brings the catalogue up to date.
     pub fn open(folder: &Path, clock: Box<dyn Clock>) -> Result<Self, VaultError> {
         let case = Self::open_untouched(folder, clock)?;
-        {
-            let _lock = case.lock(true)?;
-            case.paths.remove_unfinished_checkpoints()?;
-            case.blobs.remove_stale_temporaries()?;
-        }
-        case.update_catalogue()?;
+        let _lock = case.lock(true)?;
+        case.paths.remove_unfinished_checkpoints()?;
+        case.blobs.remove_stale_temporaries()?;
+        case.caught_up_catalogue()?;
+        drop(_lock);
         Ok(case)
     }
 
@@ -389,10 +388,17 @@ impl Case {
     /// one large sorted transaction costs far less than one per batch.
     pub fn update_catalogue(&self) -> Result<(), VaultError> {
         let _lock = self.lock(true)?;
+        self.caught_up_catalogue().map(drop)
+    }
+
+    /// The catalogue brought up to the log; the caller holds the exclusive
+    /// lock.
+    fn caught_up_catalogue(&self) -> Result<Catalogue, VaultError> {
         let (size, _) = self.latest_checkpoint_unlocked()?;
         let log = Log::open(self.paths.clone(), size, true)?;
         let mut catalogue = self.catalogue()?;
-        self.catch_up(&log, &mut catalogue)
+        self.catch_up(&log, &mut catalogue)?;
+        Ok(catalogue)
     }
 
     /// The case folder (the one holding `.casefile`).
@@ -575,13 +581,15 @@ impl Case {
     /// prefix of one), or the SHA-256 of its bytes.
     pub fn resolve(&self, spec: &str) -> Result<u64, VaultError> {
         let spec = spec.trim();
-        self.update_catalogue()?;
-        let catalogue = self.catalogue()?;
         if !spec.is_empty() && spec.bytes().all(|b| b.is_ascii_digit()) {
             return spec
                 .parse()
                 .map_err(|_| VaultError::NotFound(spec.to_owned()));
         }
+        let catalogue = {
+            let _lock = self.lock(true)?;
+            self.caught_up_catalogue()?
+        };
         let matches = if let Some(sha256) = Hash::from_hex(spec) {
             catalogue.by_sha256(&sha256)?
         } else {

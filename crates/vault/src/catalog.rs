@@ -102,10 +102,14 @@ impl Catalogue {
                 problem: format!("catalogue schema {version} is newer than this build reads"),
             });
         }
-        connection.execute_batch(SCHEMA).map_err(fail)?;
-        connection
-            .pragma_update(None, "user_version", SCHEMA_VERSION)
-            .map_err(fail)?;
+        if version < SCHEMA_VERSION {
+            // Only a new or older catalogue is written to: opening one that
+            // is up to date (as `verify` does) changes nothing.
+            connection.execute_batch(SCHEMA).map_err(fail)?;
+            connection
+                .pragma_update(None, "user_version", SCHEMA_VERSION)
+                .map_err(fail)?;
+        }
         Ok(Self {
             path: path.to_path_buf(),
             connection,
