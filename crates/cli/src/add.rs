@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use casefile_vault::{AddOptions, AddedSource, Case, PreparedBlob, normalize_time};
 
+use casefile_derived::Store;
+
 use crate::AddArgs;
+use crate::derive;
 use crate::output::{Exit, print_json, progress_bar};
 
 /// A batch is committed (and its checkpoint signed) after this many files…
@@ -121,12 +124,20 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
     added.extend(case.commit(batch)?);
     bar.set_message("indexing");
     case.update_catalogue()?;
+    // What was just stored is read into the derived store, together with
+    // anything an interrupted earlier run left unread.
+    bar.set_message("reading");
+    let mut store = Store::open(case.data_dir())?;
+    let read = derive::read_unread(case, &mut store, &bar)?;
+    let totals = store.totals()?;
     bar.finish_and_clear();
     let (size, checkpoint) = case.latest_checkpoint()?;
     if json {
         print_json(&serde_json::json!({
             "added": added,
             "failed": failures,
+            "read": read,
+            "derived": totals,
             "tree_size": size,
             "checkpoint": checkpoint,
         }));
@@ -152,6 +163,7 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
             added.len(),
             failures.len()
         );
+        println!("{}", derive::describe(&read, &totals));
     }
     Ok(if failures.is_empty() {
         Exit::Success

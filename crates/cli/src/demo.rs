@@ -1,5 +1,5 @@
 //! `casefile demo`: the whole path once, on sample files written here, in a
-//! temporary case: init, add, checkpoint, proof, verify.
+//! temporary case: init, add, checkpoint, proof, read, verify.
 
 use std::path::Path;
 
@@ -55,6 +55,8 @@ pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
     }
     let added = case.commit(items)?;
     let (size, checkpoint) = case.latest_checkpoint()?;
+    let mut store = casefile_derived::Store::open(case.data_dir())?;
+    let read = crate::derive::read_unread(&case, &mut store, &indicatif::ProgressBar::hidden())?;
     let proof = case.inclusion_proof(added[0].log_index, None)?;
     let report = case.verify(&mut |_, _, _| {})?;
     if json {
@@ -65,6 +67,7 @@ pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
             "checkpoint": checkpoint,
             "key": case.verifier().to_string(),
             "proof": proof,
+            "read": read,
             "verify": report,
         }));
     } else {
@@ -90,7 +93,11 @@ pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
             proof.root
         );
         println!(
-            "5. verify: {} ({} entries, {} blobs, {} checkpoints)",
+            "5. read into {} documents ({} protected sources sealed in the derived store)",
+            read.documents, read.sealed
+        );
+        println!(
+            "6. verify: {} ({} entries, {} blobs, {} checkpoints)",
             if report.ok { "ok" } else { "FAILED" },
             report.entries_checked,
             report.blobs_checked,

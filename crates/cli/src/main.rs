@@ -3,6 +3,7 @@
 
 mod add;
 mod demo;
+mod derive;
 mod output;
 mod read;
 
@@ -61,8 +62,9 @@ enum Command {
     /// thing is named), 1 when the check could not run.
     Verify,
     /// Read files and print the documents in them (JSON Lines with --json).
-    /// Needs no case and stores nothing. Reads Telegram Desktop exports
-    /// (result.json) so far.
+    /// Needs no case and stores nothing. Reads HTML pages (plain or gzip),
+    /// plain text (testimonies, pages saved as text), Telegram Desktop
+    /// exports (result.json) and web archives (WARC, ARC).
     ///
     /// Exits 4 when some of the input could not be read (the rest is printed).
     Read {
@@ -70,6 +72,20 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Print the documents read from the case's sources (all, or the named
+    /// ones), as `read` prints them. `add` reads every source it stores;
+    /// protected sources (testimonies, complaints) are kept sealed and
+    /// opened here for you.
+    Documents {
+        /// Sources: an id (or unique prefix), a log index, or a SHA-256.
+        #[arg(value_name = "SOURCE")]
+        sources: Vec<String>,
+    },
+    /// Delete the derived store (the documents read from the sources) and
+    /// read every source again from the vault. Use it after updating
+    /// casefile, or when the derived store is damaged; the vault and the
+    /// log are not touched.
+    Rebuild,
     /// Run the whole path once on sample files in a temporary case: init,
     /// add, checkpoint, proof, verify.
     Demo {
@@ -199,7 +215,26 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         }
         Command::Demo { keep } => demo::run(keep.as_deref(), json),
         Command::Read { files } => read::run(&files, json),
+        Command::Documents { sources } => {
+            read::stored(&open_case(cli.case.as_deref())?, &sources, json)
+        }
+        Command::Rebuild => rebuild(&open_case(cli.case.as_deref())?, json),
     }
+}
+
+fn rebuild(case: &Case, json: bool) -> anyhow::Result<Exit> {
+    let mut store = casefile_derived::Store::recreate(case.data_dir())?;
+    let bar = output::progress_bar(json, 0, "sources");
+    bar.set_message("reading");
+    let stats = derive::read_unread(case, &mut store, &bar)?;
+    bar.finish_and_clear();
+    let totals = store.totals()?;
+    if json {
+        print_json(&serde_json::json!({ "read": stats, "derived": totals }));
+    } else {
+        println!("{}", derive::describe(&stats, &totals));
+    }
+    Ok(Exit::Success)
 }
 
 fn log_command(case: &Case, command: LogCommand, json: bool) -> anyhow::Result<Exit> {

@@ -12,6 +12,7 @@ use std::io::Read as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use casefile_derived::Store;
 use casefile_vault::{Case, SystemClock};
 use common::{casefile, code, json, run, verify_json};
 
@@ -111,7 +112,17 @@ fn killed_adds_never_corrupt_the_case() {
                 "round {round}: acknowledged source {sha256} is missing"
             );
         }
-        drop(case);
+        // The derived store opens, and every source it counts as read has
+        // all its documents: a reading and its documents commit together.
+        let mut store = Store::open(case.data_dir()).unwrap();
+        let (size, _) = case.latest_checkpoint().unwrap();
+        for index in 0..size {
+            if let Some(reading) = store.reading(index).unwrap() {
+                let stored = store.documents(index, |_| {}).unwrap();
+                assert_eq!(stored, reading.documents, "round {round}: source {index}");
+            }
+        }
+        drop((case, store));
         if round % 10 == 0 {
             // The command too, now and then.
             let (verify_code, report) = verify_json(root);
@@ -133,6 +144,59 @@ fn killed_adds_never_corrupt_the_case() {
     assert_eq!(verify_code, 0, "{report}");
     assert!(report["notes"].as_array().unwrap().is_empty(), "{report}");
     assert!(report["tree_size"].as_u64().unwrap() >= acknowledged.len() as u64);
+    // The last add read whatever the killed ones left unread.
+    let store = Store::open(&root.join(".casefile")).unwrap();
+    let size = report["tree_size"].as_u64().unwrap();
+    assert_eq!(store.unread(size).unwrap(), Vec::<u64>::new());
+    assert_eq!(store.totals().unwrap().sources, size);
+}
+
+#[test]
+fn killed_rebuilds_are_finished_by_the_next_run() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    assert_eq!(code(&run(&["init"], root)), 0);
+    write_batch(&root.join("in"), 1, 1500, false);
+    assert_eq!(code(&run(&["add", "in", "--kind", "testimony"], root)), 0);
+    let before = run(&["documents", "--json"], root);
+    assert_eq!(code(&before), 0);
+    let mut random = Random(0x2545_f491_4f6c_dd1d);
+    let mut kills = 0;
+    while kills < 8 {
+        let mut child = casefile()
+            .args(["rebuild"])
+            .current_dir(root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(5_000 + random.next() % 200_000));
+        if matches!(child.try_wait(), Ok(None)) {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        // Whatever a killed rebuild left opens and is consistent.
+        let mut store = Store::open(&root.join(".casefile")).unwrap();
+        for index in 0..1500 {
+            if let Some(reading) = store.reading(index).unwrap() {
+                assert_eq!(store.documents(index, |_| {}).unwrap(), reading.documents);
+            }
+        }
+    }
+    // An add with nothing new reads what the killed rebuild did not.
+    write_batch(&root.join("more"), 2, 1, false);
+    assert_eq!(code(&run(&["add", "more", "--kind", "testimony"], root)), 0);
+    let after = run(&["documents", "--json"], root);
+    let lines = |output: &std::process::Output| {
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let (before, after) = (lines(&before), lines(&after));
+    assert_eq!(after.len(), 1501);
+    assert_eq!(before[..], after[..1500]);
 }
 
 #[test]
@@ -166,4 +230,8 @@ fn two_processes_adding_at_once() {
     let (verify_code, report) = verify_json(root);
     assert_eq!(verify_code, 0, "{report}");
     assert_eq!(report["entries_checked"], 600);
+    // Both read into the derived store at once; every source is read once.
+    let store = Store::open(&root.join(".casefile")).unwrap();
+    assert_eq!(store.totals().unwrap().sources, 600);
+    assert_eq!(store.totals().unwrap().documents, 600);
 }

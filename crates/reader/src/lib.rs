@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 mod decode;
+pub mod format;
 pub mod html;
 pub mod language;
 pub mod telegram;
@@ -18,6 +19,10 @@ pub mod text;
 pub mod warc;
 
 pub use casefile_document::{Diagnostic, Document};
+
+/// The readers' name and version, recorded with what they read so that a
+/// stored reading says which build made it.
+pub const READER: &str = concat!("casefile-reader ", env!("CARGO_PKG_VERSION"));
 
 /// Compiles one of the readers' fixed patterns. They are literals in this
 /// crate, checked by its tests, so a failure is a bug in the pattern.

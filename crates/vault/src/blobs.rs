@@ -266,3 +266,75 @@ impl BlobStore {
         Ok(Some((Sha256(hasher.finalize().into()), size)))
     }
 }
+
+/// A stored blob opened for reading. It hashes what passes through it and,
+/// at the end of the bytes, checks them against the digest they are stored
+/// under: a blob changed on disk reads as an I/O error of kind
+/// `InvalidData` rather than as silently different material.
+#[derive(Debug)]
+pub struct BlobReader {
+    file: std::io::BufReader<File>,
+    path: PathBuf,
+    expected: Sha256,
+    hasher: sha2::Sha256,
+    /// Set at the end of the bytes: whether they matched their digest.
+    matched: Option<bool>,
+}
+
+impl BlobReader {
+    pub(crate) fn open(store: &BlobStore, hash: &Sha256) -> Result<Self, VaultError> {
+        let path = store.path_for(hash);
+        let file = File::open(&path).at(&path)?;
+        Ok(Self {
+            file: std::io::BufReader::with_capacity(CHUNK, file),
+            path,
+            expected: *hash,
+            hasher: sha2::Sha256::new(),
+            matched: None,
+        })
+    }
+
+    /// Reads whatever the caller left unread and checks the digest of the
+    /// whole blob. Call it after a reader that may stop early or swallow
+    /// errors: a mismatch seen before is reported again here.
+    /// A mismatch is [`VaultError::Integrity`].
+    pub fn finish(mut self) -> Result<(), VaultError> {
+        match std::io::copy(&mut self, &mut std::io::sink()) {
+            Ok(_) => Ok(()),
+            Err(_) if self.matched == Some(false) => Err(VaultError::Integrity(format!(
+                "{}: the stored bytes no longer match their SHA-256",
+                self.path.display()
+            ))),
+            Err(error) => Err(error).at(&self.path),
+        }
+    }
+
+    fn mismatch(&self) -> std::io::Error {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "{}: the stored bytes no longer match their SHA-256; run casefile verify",
+                self.path.display()
+            ),
+        )
+    }
+}
+
+impl std::io::Read for BlobReader {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        match self.matched {
+            Some(true) => return Ok(0),
+            Some(false) => return Err(self.mismatch()),
+            None => {}
+        }
+        let read = self.file.read(buffer)?;
+        if read == 0 {
+            let digest = std::mem::take(&mut self.hasher).finalize();
+            let matched = digest.as_slice() == self.expected.0;
+            self.matched = Some(matched);
+            return if matched { Ok(0) } else { Err(self.mismatch()) };
+        }
+        self.hasher.update(&buffer[..read]);
+        Ok(read)
+    }
+}

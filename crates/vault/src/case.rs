@@ -19,7 +19,7 @@ use base64::Engine as _;
 use casefile_merkle::Hash;
 use casefile_note::{Checkpoint, Note, NoteSigner, NoteVerifier};
 
-use crate::blobs::{BlobStore, PreparedBlob};
+use crate::blobs::{BlobReader, BlobStore, PreparedBlob, Sha256};
 use crate::catalog::{Catalogue, SourceRecord, source_id};
 use crate::entry::{Acquisition, SourceKind};
 use crate::error::{IoContext as _, VaultError};
@@ -372,7 +372,7 @@ impl Case {
             return Ok(());
         }
         let mut rows = Vec::with_capacity((log.size() - known) as usize);
-        log.for_each_entry(known, |index, bytes| {
+        log.for_each_entry(known, u64::MAX, |index, bytes| {
             let entry = Acquisition::decode(bytes).map_err(|e| {
                 VaultError::Integrity(format!("log entry {index} does not decode: {e}"))
             })?;
@@ -627,6 +627,29 @@ impl Case {
             entry,
             &casefile_merkle::leaf_hash(&bytes),
         ))
+    }
+
+    /// Up to `limit` sources from log index `first` on, in log order, up to
+    /// the latest checkpoint; read sequentially from the log. Walk a large
+    /// case in pages of a few thousand.
+    pub fn sources(&self, first: u64, limit: usize) -> Result<Vec<SourceRecord>, VaultError> {
+        let (_lock, log) = self.open_log_shared()?;
+        let mut out = Vec::with_capacity(limit.min(4096));
+        let end = first.saturating_add(limit as u64);
+        log.for_each_entry(first, end, |index, bytes| {
+            let entry = Acquisition::decode(bytes).map_err(|e| {
+                VaultError::Integrity(format!("log entry {index} does not decode: {e}"))
+            })?;
+            out.push(SourceRecord::new(entry, &casefile_merkle::leaf_hash(bytes)));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Opens the stored bytes of a source for reading; the reader checks
+    /// them against `sha256` when it reaches their end.
+    pub fn open_blob(&self, sha256: &Sha256) -> Result<BlobReader, VaultError> {
+        BlobReader::open(&self.blobs, sha256)
     }
 
     fn open_log_shared(&self) -> Result<(CaseLock, Log), VaultError> {

@@ -67,6 +67,13 @@ impl SourceKind {
         SourceKind::Other,
     ];
 
+    /// Whether material of this kind is protected: it names or speaks for
+    /// witnesses and victims (testimonies, complaints), so what is read
+    /// from it is kept only sealed (see the derived store).
+    pub fn is_protected(self) -> bool {
+        matches!(self, SourceKind::Testimony | SourceKind::Complaint)
+    }
+
     /// The kind's name as written in entries and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {

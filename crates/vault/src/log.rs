@@ -240,15 +240,17 @@ impl Log {
         Ok(bytes)
     }
 
-    /// Calls `visit` with each committed entry from `first` on, reading the
-    /// entries file sequentially.
+    /// Calls `visit` with each committed entry from `first` up to (not
+    /// including) `end`, reading the entries file sequentially.
     pub(crate) fn for_each_entry(
         &self,
         first: u64,
+        end: u64,
         mut visit: impl FnMut(u64, &[u8]) -> Result<(), VaultError>,
     ) -> Result<(), VaultError> {
         use std::io::{BufReader, Read as _, Seek as _, SeekFrom};
-        if first >= self.size {
+        let end = end.min(self.size);
+        if first >= end {
             return Ok(());
         }
         let start = read_u64_at(&self.index, &self.paths.index, HEADER_LEN + 8 * first)?;
@@ -256,7 +258,7 @@ impl Log {
         file.seek(SeekFrom::Start(start)).at(&self.paths.entries)?;
         let mut reader = BufReader::with_capacity(1 << 20, file);
         let mut entry = Vec::new();
-        for index in first..self.size {
+        for index in first..end {
             let mut length = [0u8; 4];
             reader.read_exact(&mut length).at(&self.paths.entries)?;
             entry.resize(u32::from_be_bytes(length) as usize, 0);

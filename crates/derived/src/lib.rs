@@ -1,0 +1,556 @@
+//! casefile's derived store: the documents the readers made of a case's
+//! sources, kept so that later stages need not read every source again.
+//!
+//! Everything here is derived: it can be deleted and rebuilt from the vault
+//! (`casefile rebuild`), and a source counts as read only once its row in
+//! `sources` is committed, in the same transaction as its documents. What
+//! is read from a protected source (a testimony, a complaint) is stored
+//! sealed under the case's sealing key, never in plain text. The format is
+//! described in `docs/formats/derived-store.md`.
+
+#![deny(missing_docs)]
+
+mod seal;
+
+use std::path::{Path, PathBuf};
+
+use casefile_document::{Diagnostic, Document};
+use rusqlite::{Connection, OptionalExtension as _, params};
+
+use crate::seal::SealingKey;
+
+/// The store's folder inside the case's `.casefile` folder.
+pub const DERIVED_DIR: &str = "derived";
+/// The database file inside [`DERIVED_DIR`].
+pub const DOCUMENTS_FILE: &str = "documents.sqlite";
+/// The sealing key's file inside the `.casefile` folder.
+pub const SEALING_KEY_FILE: &str = "sealing.key";
+/// The schema this build writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What can go wrong with the derived store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DerivedError {
+    /// A file of the store could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The database failed.
+    #[error("{}: {source}", path.display())]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// The error.
+        source: rusqlite::Error,
+    },
+    /// The store was written by a newer casefile.
+    #[error(
+        "{}: written with schema {found}, newer than this casefile's {SCHEMA_VERSION}; \
+         update casefile or run `casefile rebuild`", path.display()
+    )]
+    NewerSchema {
+        /// The database file.
+        path: PathBuf,
+        /// The schema found.
+        found: u32,
+    },
+    /// The sealing key may be read by others.
+    #[error(
+        "{}: the sealing key may be read by others (mode {mode:o}); run chmod 600 on it",
+        path.display()
+    )]
+    KeyPermissions {
+        /// The key file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// The sealing key file is not a key.
+    #[error("{}: not a casefile sealing key", path.display())]
+    BadKey {
+        /// The key file.
+        path: PathBuf,
+    },
+    /// A sealed value did not open: changed, or sealed under another key.
+    #[error(
+        "{}: the sealed documents of source #{log_index} do not open with this case's sealing \
+         key (changed, or sealed under another key); run `casefile rebuild`", path.display()
+    )]
+    Unseal {
+        /// The database file.
+        path: PathBuf,
+        /// The source.
+        log_index: u64,
+    },
+    /// A stored value does not decode.
+    #[error("{}: source #{log_index}: a stored value does not decode ({message}); run `casefile rebuild`", path.display())]
+    Corrupt {
+        /// The database file.
+        path: PathBuf,
+        /// The source.
+        log_index: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// A value could not be written as JSON.
+    #[error("encoding a value failed: {0}")]
+    Encode(String),
+    /// Sealing failed (it cannot, short of a bug in the cipher).
+    #[error("sealing a value failed")]
+    Seal,
+    /// The system's random source failed.
+    #[error("the system's random source failed: {0}")]
+    Random(String),
+}
+
+/// How one source was read: everything about it except its documents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Reading {
+    /// The source's log index.
+    pub log_index: u64,
+    /// The reader's format (`telegram`, `html`, `archive`, `text`), or
+    /// `None` when no reader fits the source (a photo, a PDF).
+    pub format: Option<String>,
+    /// The reader and its version, e.g. `casefile-reader 0.1.0`.
+    pub reader: String,
+    /// Whether the source is protected, and so stored sealed.
+    pub protected: bool,
+    /// How many documents were stored.
+    pub documents: u64,
+    /// What the source held, in the reader's words.
+    pub counted: String,
+    /// Problems of the source as a whole (a document's own problems are
+    /// in the document).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Why the source could not be read at all, when it could not.
+    pub failure: Option<String>,
+}
+
+/// Counts over the whole store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Totals {
+    /// Sources read.
+    pub sources: u64,
+    /// Documents stored.
+    pub documents: u64,
+    /// Sources stored sealed.
+    pub sealed_sources: u64,
+}
+
+/// The open derived store of one case.
+#[derive(Debug)]
+pub struct Store {
+    path: PathBuf,
+    key_path: PathBuf,
+    conn: Connection,
+    key: Option<SealingKey>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sources (
+    log_index INTEGER PRIMARY KEY,
+    sealed INTEGER NOT NULL,
+    reading BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    log_index INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (log_index, ordinal)
+) WITHOUT ROWID;
+";
+
+fn place(log_index: u64, what: &str) -> String {
+    format!("casefile-derived 1 source {log_index} {what}")
+}
+
+impl Store {
+    /// Opens (creating when missing) the derived store of the case whose
+    /// `.casefile` folder is `data_dir`.
+    pub fn open(data_dir: &Path) -> Result<Self, DerivedError> {
+        let dir = data_dir.join(DERIVED_DIR);
+        std::fs::create_dir_all(&dir).map_err(|source| DerivedError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        let path = dir.join(DOCUMENTS_FILE);
+        let sql = |source| DerivedError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let conn = Connection::open(&path).map_err(sql)?;
+        conn.busy_timeout(std::time::Duration::from_secs(60))
+            .map_err(sql)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sql)?;
+        let found: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |row| {
+                row.get(0)
+            })
+            .optional()
+            .or_else(|error| match error {
+                // A new, empty file has no tables yet.
+                rusqlite::Error::SqliteFailure(_, Some(ref message))
+                    if message.starts_with("no such table") =>
+                {
+                    Ok(None)
+                }
+                other => Err(other),
+            })
+            .map_err(sql)?;
+        if let Some(found) = found {
+            let found: u32 = found.parse().unwrap_or(u32::MAX);
+            if found > SCHEMA_VERSION {
+                return Err(DerivedError::NewerSchema { path, found });
+            }
+        }
+        conn.execute_batch(SCHEMA).map_err(sql)?;
+        conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?1)",
+            [SCHEMA_VERSION.to_string()],
+        )
+        .map_err(sql)?;
+        Ok(Self {
+            key_path: data_dir.join(SEALING_KEY_FILE),
+            path,
+            conn,
+            key: None,
+        })
+    }
+
+    /// Deletes the derived store of the case in `data_dir` (every file of
+    /// it) and opens a new, empty one. The sealing key is kept.
+    pub fn recreate(data_dir: &Path) -> Result<Self, DerivedError> {
+        let dir = data_dir.join(DERIVED_DIR);
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(DerivedError::Io { path: dir, source }),
+        }
+        Self::open(data_dir)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn sql(&self) -> impl FnOnce(rusqlite::Error) -> DerivedError + '_ {
+        |source| DerivedError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn key(&mut self) -> Result<&SealingKey, DerivedError> {
+        if self.key.is_none() {
+            self.key = Some(SealingKey::load_or_create(&self.key_path)?);
+        }
+        self.key.as_ref().ok_or(DerivedError::Seal)
+    }
+
+    /// The log indexes below `tree_size` that have no stored reading, in
+    /// order: the sources still to be read.
+    pub fn unread(&self, tree_size: u64) -> Result<Vec<u64>, DerivedError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT log_index FROM sources ORDER BY log_index")
+            .map_err(self.sql())?;
+        let read = statement
+            .query_map([], |row| row.get::<_, i64>(0))
+            .map_err(self.sql())?;
+        let mut missing = Vec::new();
+        let mut next = 0u64;
+        for index in read {
+            let index = index.map_err(self.sql())? as u64;
+            if index >= tree_size {
+                break;
+            }
+            missing.extend(next..index);
+            next = index + 1;
+        }
+        missing.extend(next..tree_size);
+        Ok(missing)
+    }
+
+    /// Starts writing the readings of sources. Nothing is visible until
+    /// [`Writer::commit`]; a writer dropped without it stores nothing.
+    pub fn writer(&mut self) -> Result<Writer<'_>, DerivedError> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|source| DerivedError::Sqlite {
+                path: self.path.clone(),
+                source,
+            })?;
+        Ok(Writer {
+            store: self,
+            open: true,
+        })
+    }
+
+    /// The stored reading of source `log_index`, if it was read.
+    pub fn reading(&mut self, log_index: u64) -> Result<Option<Reading>, DerivedError> {
+        let row: Option<(bool, Vec<u8>)> = self
+            .conn
+            .query_row(
+                "SELECT sealed, reading FROM sources WHERE log_index = ?1",
+                [log_index as i64],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()
+            .map_err(self.sql())?;
+        let Some((sealed, bytes)) = row else {
+            return Ok(None);
+        };
+        let value = self.unseal(sealed, log_index, "reading", bytes)?;
+        serde_json::from_slice(&value)
+            .map(Some)
+            .map_err(|error| self.corrupt(log_index, error))
+    }
+
+    /// Calls `visit` with each stored document of source `log_index`, in
+    /// order; returns how many there were.
+    pub fn documents(
+        &mut self,
+        log_index: u64,
+        mut visit: impl FnMut(Document),
+    ) -> Result<u64, DerivedError> {
+        let sealed: Option<bool> = self
+            .conn
+            .query_row(
+                "SELECT sealed FROM sources WHERE log_index = ?1",
+                [log_index as i64],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(self.sql())?;
+        let Some(sealed) = sealed else {
+            return Ok(0);
+        };
+        if sealed {
+            self.key()?;
+        }
+        let mut statement = self
+            .conn
+            .prepare("SELECT ordinal, body FROM documents WHERE log_index = ?1 ORDER BY ordinal")
+            .map_err(|source| DerivedError::Sqlite {
+                path: self.path.clone(),
+                source,
+            })?;
+        let rows = statement
+            .query_map([log_index as i64], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
+            })
+            .map_err(|source| DerivedError::Sqlite {
+                path: self.path.clone(),
+                source,
+            })?;
+        let mut count = 0;
+        for row in rows {
+            let (ordinal, body) = row.map_err(|source| DerivedError::Sqlite {
+                path: self.path.clone(),
+                source,
+            })?;
+            let plain = if sealed {
+                let key = self.key.as_ref().ok_or(DerivedError::Seal)?;
+                key.open(&place(log_index, &format!("document {ordinal}")), &body)
+                    .ok_or_else(|| DerivedError::Unseal {
+                        path: self.path.clone(),
+                        log_index,
+                    })?
+                    .to_vec()
+            } else {
+                body
+            };
+            let document =
+                serde_json::from_slice(&plain).map_err(|error| DerivedError::Corrupt {
+                    path: self.path.clone(),
+                    log_index,
+                    message: error.to_string(),
+                })?;
+            visit(document);
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// Counts over the whole store.
+    pub fn totals(&self) -> Result<Totals, DerivedError> {
+        self.conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM documents), \
+                 (SELECT count(*) FROM sources WHERE sealed)",
+                [],
+                |row| {
+                    Ok(Totals {
+                        sources: row.get::<_, i64>(0)? as u64,
+                        documents: row.get::<_, i64>(1)? as u64,
+                        sealed_sources: row.get::<_, i64>(2)? as u64,
+                    })
+                },
+            )
+            .map_err(self.sql())
+    }
+
+    fn unseal(
+        &mut self,
+        sealed: bool,
+        log_index: u64,
+        what: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Vec<u8>, DerivedError> {
+        if !sealed {
+            return Ok(bytes);
+        }
+        let path = self.path.clone();
+        let key = self.key()?;
+        key.open(&place(log_index, what), &bytes)
+            .map(|plain| plain.to_vec())
+            .ok_or(DerivedError::Unseal { path, log_index })
+    }
+
+    fn corrupt(&self, log_index: u64, error: serde_json::Error) -> DerivedError {
+        DerivedError::Corrupt {
+            path: self.path.clone(),
+            log_index,
+            message: error.to_string(),
+        }
+    }
+}
+
+/// Writes the readings of sources in one transaction.
+#[derive(Debug)]
+pub struct Writer<'a> {
+    store: &'a mut Store,
+    open: bool,
+}
+
+impl Writer<'_> {
+    /// Replaces whatever is stored for `reading.log_index` with `reading`
+    /// and `documents` (sealed when the reading is protected).
+    pub fn put(&mut self, reading: &Reading, documents: &[Document]) -> Result<(), DerivedError> {
+        self.clear(reading.log_index)?;
+        for (ordinal, document) in documents.iter().enumerate() {
+            self.put_document(
+                reading.log_index,
+                ordinal as u64,
+                reading.protected,
+                document,
+            )?;
+        }
+        self.put_reading(reading)
+    }
+
+    /// Removes what is stored for source `log_index`: its documents and its
+    /// reading. Call it before streaming a source's documents anew.
+    pub fn clear(&mut self, log_index: u64) -> Result<(), DerivedError> {
+        let conn = &self.store.conn;
+        conn.execute(
+            "DELETE FROM documents WHERE log_index = ?1",
+            [log_index as i64],
+        )
+        .and_then(|_| {
+            conn.execute(
+                "DELETE FROM sources WHERE log_index = ?1",
+                [log_index as i64],
+            )
+        })
+        .map(|_| ())
+        .map_err(|source| DerivedError::Sqlite {
+            path: self.store.path.clone(),
+            source,
+        })
+    }
+
+    /// Stores document number `ordinal` of source `log_index`, sealed when
+    /// `protected`. The source counts as read once [`Writer::put_reading`]
+    /// stores its reading.
+    pub fn put_document(
+        &mut self,
+        log_index: u64,
+        ordinal: u64,
+        protected: bool,
+        document: &Document,
+    ) -> Result<(), DerivedError> {
+        let body = zeroize::Zeroizing::new(
+            serde_json::to_vec(document).map_err(|e| DerivedError::Encode(e.to_string()))?,
+        );
+        let body = if protected {
+            self.store
+                .key()?
+                .seal(&place(log_index, &format!("document {ordinal}")), &body)?
+        } else {
+            body.to_vec()
+        };
+        self.store
+            .conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO documents (log_index, ordinal, body) VALUES (?1, ?2, ?3)",
+            )
+            .and_then(|mut insert| insert.execute(params![log_index as i64, ordinal as i64, body]))
+            .map(|_| ())
+            .map_err(|source| DerivedError::Sqlite {
+                path: self.store.path.clone(),
+                source,
+            })
+    }
+
+    /// Stores the reading of a source whose documents are stored: from
+    /// now on (once committed) the source counts as read.
+    pub fn put_reading(&mut self, reading: &Reading) -> Result<(), DerivedError> {
+        let log_index = reading.log_index;
+        let bytes = serde_json::to_vec(reading).map_err(|e| DerivedError::Encode(e.to_string()))?;
+        let bytes = if reading.protected {
+            self.store
+                .key()?
+                .seal(&place(log_index, "reading"), &bytes)?
+        } else {
+            bytes
+        };
+        self.store
+            .conn
+            .execute(
+                "INSERT OR REPLACE INTO sources (log_index, sealed, reading) VALUES (?1, ?2, ?3)",
+                params![log_index as i64, reading.protected, bytes],
+            )
+            .map(|_| ())
+            .map_err(|source| DerivedError::Sqlite {
+                path: self.store.path.clone(),
+                source,
+            })
+    }
+
+    /// Makes everything put so far durable and visible.
+    pub fn commit(mut self) -> Result<(), DerivedError> {
+        self.open = false;
+        self.store
+            .conn
+            .execute_batch("COMMIT")
+            .map_err(|source| DerivedError::Sqlite {
+                path: self.store.path.clone(),
+                source,
+            })
+    }
+}
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.store.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,188 @@
+use casefile_document::{Origin, Severity};
+use proptest::prelude::*;
+
+use super::*;
+
+fn reading(log_index: u64, protected: bool, documents: u64) -> Reading {
+    Reading {
+        log_index,
+        format: Some("text".into()),
+        reader: "casefile-reader test".into(),
+        protected,
+        documents,
+        counted: format!("{documents} document"),
+        diagnostics: vec![Diagnostic {
+            severity: Severity::Warning,
+            location: "line 1".into(),
+            message: "a note".into(),
+        }],
+        failure: None,
+    }
+}
+
+fn document(text: &str) -> Document {
+    let mut document = Document::new(Origin::File {
+        name: Some("statement.txt".into()),
+    });
+    document.text = text.to_owned();
+    document
+}
+
+fn stored(store: &mut Store, log_index: u64) -> Vec<Document> {
+    let mut out = Vec::new();
+    store.documents(log_index, |d| out.push(d)).unwrap();
+    out
+}
+
+/// Every byte of the store's files, so tests can look for plain text.
+fn files_bytes(data_dir: &Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(data_dir.join(DERIVED_DIR)).unwrap() {
+        all.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    all
+}
+
+#[test]
+fn readings_and_documents_round_trip_plain_and_sealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let public = [
+        document("A public post about the unit."),
+        document("Another."),
+    ];
+    let secret = [document("Свидетель Петренко живёт на улице Садовой.")];
+    let mut writer = store.writer().unwrap();
+    writer.put(&reading(0, false, 2), &public).unwrap();
+    writer.put(&reading(1, true, 1), &secret).unwrap();
+    writer.commit().unwrap();
+
+    assert_eq!(stored(&mut store, 0), public);
+    assert_eq!(stored(&mut store, 1), secret);
+    assert_eq!(store.reading(1).unwrap(), Some(reading(1, true, 1)));
+    assert_eq!(store.reading(2).unwrap(), None);
+    assert_eq!(
+        store.totals().unwrap(),
+        Totals {
+            sources: 2,
+            documents: 3,
+            sealed_sources: 1
+        }
+    );
+    drop(store);
+    let bytes = files_bytes(dir.path());
+    let needle = "Петренко".as_bytes();
+    assert!(!bytes.windows(needle.len()).any(|w| w == needle));
+    assert!(bytes.windows(9).any(|w| w == b"public po"));
+    // The sealed documents open again after the store is reopened.
+    let mut store = Store::open(dir.path()).unwrap();
+    assert_eq!(stored(&mut store, 1), secret);
+}
+
+#[test]
+fn unread_sources_are_the_gaps_below_the_tree_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.unread(3).unwrap(), vec![0, 1, 2]);
+    let mut writer = store.writer().unwrap();
+    for index in [1, 4, 5] {
+        writer.put(&reading(index, false, 0), &[]).unwrap();
+    }
+    writer.commit().unwrap();
+    assert_eq!(store.unread(7).unwrap(), vec![0, 2, 3, 6]);
+    assert_eq!(store.unread(2).unwrap(), vec![0]);
+}
+
+#[test]
+fn a_writer_dropped_without_commit_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    {
+        let mut writer = store.writer().unwrap();
+        writer
+            .put(&reading(0, false, 1), &[document("lost")])
+            .unwrap();
+    }
+    assert_eq!(store.totals().unwrap(), Totals::default());
+    // Putting a source again replaces its documents.
+    let mut writer = store.writer().unwrap();
+    writer
+        .put(&reading(0, false, 2), &[document("a"), document("b")])
+        .unwrap();
+    writer.put(&reading(0, false, 1), &[document("c")]).unwrap();
+    writer.commit().unwrap();
+    assert_eq!(stored(&mut store, 0), vec![document("c")]);
+}
+
+#[test]
+fn changed_or_moved_sealed_rows_do_not_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    writer
+        .put(&reading(0, true, 1), &[document("first testimony")])
+        .unwrap();
+    writer
+        .put(&reading(1, true, 1), &[document("second testimony")])
+        .unwrap();
+    writer.commit().unwrap();
+    // Move source 0's sealed document under source 1.
+    store
+        .conn
+        .execute(
+            "UPDATE documents SET body = (SELECT body FROM documents WHERE log_index = 0) \
+             WHERE log_index = 1",
+            [],
+        )
+        .unwrap();
+    let error = store.documents(1, |_| {}).unwrap_err();
+    assert!(matches!(error, DerivedError::Unseal { log_index: 1, .. }));
+    assert!(!error.to_string().contains("testimony"));
+    assert_eq!(stored(&mut store, 0), vec![document("first testimony")]);
+
+    // A store whose key was replaced says so, and rebuilding is the way out.
+    drop(store);
+    std::fs::remove_file(dir.path().join(SEALING_KEY_FILE)).unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    assert!(matches!(
+        store.documents(0, |_| {}),
+        Err(DerivedError::Unseal { .. })
+    ));
+    drop(store);
+    let store = Store::recreate(dir.path()).unwrap();
+    assert_eq!(store.totals().unwrap(), Totals::default());
+}
+
+#[test]
+fn a_store_from_a_newer_casefile_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .conn
+        .execute("UPDATE meta SET value = '99' WHERE key = 'schema'", [])
+        .unwrap();
+    drop(store);
+    let error = Store::open(dir.path()).unwrap_err();
+    assert!(matches!(error, DerivedError::NewerSchema { found: 99, .. }));
+    assert!(error.to_string().contains("casefile rebuild"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn any_documents_round_trip(
+        texts in proptest::collection::vec(".{0,200}", 0..6),
+        protected in any::<bool>(),
+        log_index in 0u64..1_000_000,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let documents: Vec<Document> = texts.iter().map(|t| document(t)).collect();
+        let mut writer = store.writer().unwrap();
+        writer.put(&reading(log_index, protected, documents.len() as u64), &documents).unwrap();
+        writer.commit().unwrap();
+        prop_assert_eq!(stored(&mut store, log_index), documents);
+        prop_assert_eq!(store.reading(log_index).unwrap(), Some(reading(log_index, protected, texts.len() as u64)));
+    }
+}
