@@ -49,9 +49,9 @@ fn example_warc() {
     check(
         "example.warc",
         expect![[r#"
-        document response Some("http://example.com/") status=Some(200) date=Some("2017-03-06T04:02:06Z") block_ok=Some(true) payload_ok=Some(true) title=Some("Example Domain") words=28
-        records {"request": 2, "response": 1, "revisit": 1, "warcinfo": 2}
-    "#]],
+            document response Some("http://example.com/") status=Some(200) date=Some("2017-03-06T04:02:06Z") block_ok=Some(true) payload_ok=Some(true) title=Some("Example Domain") words=26
+            records {"request": 2, "response": 1, "revisit": 1, "warcinfo": 2}
+        "#]],
     );
 }
 
@@ -60,9 +60,9 @@ fn example_warc_gz() {
     check(
         "example.warc.gz",
         expect![[r#"
-        document response Some("http://example.com/") status=Some(200) date=Some("2017-03-06T04:02:06Z") block_ok=Some(true) payload_ok=Some(true) title=Some("Example Domain") words=28
-        records {"request": 2, "response": 1, "revisit": 1, "warcinfo": 2}
-    "#]],
+            document response Some("http://example.com/") status=Some(200) date=Some("2017-03-06T04:02:06Z") block_ok=Some(true) payload_ok=Some(true) title=Some("Example Domain") words=26
+            records {"request": 2, "response": 1, "revisit": 1, "warcinfo": 2}
+        "#]],
     );
 }
 
@@ -82,9 +82,9 @@ fn chunked_response() {
     check(
         "example-iana.org-chunked.warc",
         expect![[r#"
-        document response Some("http://www.iana.org/") status=Some(200) date=Some("2017-03-06T16:54:09Z") block_ok=Some(true) payload_ok=Some(true) title=Some("Internet Assigned Numbers Authority") words=195
-        records {"request": 1, "response": 1, "warcinfo": 1}
-    "#]],
+            document response Some("http://www.iana.org/") status=Some(200) date=Some("2017-03-06T16:54:09Z") block_ok=Some(true) payload_ok=Some(true) title=Some("Internet Assigned Numbers Authority") words=185
+            records {"request": 1, "response": 1, "warcinfo": 1}
+        "#]],
     );
 }
 
@@ -93,12 +93,12 @@ fn truncated_warc() {
     check(
         "example-trunc.warc",
         expect![[r#"
-        document response Some("http://example.com/") status=Some(200) date=Some("2017-03-06T04:02:06Z") block_ok=Some(false) payload_ok=Some(false) title=Some("Example Domain") words=28
-        records {"response": 1, "warcinfo": 2}
-        Error at record 3: record <urn:uuid:a9c51e3e-0221-11e7-bf66-0242ac120005>: the block digest sha1:DR5MBP7OD3OPA7RFKWJUD4CTNUQUGFC5 does not match the block
-        Error at record 3: record <urn:uuid:a9c51e3e-0221-11e7-bf66-0242ac120005>: the payload digest sha1:G7HRM7BGOKSKMSXZAHMUQTTV53QOFSMK does not match the payload
-        Error at record 4: expected a WARC or ARC record, found "\0\0"; reading stopped
-    "#]],
+            document response Some("http://example.com/") status=Some(200) date=Some("2017-03-06T04:02:06Z") block_ok=Some(false) payload_ok=Some(false) title=Some("Example Domain") words=26
+            records {"response": 1, "warcinfo": 2}
+            Error at record 3: record <urn:uuid:a9c51e3e-0221-11e7-bf66-0242ac120005>: the block digest sha1:DR5MBP7OD3OPA7RFKWJUD4CTNUQUGFC5 does not match the block
+            Error at record 3: record <urn:uuid:a9c51e3e-0221-11e7-bf66-0242ac120005>: the payload digest sha1:G7HRM7BGOKSKMSXZAHMUQTTV53QOFSMK does not match the payload
+            Error at record 4: expected a WARC or ARC record, found "\0\0"; reading stopped
+        "#]],
     );
 }
 
@@ -107,26 +107,26 @@ fn broken_gzip_and_chunking() {
     check(
         "example-bad.warc.gz.bad",
         expect![[r#"
-        document response Some("http://example.com?example=1") status=Some(200) date=Some("2014-01-03T03:03:21Z") block_ok=None payload_ok=Some(true) title=Some("Example Domain") words=28
-        document response Some("http://www.iana.org/domains/example") status=Some(302) date=Some("2014-01-28T05:15:39Z") block_ok=None payload_ok=Some(true) title=Some("302 Found") words=5
-        records {"request": 2, "response": 2, "revisit": 1, "warcinfo": 1}
-    "#]],
+            document response Some("http://example.com?example=1") status=Some(200) date=Some("2014-01-03T03:03:21Z") block_ok=None payload_ok=Some(true) title=Some("Example Domain") words=26
+            document response Some("http://www.iana.org/domains/example") status=Some(302) date=Some("2014-01-28T05:15:39Z") block_ok=None payload_ok=Some(true) title=Some("302 Found") words=6
+            records {"request": 2, "response": 2, "revisit": 1, "warcinfo": 1}
+        "#]],
     );
     check(
         "example-wrong-chunks.warc.gz",
         expect![[r#"
-        document response Some("http://example.com/") status=Some(200) date=Some("2018-11-02T18:55:11Z") block_ok=Some(false) payload_ok=Some(true) title=Some("Example Domain") words=28
-        records {"request": 1, "response": 1}
-        Error at record 1: record <urn:uuid:80d63307-60af-43e0-903f-574b2f432b7e>: the block digest sha1:SDZIDCNQKX2AQDX3LC6EE2YTIHVLAXUK does not match the block
-    "#]],
+            document response Some("http://example.com/") status=Some(200) date=Some("2018-11-02T18:55:11Z") block_ok=Some(false) payload_ok=Some(true) title=Some("Example Domain") words=26
+            records {"request": 1, "response": 1}
+            Error at record 1: record <urn:uuid:80d63307-60af-43e0-903f-574b2f432b7e>: the block digest sha1:SDZIDCNQKX2AQDX3LC6EE2YTIHVLAXUK does not match the block
+        "#]],
     );
     check(
         "example-bad-non-chunked.warc.gz",
         expect![[r#"
-        document response Some("http://example.com/") status=Some(200) date=Some("2017-03-06T04:02:06Z") block_ok=Some(true) payload_ok=Some(true) title=Some("Example Domain") words=28
-        records {"request": 2, "response": 1, "revisit": 1, "warcinfo": 2}
-        Error at record 5: record <urn:uuid:e6e395ca-0221-11e7-a18d-0242ac120005>: the block digest sha1:DVRKRZEWKT4QEWGQOSFOA5KY5VDIWJLW does not match the block
-    "#]],
+            document response Some("http://example.com/") status=Some(200) date=Some("2017-03-06T04:02:06Z") block_ok=Some(true) payload_ok=Some(true) title=Some("Example Domain") words=26
+            records {"request": 2, "response": 1, "revisit": 1, "warcinfo": 2}
+            Error at record 5: record <urn:uuid:e6e395ca-0221-11e7-a18d-0242ac120005>: the block digest sha1:DVRKRZEWKT4QEWGQOSFOA5KY5VDIWJLW does not match the block
+        "#]],
     );
 }
 
@@ -135,9 +135,9 @@ fn resource_and_odd_target_uris() {
     check(
         "example-resource.warc.gz",
         expect![[r#"
-        document resource Some("http://example.com/") status=None date=Some("2017-04-29T01:30:30Z") block_ok=Some(true) payload_ok=Some(true) title=Some("Example Domain") words=28
-        records {"resource": 1, "warcinfo": 2}
-    "#]],
+            document resource Some("http://example.com/") status=None date=Some("2017-04-29T01:30:30Z") block_ok=Some(true) payload_ok=Some(true) title=Some("Example Domain") words=26
+            records {"resource": 1, "warcinfo": 2}
+        "#]],
     );
     check(
         "example-space-in-target-uri.warc.gz",
@@ -148,9 +148,9 @@ fn resource_and_odd_target_uris() {
     check(
         "example-wget-bad-target-uri.warc.gz",
         expect![[r#"
-        document response Some("http://example.com/") status=Some(200) date=Some("2018-02-09T15:12:11Z") block_ok=Some(true) payload_ok=Some(true) title=Some("Example Domain") words=28
-        records {"metadata": 1, "request": 1, "resource": 2, "response": 1, "warcinfo": 1}
-    "#]],
+            document response Some("http://example.com/") status=Some(200) date=Some("2018-02-09T15:12:11Z") block_ok=Some(true) payload_ok=Some(true) title=Some("Example Domain") words=26
+            records {"metadata": 1, "request": 1, "resource": 2, "response": 1, "warcinfo": 1}
+        "#]],
     );
     check(
         "post-test.warc.gz",
@@ -165,21 +165,21 @@ fn arc_files() {
     check(
         "example.arc",
         expect![[r#"
-        document response Some("http://example.com/") status=Some(200) date=Some("20140216050221") block_ok=None payload_ok=None title=Some("Example Domain") words=28
-        records {"filedesc": 1, "response": 1}
-    "#]],
+            document response Some("http://example.com/") status=Some(200) date=Some("20140216050221") block_ok=None payload_ok=None title=Some("Example Domain") words=26
+            records {"filedesc": 1, "response": 1}
+        "#]],
     );
     check(
         "example.arc.gz",
         expect![[r#"
-        document response Some("http://example.com/") status=Some(200) date=Some("20140216050221") block_ok=None payload_ok=None title=Some("Example Domain") words=28
-        records {"filedesc": 1, "response": 1}
-    "#]],
+            document response Some("http://example.com/") status=Some(200) date=Some("20140216050221") block_ok=None payload_ok=None title=Some("Example Domain") words=26
+            records {"filedesc": 1, "response": 1}
+        "#]],
     );
     check(
         "example-space-in-url.arc",
         expect![[r#"
-            document response Some("http://example.com/index.cfm?FuseAction=Email&EmailTitle=Examples From The Live Web&IsPopUp=False") status=Some(200) date=Some("20140216050221") block_ok=None payload_ok=None title=Some("Example Domain") words=28
+            document response Some("http://example.com/index.cfm?FuseAction=Email&EmailTitle=Examples From The Live Web&IsPopUp=False") status=Some(200) date=Some("20140216050221") block_ok=None payload_ok=None title=Some("Example Domain") words=26
             records {"filedesc": 1, "response": 1}
             Error at record 2: the ARC record for http://example.com/index.cfm?FuseAction=Email&EmailTitle=Examples From The Live Web&IsPopUp=False is cut short: the archive ends inside its 1591-byte block; what it holds is read
         "#]],
