@@ -1,6 +1,7 @@
 //! Article extraction on the 181 pages of `../shared/data/article-extraction/`
 //! with the benchmark's own metric (4-word shingles): F1 must reach 0.958,
-//! trafilatura's published figure.
+//! trafilatura's published figure; the reader scores 0.9715, and anything
+//! under 0.968 is a regression.
 
 #![allow(
     clippy::unwrap_used,
@@ -31,8 +32,8 @@ fn f1_on_the_article_extraction_benchmark() {
         casefile_testkit::shingle_scores(pairs.iter().map(|(t, p)| (t.as_str(), p.as_str())));
     println!("article extraction: precision {precision:.4} recall {recall:.4} F1 {f1:.4}");
     assert!(
-        f1 >= 0.958,
-        "F1 {f1:.4} (precision {precision:.4}, recall {recall:.4}) is below 0.958"
+        f1 >= 0.968,
+        "F1 {f1:.4} (precision {precision:.4}, recall {recall:.4}) is below 0.968"
     );
 }
 

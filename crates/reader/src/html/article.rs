@@ -444,9 +444,79 @@ fn extract_with(tree: &Tree, strip_unlikely: bool) -> Article {
             article.authors.push(name);
         }
     }
-    let Some((top, top_score)) = best else {
+    let Some((mut top, mut top_score)) = best else {
         return article;
     };
+    // As Readability does: when several of the best containers lie under
+    // one ancestor (an article whose paragraphs each sit in their own
+    // box), that ancestor is the article; and an only child stands for its
+    // parent.
+    let adjusted = |element: usize| scores[element].map(|s| s * (1.0 - link_density(element)));
+    let mut ranked: Vec<(usize, f64)> = scores
+        .iter()
+        .enumerate()
+        .filter_map(|(element, _)| adjusted(element).map(|s| (element, s)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let alternatives: Vec<usize> = ranked
+        .iter()
+        .skip(1)
+        .take(ALTERNATIVES)
+        .filter(|(_, score)| *score >= top_score * 0.75)
+        .map(|(element, _)| *element)
+        .collect();
+    if alternatives.len() >= MIN_ALTERNATIVES {
+        let mut ancestor = tree.elements[top].parent;
+        while let Some(candidate) =
+            ancestor.filter(|&a| a != 0 && &*tree.elements[a].name != "body")
+        {
+            let holds = alternatives
+                .iter()
+                .filter(|&&alternative| is_within(tree, alternative, candidate))
+                .count();
+            if holds >= MIN_ALTERNATIVES {
+                top = candidate;
+                top_score = adjusted(candidate).unwrap_or(top_score);
+                break;
+            }
+            ancestor = tree.elements[candidate].parent;
+        }
+    }
+    // A parent that scores higher than the best container is the article
+    // (the climb stops once scores fall below a third of the best).
+    let threshold = top_score / 3.0;
+    let mut last = top_score;
+    let mut ancestor = tree.elements[top].parent;
+    while let Some(parent) = ancestor.filter(|&p| p != 0 && &*tree.elements[p].name != "body") {
+        ancestor = tree.elements[parent].parent;
+        let Some(score) = adjusted(parent) else {
+            continue;
+        };
+        if score < threshold {
+            break;
+        }
+        if score > last {
+            top = parent;
+            top_score = score;
+            break;
+        }
+        last = score;
+    }
+    while let Some(parent) = tree.elements[top]
+        .parent
+        .filter(|&p| p != 0 && &*tree.elements[p].name != "body")
+    {
+        let element_children = tree.elements[parent]
+            .children
+            .iter()
+            .filter(|child| matches!(child, Child::Element(_)))
+            .count();
+        if element_children != 1 {
+            break;
+        }
+        top = parent;
+        top_score = adjusted(parent).unwrap_or(top_score).max(top_score);
+    }
     article.confidence = if total > 0.0 {
         (top_score / total).clamp(0.0, 1.0)
     } else {
@@ -506,6 +576,23 @@ fn extract_with(tree: &Tree, strip_unlikely: bool) -> Article {
         article.blocks.push((unit.kind, unit.text));
     }
     article
+}
+
+/// How many of the next-best containers are looked at, and how many of
+/// them must share an ancestor for it to become the article.
+const ALTERNATIVES: usize = 5;
+const MIN_ALTERNATIVES: usize = 3;
+
+/// Whether `element` is `ancestor` or lies inside it.
+fn is_within(tree: &Tree, element: usize, ancestor: usize) -> bool {
+    let mut at = Some(element);
+    while let Some(current) = at {
+        if current == ancestor {
+            return true;
+        }
+        at = tree.elements[current].parent;
+    }
+    false
 }
 
 fn ends_sentence(tree: &Tree, element: usize) -> bool {
