@@ -11,7 +11,7 @@
 //! (paragraph, heading, quote, list item). Page metadata comes from meta
 //! tags, JSON-LD and the markup.
 
-use casefile_document::BlockKind;
+use casefile_document::{BlockKind, RemovalReason};
 use regex::Regex;
 
 use super::tree::{Child, Tree};
@@ -26,6 +26,8 @@ pub(crate) struct Article {
     pub url: Option<String>,
     pub captions: Vec<String>,
     pub blocks: Vec<(BlockKind, String)>,
+    /// What was left out of the text, with why.
+    pub removed: Vec<(RemovalReason, String)>,
     /// How sure the extractor is that it found the article: the best
     /// container's share of the page's scored text, in 0..=1.
     pub confidence: f64,
@@ -108,6 +110,7 @@ struct Walker<'t> {
     in_pre: usize,
     captions: Vec<String>,
     bylines: Vec<String>,
+    removed: Vec<(RemovalReason, String)>,
     strip_unlikely: bool,
 }
 
@@ -235,6 +238,12 @@ impl Walker<'_> {
                             if !text.is_empty() && text.chars().count() < 100 {
                                 self.bylines.push(text);
                             }
+                        } else if shown_text(name) && !self.hidden(index) {
+                            let text = subtree_text(tree, index);
+                            if !text.is_empty() {
+                                self.removed
+                                    .push((removal_reason(name, &node.class_id), text));
+                            }
                         }
                         // A dropped inline element inside a sentence leaves a
                         // space, not a join.
@@ -359,6 +368,7 @@ fn extract_with(tree: &Tree, strip_unlikely: bool) -> Article {
         in_pre: 0,
         captions: Vec::new(),
         bylines: Vec::new(),
+        removed: Vec::new(),
         strip_unlikely,
     };
     walker.walk(0, 0, BlockKind::Paragraph);
@@ -367,6 +377,7 @@ fn extract_with(tree: &Tree, strip_unlikely: bool) -> Article {
         units,
         captions,
         bylines,
+        removed,
         ..
     } = walker;
 
@@ -430,6 +441,7 @@ fn extract_with(tree: &Tree, strip_unlikely: bool) -> Article {
 
     let mut article = metadata(tree);
     article.captions = captions;
+    article.removed = removed;
     for byline in bylines {
         let name = byline
             .trim_start_matches(|c: char| !c.is_alphabetic())
@@ -566,16 +578,71 @@ fn extract_with(tree: &Tree, strip_unlikely: bool) -> Article {
         }
     };
     for unit in units {
-        if !inside(unit.owner) {
-            continue;
-        }
         let density = unit.link_chars as f64 / unit.chars.max(1) as f64;
         if density > 0.5 {
-            continue;
+            article.removed.push((RemovalReason::Navigation, unit.text));
+        } else if !inside(unit.owner) {
+            article.removed.push((RemovalReason::Other, unit.text));
+        } else {
+            article.blocks.push((unit.kind, unit.text));
         }
-        article.blocks.push((unit.kind, unit.text));
     }
     article
+}
+
+/// Whether a dropped element's text is something a reader of the page saw
+/// (and so worth recording as removed), rather than code or media.
+fn shown_text(name: &str) -> bool {
+    !matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "head"
+            | "title"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "video"
+            | "audio"
+            | "picture"
+            | "map"
+            | "math"
+            | "select"
+            | "option"
+            | "input"
+            | "textarea"
+    )
+}
+
+/// Why a dropped element was dropped, from its tag, class and id.
+fn removal_reason(name: &str, class_id: &str) -> RemovalReason {
+    static REASONS: std::sync::OnceLock<Vec<(Regex, RemovalReason)>> = std::sync::OnceLock::new();
+    if matches!(name, "nav" | "menu") {
+        return RemovalReason::Navigation;
+    }
+    let reasons = REASONS.get_or_init(|| {
+        vec![
+            (crate::pattern(r"captcha"), RemovalReason::Captcha),
+            (crate::pattern(r"donat"), RemovalReason::Donation),
+            (crate::pattern(r"newsletter|subscri|signup|sign-up"), RemovalReason::Newsletter),
+            (crate::pattern(r"share|sharing|social"), RemovalReason::Share),
+            (
+                crate::pattern(
+                    r"related|recommend|more-stories|read-?more|teaser|trending|most-popular|outbrain|taboola|next-article|recirc",
+                ),
+                RemovalReason::RelatedStory,
+            ),
+            (crate::pattern(r"nav|menu|breadcrumb|pagination|pager"), RemovalReason::Navigation),
+        ]
+    });
+    reasons
+        .iter()
+        .find(|(pattern, _)| pattern.is_match(class_id))
+        .map_or(RemovalReason::Other, |(_, reason)| *reason)
 }
 
 /// How many of the next-best containers are looked at, and how many of
@@ -735,6 +802,9 @@ mod tests {
         if !article.authors.is_empty() {
             out.push_str(&format!("authors: {:?}\n", article.authors));
         }
+        for (reason, text) in &article.removed {
+            out.push_str(&format!("removed, {reason:?}: {text}\n"));
+        }
         expected.assert_eq(&out);
     }
 
@@ -760,6 +830,8 @@ mod tests {
                 ListItem: The battalion's former fighters say they were promised an amnesty after six months of service, a monthly payment, and leave, and that none of it came.
                 Paragraph: The battalion's former fighters say they were promised an amnesty after six months of service, a monthly payment, and leave, and that none of it came.
                 captions: ["Recruits in 2023. Photo: Jane Roe"]
+                removed, Navigation: Home World
+                removed, Other: Copyright
             "#]],
         );
     }
@@ -779,6 +851,9 @@ mod tests {
                 Paragraph: The battalion's former fighters say they were promised an amnesty after six months of service, a monthly payment, and leave, and that none of it came.
                 Paragraph: Read the full statement of the unit's former commander, issued in May.
                 authors: ["Jane Roe"]
+                removed, Share: Share Tweet
+                removed, RelatedStory: The battalion's former fighters say they were promised an amnesty after six months of service, a monthly payment, and leave, and that none of it came.
+                removed, Other: The battalion's former fighters say they were promised an amnesty after six months of service, a monthly payment, and leave, and that none of it came.
             "#]],
         );
     }
@@ -812,6 +887,7 @@ mod tests {
                 Paragraph: Line one
                 line two
                 Paragraph: A new paragraph after two breaks.
+                removed, Navigation: One story Another story and
             "#]],
         );
     }

@@ -112,6 +112,11 @@ pub fn read(bytes: &[u8], name: Option<&str>) -> Document {
             document.captions.push(caption);
         }
     }
+    document.removed = article
+        .removed
+        .into_iter()
+        .map(|(reason, text)| Removed { text, reason })
+        .collect();
     let blocks = clean(article.blocks, &mut document);
     set_blocks(&mut document, blocks);
     crate::language::annotate(&mut document);
