@@ -24,7 +24,11 @@ pub(crate) struct Article {
     pub published: Option<String>,
     pub publisher: Option<String>,
     pub url: Option<String>,
-    pub captions: Vec<String>,
+    /// Captions with their credit, each once.
+    pub captions: Vec<(String, Option<String>)>,
+    /// The standfirst, from the page's description, when it is not the
+    /// start of the text.
+    pub subtitle: Option<String>,
     pub blocks: Vec<(BlockKind, String)>,
     /// What was left out of the text, with why.
     pub removed: Vec<(RemovalReason, String)>,
@@ -108,7 +112,7 @@ struct Walker<'t> {
     current: Option<(usize, String, usize, BlockKind)>,
     in_link: usize,
     in_pre: usize,
-    captions: Vec<String>,
+    captions: Vec<(String, Option<String>)>,
     bylines: Vec<String>,
     removed: Vec<(RemovalReason, String)>,
     strip_unlikely: bool,
@@ -226,12 +230,12 @@ impl Walker<'_> {
                         if matches!(name, "figcaption" | "figure")
                             || node.class_id.contains("caption")
                         {
-                            let text = subtree_text(tree, index);
-                            if !text.is_empty()
-                                && !self.captions.contains(&text)
-                                && text.len() < 1000
+                            let caption = caption_of(tree, index);
+                            if !caption.0.is_empty()
+                                && caption.0.len() < 1000
+                                && !self.captions.iter().any(|c| c.0 == caption.0)
                             {
-                                self.captions.push(text);
+                                self.captions.push(caption);
                             }
                         } else if patterns().byline.is_match(&node.class_id) {
                             let text = subtree_text(tree, index);
@@ -280,7 +284,13 @@ impl Walker<'_> {
 
 /// All text under `element`, whitespace collapsed.
 fn subtree_text(tree: &Tree, element: usize) -> String {
-    fn gather(tree: &Tree, element: usize, out: &mut String) {
+    text_without(tree, element, None)
+}
+
+/// All text under `element` except that under `skip`, whitespace
+/// collapsed.
+fn text_without(tree: &Tree, element: usize, skip: Option<usize>) -> String {
+    fn gather(tree: &Tree, element: usize, skip: Option<usize>, out: &mut String) {
         for child in &tree.elements[element].children {
             match *child {
                 Child::Text(start, end) => {
@@ -288,17 +298,61 @@ fn subtree_text(tree: &Tree, element: usize) -> String {
                 }
                 Child::Break => out.push(' '),
                 Child::Element(index) => {
-                    if !matches!(&*tree.elements[index].name, "script" | "style" | "noscript") {
+                    if Some(index) != skip
+                        && !matches!(&*tree.elements[index].name, "script" | "style" | "noscript")
+                    {
                         out.push(' ');
-                        gather(tree, index, out);
+                        gather(tree, index, skip, out);
                     }
                 }
             }
         }
     }
     let mut out = String::new();
-    gather(tree, element, &mut out);
+    gather(tree, element, skip, &mut out);
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A figure's or caption's text and its credit: the text of a descendant
+/// marked as credit, or a trailing "Photo: ...".
+fn caption_of(tree: &Tree, element: usize) -> (String, Option<String>) {
+    static PATTERNS: std::sync::OnceLock<(Regex, Regex)> = std::sync::OnceLock::new();
+    let (credit_class, credit_text) = PATTERNS.get_or_init(|| {
+        (
+            crate::pattern(r"credit|copyright|photographer|attribution|byline|source"),
+            crate::pattern(
+                r"(?i)^(.*?)[\s(|]*\b((?:photo|photograph|image|picture|credit|фото|світлина)s?(?: by|:| credit:)\s*[^)]+?)\)?$",
+            ),
+        )
+    });
+    let mut credit_element = None;
+    let mut stack = vec![element];
+    while let Some(at) = stack.pop() {
+        for child in &tree.elements[at].children {
+            if let Child::Element(index) = *child {
+                if credit_class.is_match(&tree.elements[index].class_id) {
+                    credit_element = Some(index);
+                    break;
+                }
+                stack.push(index);
+            }
+        }
+        if credit_element.is_some() {
+            break;
+        }
+    }
+    if let Some(credit) = credit_element {
+        let text = text_without(tree, element, Some(credit));
+        let credit = subtree_text(tree, credit);
+        return (text, Some(credit).filter(|c| !c.is_empty()));
+    }
+    let text = subtree_text(tree, element);
+    if let Some(found) = credit_text.captures(&text) {
+        let caption = found.get(1).map_or("", |m| m.as_str()).trim().to_owned();
+        let credit = found.get(2).map(|m| m.as_str().trim().to_owned());
+        return (caption, credit);
+    }
+    (text, None)
 }
 
 fn class_weight(tree: &Tree, element: usize) -> f64 {
@@ -440,6 +494,16 @@ fn extract_with(tree: &Tree, strip_unlikely: bool) -> Article {
     }
 
     let mut article = metadata(tree);
+    let description = tree
+        .metas
+        .iter()
+        .find(|m| {
+            matches!(
+                m.key.as_str(),
+                "og:description" | "description" | "twitter:description"
+            )
+        })
+        .map(|m| m.content.split_whitespace().collect::<Vec<_>>().join(" "));
     article.captions = captions;
     article.removed = removed;
     for byline in bylines {
@@ -457,6 +521,7 @@ fn extract_with(tree: &Tree, strip_unlikely: bool) -> Article {
         }
     }
     let Some((mut top, mut top_score)) = best else {
+        article.subtitle = description.filter(|d| !d.is_empty());
         return article;
     };
     // As Readability does: when several of the best containers lie under
@@ -587,6 +652,18 @@ fn extract_with(tree: &Tree, strip_unlikely: bool) -> Article {
             article.blocks.push((unit.kind, unit.text));
         }
     }
+    // The description is the standfirst when it is not just the text's
+    // beginning (or the title) again.
+    article.subtitle = description.filter(|description| {
+        let start: String = description.chars().take(60).collect();
+        !description.is_empty()
+            && article.title.as_deref() != Some(description.as_str())
+            && !article
+                .blocks
+                .iter()
+                .take(3)
+                .any(|(_, text)| text.starts_with(&start))
+    });
     article
 }
 
@@ -829,7 +906,7 @@ mod tests {
                 ListItem: The battalion's former fighters say they were promised an amnesty after six months of service, a monthly payment, and leave, and that none of it came.
                 ListItem: The battalion's former fighters say they were promised an amnesty after six months of service, a monthly payment, and leave, and that none of it came.
                 Paragraph: The battalion's former fighters say they were promised an amnesty after six months of service, a monthly payment, and leave, and that none of it came.
-                captions: ["Recruits in 2023. Photo: Jane Roe"]
+                captions: [("Recruits in 2023.", Some("Photo: Jane Roe"))]
                 removed, Navigation: Home World
                 removed, Other: Copyright
             "#]],
@@ -899,8 +976,11 @@ mod tests {
             <meta property="og:title" content="Unit disbanded">
             <meta property="article:published_time" content="2024-04-18T10:00:00Z">
             <link rel="canonical" href="https://example.org/unit">
+            <meta name="description" content="Former fighters say promises were broken.">
             <script type="application/ld+json">{"@graph":[{"@type":"NewsArticle","author":[{"name":"Jane Roe"},{"name":"Ivan Petrenko"}],"publisher":{"name":"Example Outlet"}}]}</script>
-            </head><body><p>x</p></body></html>"#,
+            </head><body><p>x</p><figure><img src=a.jpg><figcaption>Volunteers at a training ground
+            <span class="image-credit">Ivan Petrenko / Example Agency</span></figcaption></figure>
+            <figure><figcaption>A checkpoint near the town (Photo by Jane Roe)</figcaption></figure></body></html>"#,
         );
         let article = extract(&tree);
         assert_eq!(article.title.as_deref(), Some("Unit disbanded"));
@@ -908,5 +988,22 @@ mod tests {
         assert_eq!(article.url.as_deref(), Some("https://example.org/unit"));
         assert_eq!(article.publisher.as_deref(), Some("Example Outlet"));
         assert_eq!(article.authors, vec!["Jane Roe", "Ivan Petrenko"]);
+        assert_eq!(
+            article.subtitle.as_deref(),
+            Some("Former fighters say promises were broken.")
+        );
+        assert_eq!(
+            article.captions,
+            vec![
+                (
+                    "Volunteers at a training ground".to_owned(),
+                    Some("Ivan Petrenko / Example Agency".to_owned())
+                ),
+                (
+                    "A checkpoint near the town".to_owned(),
+                    Some("Photo by Jane Roe".to_owned())
+                ),
+            ]
+        );
     }
 }

@@ -103,11 +103,9 @@ pub fn read(bytes: &[u8], name: Option<&str>) -> Document {
     document.publisher = article.publisher;
     document.published = article.published;
     document.url = article.url;
-    for caption in article.captions {
-        let caption = Caption {
-            text: caption,
-            credit: None,
-        };
+    document.subtitle = article.subtitle;
+    for (text, credit) in article.captions {
+        let caption = Caption { text, credit };
         if !document.captions.contains(&caption) {
             document.captions.push(caption);
         }
