@@ -220,14 +220,14 @@ pub fn read(bytes: &[u8], name: Option<&str>) -> Document {
     }
     let mut text = String::new();
     let mut chars = 0usize;
-    for paragraph in &body {
+    for (at, paragraph) in body.iter().enumerate() {
         if !text.is_empty() {
             text.push_str("\n\n");
             chars += 2;
         }
         let length = paragraph.chars().count();
         document.blocks.push(Block {
-            kind: BlockKind::Paragraph,
+            kind: block_kind(paragraph, body.get(at + 1).map(String::as_str)),
             span: Span::new(chars, chars + length),
             language: None,
         });
@@ -237,6 +237,51 @@ pub fn read(bytes: &[u8], name: Option<&str>) -> Document {
     document.text = text;
     crate::language::annotate(&mut document);
     document
+}
+
+/// What kind of block a paragraph of plain text is, from its form alone:
+/// a list item starts with a bullet or a number; a quote is wholly in
+/// quotation marks or set off with `>`; a heading is a short line without
+/// closing punctuation followed by a longer paragraph. Anything else is a
+/// paragraph.
+fn block_kind(paragraph: &str, next: Option<&str>) -> BlockKind {
+    let trimmed = paragraph.trim();
+    let mut chars = trimmed.chars();
+    let first = chars.next().unwrap_or(' ');
+    let second = chars.next().unwrap_or(' ');
+    if matches!(first, '-' | '•' | '–' | '—' | '*' | '·' | '▪') && second == ' ' {
+        return BlockKind::ListItem;
+    }
+    let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+    if (1..=3).contains(&digits)
+        && trimmed[digits..].starts_with([')', '.'])
+        && trimmed[digits + 1..].starts_with(' ')
+    {
+        return BlockKind::ListItem;
+    }
+    if trimmed.starts_with("> ") {
+        return BlockKind::Quote;
+    }
+    let quoted = [('«', '»'), ('“', '”'), ('„', '“'), ('"', '"')]
+        .iter()
+        .any(|(open, close)| {
+            trimmed.starts_with(*open)
+                && trimmed.ends_with(*close)
+                && trimmed.chars().count() > 2
+                && trimmed[open.len_utf8()..trimmed.len() - close.len_utf8()]
+                    .chars()
+                    .all(|c| c != *close && (*open == *close || c != *open))
+        });
+    if quoted {
+        return BlockKind::Quote;
+    }
+    let words = trimmed.split_whitespace().count();
+    let closed = trimmed.ends_with(['.', '!', '?', ':', ';', ',', '…', '»', '"', '”', ')']);
+    let longer_next = next.is_some_and(|next| next.split_whitespace().count() > words * 2);
+    if (1..=12).contains(&words) && !closed && longer_next {
+        return BlockKind::Heading;
+    }
+    BlockKind::Paragraph
 }
 
 /// A quoted headline followed by more text ("‘…’ Standfirst") is split into
@@ -358,5 +403,31 @@ Reporting by Ann Writer and Bo Second. Translation by Cy Translator.\n  • Shar
         let document = read(b"caf\xe9 au lait, a longer line of text here", None);
         assert!(document.text.contains("café"), "{}", document.text);
         assert_eq!(document.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn plain_text_blocks_get_a_kind_from_their_form() {
+        let long =
+            "Після шести місяців служби нікого не відпустили, а виплати припинилися у січні.";
+        let cases = [
+            (
+                "What the recruits were told",
+                Some(long),
+                BlockKind::Heading,
+            ),
+            ("What the recruits were told", None, BlockKind::Paragraph),
+            ("They were told nothing.", Some(long), BlockKind::Paragraph),
+            ("- six months of service", None, BlockKind::ListItem),
+            ("• amnesty", None, BlockKind::ListItem),
+            ("2) pay of 200,000 roubles", None, BlockKind::ListItem),
+            ("When the pay stopped", Some(long), BlockKind::Heading),
+            ("«Нас обманули», — сказал он.", None, BlockKind::Paragraph),
+            ("«Нас обманули»", None, BlockKind::Quote),
+            ("“We were promised an amnesty.”", None, BlockKind::Quote),
+            ("> quoted from the complaint", None, BlockKind::Quote),
+        ];
+        for (paragraph, next, expected) in cases {
+            assert_eq!(block_kind(paragraph, next), expected, "{paragraph}");
+        }
     }
 }
