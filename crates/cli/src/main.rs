@@ -4,6 +4,7 @@
 mod add;
 mod demo;
 mod derive;
+mod extract;
 mod output;
 mod read;
 
@@ -71,6 +72,20 @@ enum Command {
         /// The files to read.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+    },
+    /// Read files and print the times (as EDTF), durations (ISO 8601) and
+    /// quantities found in each document (JSON Lines with --json: one line
+    /// per document, spans in characters of the field they name, the text
+    /// unless `field` says title, subtitle or caption). Needs no case.
+    Extract {
+        /// The files to read.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// When the material was captured (YYYY, YYYY-MM, YYYY-MM-DD): the
+        /// reference date for "last year", "earlier this year" and the like
+        /// when a document has no publication date.
+        #[arg(long, value_name = "DATE")]
+        captured: Option<String>,
     },
     /// Print the documents read from the case's sources (all, or the named
     /// ones), as `read` prints them. `add` reads every source it stores;
@@ -215,6 +230,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         }
         Command::Demo { keep } => demo::run(keep.as_deref(), json),
         Command::Read { files } => read::run(&files, json),
+        Command::Extract { files, captured } => extract::run(&files, captured, json),
         Command::Documents { sources } => {
             read::stored(&open_case(cli.case.as_deref())?, &sources, json)
         }

@@ -282,3 +282,48 @@ fn read_lists_the_html_responses_of_a_web_archive() {
             .contains("kept in a web archive")
     );
 }
+
+#[test]
+fn extract_prints_times_durations_and_quantities_per_document() {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        temp.path().join("testimony.txt"),
+        "Нас завербовали осенью 2022 года и обещали помилование через полгода. \
+         В прошлом году выплаты прекратились, а около 500 человек до сих пор на фронте.\n",
+    )
+    .unwrap();
+    let output = run(
+        &[
+            "extract",
+            "testimony.txt",
+            "--json",
+            "--captured",
+            "2024-05-21",
+        ],
+        temp.path(),
+    );
+    assert_eq!(
+        code(&output),
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let line = json(&output);
+    assert_eq!(line["document"], 0);
+    let times: Vec<(&str, &str)> = line["times"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["text"].as_str().unwrap(), t["edtf"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        times,
+        vec![("осенью 2022 года", "2022-23"), ("В прошлом году", "2023")]
+    );
+    assert_eq!(line["times"][1]["resolution"]["against"], "captured");
+    assert_eq!(line["durations"][0]["iso"], "P6M");
+    assert_eq!(line["quantities"][0]["value"], 500.0);
+    assert_eq!(line["quantities"][0]["noun"], "человек");
+    // Spans count characters of the text.
+    assert_eq!(line["times"][0]["span"]["start"], 16);
+}

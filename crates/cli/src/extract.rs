@@ -1,0 +1,102 @@
+//! `casefile extract`: read files and print what the extraction stage finds
+//! in each document. No case is needed and nothing is stored.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use casefile_extract::{Context, Extraction, extract};
+use casefile_reader::{Document, format};
+
+use crate::output::Exit;
+
+/// One output line: the document's place and its extraction.
+fn json_line(path: &std::path::Path, ordinal: usize, extraction: &Extraction) -> String {
+    let mut value = serde_json::to_value(extraction).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.insert("file".into(), serde_json::json!(path));
+        object.insert("document".into(), serde_json::json!(ordinal));
+    }
+    value.to_string()
+}
+
+fn text_lines(
+    path: &std::path::Path,
+    ordinal: usize,
+    document: &Document,
+    extraction: &Extraction,
+) -> Vec<String> {
+    let title = document.title.as_deref().unwrap_or("(no title)");
+    let mut lines = vec![format!(
+        "{} #{ordinal} \"{title}\": {} times, {} durations, {} quantities",
+        path.display(),
+        extraction.times.len(),
+        extraction.durations.len(),
+        extraction.quantities.len()
+    )];
+    for time in &extraction.times {
+        lines.push(format!("  time      {} => {}", time.text, time.edtf));
+    }
+    for duration in &extraction.durations {
+        lines.push(format!("  duration  {} => {}", duration.text, duration.iso));
+    }
+    for quantity in &extraction.quantities {
+        let value = quantity
+            .value
+            .map(|v| v.to_string())
+            .or_else(|| quantity.magnitude.map(|m| format!("~{m}s")))
+            .or_else(|| match (quantity.low, quantity.high) {
+                (Some(low), Some(high)) => Some(format!("{low}-{high}")),
+                (Some(low), None) => Some(format!(">{low}")),
+                (None, Some(high)) => Some(format!("<{high}")),
+                _ => None,
+            })
+            .unwrap_or_default();
+        lines.push(format!("  quantity  {} => {value}", quantity.text));
+    }
+    lines
+}
+
+pub(crate) fn run(paths: &[PathBuf], captured: Option<String>, json: bool) -> anyhow::Result<Exit> {
+    let context = Context { captured };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for path in paths {
+        let file =
+            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let mut ordinal = 0usize;
+        let mut write_error = None;
+        let mut visit = |document: Document| {
+            if write_error.is_some() {
+                return;
+            }
+            let extraction = extract(&document, &context);
+            let written = if json {
+                writeln!(out, "{}", json_line(path, ordinal, &extraction))
+            } else {
+                text_lines(path, ordinal, &document, &extraction)
+                    .iter()
+                    .try_for_each(|line| writeln!(out, "{line}"))
+            };
+            write_error = written.err();
+            ordinal += 1;
+        };
+        format::detect_and_read(file, name.as_deref(), &mut visit)
+            .with_context(|| format!("reading {}", path.display()))?
+            .with_context(|| {
+                format!(
+                    "{}: no reader for this kind of file yet; casefile reads text, HTML pages, \
+                     web archives (WARC, ARC) and Telegram Desktop exports (result.json) so far",
+                    path.display()
+                )
+            })?;
+        if let Some(error) = write_error {
+            if error.kind() == std::io::ErrorKind::BrokenPipe {
+                return Ok(Exit::Success);
+            }
+            return Err(error).context("writing the extractions");
+        }
+    }
+    Ok(Exit::Success)
+}

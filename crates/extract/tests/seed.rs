@@ -1,0 +1,85 @@
+//! The seed report (`../shared/seed/`), read by the text reader and
+//! extracted with a capture date: every date expression the report uses
+//! gets its EDTF value, and "about 500 people" and "six months" are found.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test states its expectations with unwrap"
+)]
+
+use casefile_extract::{Context, Field, Resolution, extract};
+
+#[test]
+fn the_seed_reports_times_durations_and_counts() {
+    let Some(folder) = casefile_testkit::shared_path("seed") else {
+        return;
+    };
+    let path = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|e| e == "txt"))
+        .unwrap();
+    let document = casefile_reader::text::read(&std::fs::read(&path).unwrap(), None);
+    let context = Context {
+        captured: Some("2024-05-28".to_owned()),
+    };
+    let extraction = extract(&document, &context);
+    let times: Vec<(String, String, Field)> = extraction
+        .times
+        .iter()
+        .map(|t| (t.text.clone(), t.edtf.clone(), t.field))
+        .collect();
+    let has = |text: &str, edtf: &str| {
+        assert!(
+            times.iter().any(|(t, e, _)| t == text && e == edtf),
+            "{text} => {edtf} not among {times:#?}"
+        );
+    };
+    // The photo's date is in its caption.
+    assert!(
+        times
+            .iter()
+            .any(|(t, e, f)| t == "March 20, 2024" && e == "2024-03-20" && *f == Field::Caption(0)),
+        "{times:#?}"
+    );
+    has("fall 2022", "2022-23");
+    has("since November 2022", "2022-11/..");
+    has("2017", "2017");
+    has("2022", "2022");
+    has("February 2023", "2023-02");
+    has("January 2024", "2024-01");
+    has("April 2024", "2024-04");
+    has("May 2024", "2024-05");
+    has("earlier this year", "2024-01/2024-05-28");
+    let earlier = extraction
+        .times
+        .iter()
+        .find(|t| t.text == "earlier this year")
+        .unwrap();
+    assert!(matches!(earlier.resolution, Resolution::Relative { .. }));
+    for time in &extraction.times {
+        let field = time.field.text(&document).unwrap();
+        assert_eq!(time.span.slice(field), Some(time.text.as_str()));
+    }
+
+    assert!(
+        extraction
+            .durations
+            .iter()
+            .any(|d| d.text == "six months" && d.iso == "P6M"),
+        "{:#?}",
+        extraction.durations
+    );
+    let about = extraction
+        .quantities
+        .iter()
+        .find(|q| q.text == "about 500 people")
+        .unwrap_or_else(|| panic!("{:#?}", extraction.quantities));
+    assert_eq!(about.value, Some(500.0));
+    assert!(about.approximate);
+
+    // The extraction survives a JSON round trip.
+    let json = serde_json::to_string(&extraction).unwrap();
+    let back: casefile_extract::Extraction = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, extraction);
+}
