@@ -1,5 +1,6 @@
-//! Reading a case's sources into its derived store: after every `add`
-//! (for whatever is not read yet) and, from nothing, by `casefile rebuild`.
+//! Reading a case's sources into its derived store, documents and their
+//! extractions: after every `add` (for whatever is not read yet) and, from
+//! nothing, by `casefile rebuild`.
 
 use std::collections::BTreeSet;
 
@@ -95,6 +96,16 @@ fn read_one(
     let protected = entry.kind.is_protected();
     writer.clear(index)?;
     let mut blob = case.open_blob(&entry.sha256)?;
+    // Relative dates in a document without a publication date are resolved
+    // against when the material was collected, else when it was added.
+    let context = casefile_extract::Context {
+        captured: Some(
+            entry
+                .acquired_at
+                .clone()
+                .unwrap_or_else(|| entry.added_at.clone()),
+        ),
+    };
     let mut ordinal = 0u64;
     let mut failed = None;
     let mut errors = false;
@@ -106,7 +117,11 @@ fn read_one(
             .diagnostics
             .iter()
             .any(|d| d.severity == Severity::Error);
-        match writer.put_document(index, ordinal, protected, &document) {
+        let extraction = casefile_extract::extract(&document, &context);
+        let stored = writer
+            .put_document(index, ordinal, protected, &document)
+            .and_then(|()| writer.put_extraction(index, ordinal, protected, &extraction));
+        match stored {
             Ok(()) => ordinal += 1,
             Err(error) => failed = Some(error),
         }
@@ -175,8 +190,8 @@ pub(crate) fn describe(stats: &ReadStats, totals: &Totals) -> String {
         ));
     }
     line.push_str(&format!(
-        "; the case holds {} documents from {} sources",
-        totals.documents, totals.sources
+        "; the case holds {} documents from {} sources, {} of them extracted",
+        totals.documents, totals.sources, totals.extractions
     ));
     line
 }

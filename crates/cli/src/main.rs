@@ -88,7 +88,9 @@ enum Command {
         captured: Option<String>,
     },
     /// Print the documents read from the case's sources (all, or the named
-    /// ones), as `read` prints them. `add` reads every source it stores;
+    /// ones), as `read` prints them; with --json each line also holds the
+    /// document's extraction (times, durations, quantities). `add` reads
+    /// and extracts every source it stores;
     /// protected sources (testimonies, complaints) are kept sealed and
     /// opened here for you.
     Documents {

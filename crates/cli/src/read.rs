@@ -142,15 +142,26 @@ pub(crate) fn stored(case: &Case, sources: &[String], json: bool) -> anyhow::Res
             unread += 1;
             continue;
         };
+        let mut extractions = std::collections::BTreeMap::new();
+        store.extractions(index, |ordinal, extraction: serde_json::Value| {
+            extractions.insert(ordinal, extraction);
+        })?;
         let mut write_error = None;
+        let mut ordinal = 0u64;
         store.documents(index, |document| {
+            let extraction = extractions.remove(&ordinal);
+            ordinal += 1;
             if write_error.is_some() {
                 return;
             }
             let written = if json {
-                serde_json::to_string(&serde_json::json!({ "source": index, "document": document }))
-                    .map_err(std::io::Error::other)
-                    .and_then(|line| writeln!(out, "{line}"))
+                serde_json::to_string(&serde_json::json!({
+                    "source": index,
+                    "document": document,
+                    "extraction": extraction,
+                }))
+                .map_err(std::io::Error::other)
+                .and_then(|line| writeln!(out, "{line}"))
             } else {
                 writeln!(out, "#{index} {}", summary_line(&document))
             };

@@ -91,6 +91,13 @@ fn documents_are_stored_sealed_when_protected_and_shown_to_the_user() {
         TESTIMONY.trim_end()
     );
     assert_eq!(lines[0]["document"]["language"]["code"], "ru");
+    // Its extraction is stored with it (sealed too).
+    assert_eq!(
+        lines[0]["extraction"]["times"][0]["text"],
+        "ноябре 2022 года"
+    );
+    assert_eq!(lines[0]["extraction"]["times"][0]["edtf"], "2022-11");
+    assert_eq!(lines[0]["extraction"]["durations"][0]["iso"], "P6M");
     assert_eq!(lines[1]["source"], 1);
     assert!(
         lines[1]["document"]["text"]

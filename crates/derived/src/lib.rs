@@ -26,7 +26,7 @@ pub const DOCUMENTS_FILE: &str = "documents.sqlite";
 /// The sealing key's file inside the `.casefile` folder.
 pub const SEALING_KEY_FILE: &str = "sealing.key";
 /// The schema this build writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// What can go wrong with the derived store.
 #[derive(Debug, thiserror::Error)]
@@ -140,6 +140,8 @@ pub struct Totals {
     pub documents: u64,
     /// Sources stored sealed.
     pub sealed_sources: u64,
+    /// Extractions stored (one per document extracted).
+    pub extractions: u64,
 }
 
 /// The open derived store of one case.
@@ -167,7 +169,37 @@ CREATE TABLE IF NOT EXISTS documents (
     body BLOB NOT NULL,
     PRIMARY KEY (log_index, ordinal)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS extractions (
+    log_index INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (log_index, ordinal)
+) WITHOUT ROWID;
 ";
+
+/// The tables that hold one value per document of a source.
+#[derive(Debug, Clone, Copy)]
+enum Table {
+    Documents,
+    Extractions,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Table::Documents => "documents",
+            Table::Extractions => "extractions",
+        }
+    }
+
+    /// The word naming a value's place in the sealing's associated data.
+    fn word(self) -> &'static str {
+        match self {
+            Table::Documents => "document",
+            Table::Extractions => "extraction",
+        }
+    }
+}
 
 fn place(log_index: u64, what: &str) -> String {
     format!("casefile-derived 1 source {log_index} {what}")
@@ -209,15 +241,23 @@ impl Store {
                 other => Err(other),
             })
             .map_err(sql)?;
-        if let Some(found) = found {
-            let found: u32 = found.parse().unwrap_or(u32::MAX);
-            if found > SCHEMA_VERSION {
-                return Err(DerivedError::NewerSchema { path, found });
-            }
+        let found: Option<u32> = found.map(|found| found.parse().unwrap_or(u32::MAX));
+        if let Some(found) = found
+            && found > SCHEMA_VERSION
+        {
+            return Err(DerivedError::NewerSchema { path, found });
         }
         conn.execute_batch(SCHEMA).map_err(sql)?;
+        if found.is_some_and(|found| found < SCHEMA_VERSION) {
+            // Written by an older casefile: everything is derived, so it is
+            // emptied and read again by the next add or rebuild.
+            conn.execute_batch(
+                "DELETE FROM sources; DELETE FROM documents; DELETE FROM extractions;",
+            )
+            .map_err(sql)?;
+        }
         conn.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?1)",
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?1)",
             [SCHEMA_VERSION.to_string()],
         )
         .map_err(sql)?;
@@ -326,6 +366,26 @@ impl Store {
         log_index: u64,
         mut visit: impl FnMut(Document),
     ) -> Result<u64, DerivedError> {
+        self.values(Table::Documents, log_index, |_, document| visit(document))
+    }
+
+    /// Calls `visit` with the ordinal of each document of source
+    /// `log_index` that has a stored extraction, and the extraction, in
+    /// order; returns how many there were.
+    pub fn extractions<T: serde::de::DeserializeOwned>(
+        &mut self,
+        log_index: u64,
+        visit: impl FnMut(u64, T),
+    ) -> Result<u64, DerivedError> {
+        self.values(Table::Extractions, log_index, visit)
+    }
+
+    fn values<T: serde::de::DeserializeOwned>(
+        &mut self,
+        table: Table,
+        log_index: u64,
+        mut visit: impl FnMut(u64, T),
+    ) -> Result<u64, DerivedError> {
         let sealed: Option<bool> = self
             .conn
             .query_row(
@@ -341,45 +401,45 @@ impl Store {
         if sealed {
             self.key()?;
         }
+        let sql = |source| DerivedError::Sqlite {
+            path: self.path.clone(),
+            source,
+        };
         let mut statement = self
             .conn
-            .prepare("SELECT ordinal, body FROM documents WHERE log_index = ?1 ORDER BY ordinal")
-            .map_err(|source| DerivedError::Sqlite {
-                path: self.path.clone(),
-                source,
-            })?;
+            .prepare(&format!(
+                "SELECT ordinal, body FROM {} WHERE log_index = ?1 ORDER BY ordinal",
+                table.name()
+            ))
+            .map_err(sql)?;
         let rows = statement
             .query_map([log_index as i64], |row| {
                 Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
             })
-            .map_err(|source| DerivedError::Sqlite {
-                path: self.path.clone(),
-                source,
-            })?;
+            .map_err(sql)?;
         let mut count = 0;
         for row in rows {
-            let (ordinal, body) = row.map_err(|source| DerivedError::Sqlite {
-                path: self.path.clone(),
-                source,
-            })?;
+            let (ordinal, body) = row.map_err(sql)?;
             let plain = if sealed {
                 let key = self.key.as_ref().ok_or(DerivedError::Seal)?;
-                key.open(&place(log_index, &format!("document {ordinal}")), &body)
-                    .ok_or_else(|| DerivedError::Unseal {
-                        path: self.path.clone(),
-                        log_index,
-                    })?
-                    .to_vec()
+                key.open(
+                    &place(log_index, &format!("{} {ordinal}", table.word())),
+                    &body,
+                )
+                .ok_or_else(|| DerivedError::Unseal {
+                    path: self.path.clone(),
+                    log_index,
+                })?
+                .to_vec()
             } else {
                 body
             };
-            let document =
-                serde_json::from_slice(&plain).map_err(|error| DerivedError::Corrupt {
-                    path: self.path.clone(),
-                    log_index,
-                    message: error.to_string(),
-                })?;
-            visit(document);
+            let value = serde_json::from_slice(&plain).map_err(|error| DerivedError::Corrupt {
+                path: self.path.clone(),
+                log_index,
+                message: error.to_string(),
+            })?;
+            visit(ordinal as u64, value);
             count += 1;
         }
         Ok(count)
@@ -390,13 +450,14 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM documents), \
-                 (SELECT count(*) FROM sources WHERE sealed)",
+                 (SELECT count(*) FROM sources WHERE sealed), (SELECT count(*) FROM extractions)",
                 [],
                 |row| {
                     Ok(Totals {
                         sources: row.get::<_, i64>(0)? as u64,
                         documents: row.get::<_, i64>(1)? as u64,
                         sealed_sources: row.get::<_, i64>(2)? as u64,
+                        extractions: row.get::<_, i64>(3)? as u64,
                     })
                 },
             )
@@ -452,25 +513,24 @@ impl Writer<'_> {
         self.put_reading(reading)
     }
 
-    /// Removes what is stored for source `log_index`: its documents and its
-    /// reading. Call it before streaming a source's documents anew.
+    /// Removes what is stored for source `log_index`: its documents,
+    /// extractions and reading. Call it before streaming a source's
+    /// documents anew.
     pub fn clear(&mut self, log_index: u64) -> Result<(), DerivedError> {
         let conn = &self.store.conn;
-        conn.execute(
-            "DELETE FROM documents WHERE log_index = ?1",
-            [log_index as i64],
-        )
-        .and_then(|_| {
-            conn.execute(
-                "DELETE FROM sources WHERE log_index = ?1",
-                [log_index as i64],
-            )
-        })
-        .map(|_| ())
-        .map_err(|source| DerivedError::Sqlite {
-            path: self.store.path.clone(),
-            source,
-        })
+        ["documents", "extractions", "sources"]
+            .iter()
+            .try_for_each(|table| {
+                conn.execute(
+                    &format!("DELETE FROM {table} WHERE log_index = ?1"),
+                    [log_index as i64],
+                )
+                .map(|_| ())
+            })
+            .map_err(|source| DerivedError::Sqlite {
+                path: self.store.path.clone(),
+                source,
+            })
     }
 
     /// Stores document number `ordinal` of source `log_index`, sealed when
@@ -483,21 +543,52 @@ impl Writer<'_> {
         protected: bool,
         document: &Document,
     ) -> Result<(), DerivedError> {
+        self.put_value(Table::Documents, log_index, ordinal, protected, document)
+    }
+
+    /// Stores the extraction of document number `ordinal` of source
+    /// `log_index`, sealed when `protected`.
+    pub fn put_extraction(
+        &mut self,
+        log_index: u64,
+        ordinal: u64,
+        protected: bool,
+        extraction: &impl serde::Serialize,
+    ) -> Result<(), DerivedError> {
+        self.put_value(
+            Table::Extractions,
+            log_index,
+            ordinal,
+            protected,
+            extraction,
+        )
+    }
+
+    fn put_value(
+        &mut self,
+        table: Table,
+        log_index: u64,
+        ordinal: u64,
+        protected: bool,
+        value: &impl serde::Serialize,
+    ) -> Result<(), DerivedError> {
         let body = zeroize::Zeroizing::new(
-            serde_json::to_vec(document).map_err(|e| DerivedError::Encode(e.to_string()))?,
+            serde_json::to_vec(value).map_err(|e| DerivedError::Encode(e.to_string()))?,
         );
         let body = if protected {
-            self.store
-                .key()?
-                .seal(&place(log_index, &format!("document {ordinal}")), &body)?
+            self.store.key()?.seal(
+                &place(log_index, &format!("{} {ordinal}", table.word())),
+                &body,
+            )?
         } else {
             body.to_vec()
         };
         self.store
             .conn
-            .prepare_cached(
-                "INSERT OR REPLACE INTO documents (log_index, ordinal, body) VALUES (?1, ?2, ?3)",
-            )
+            .prepare_cached(&format!(
+                "INSERT OR REPLACE INTO {} (log_index, ordinal, body) VALUES (?1, ?2, ?3)",
+                table.name()
+            ))
             .and_then(|mut insert| insert.execute(params![log_index as i64, ordinal as i64, body]))
             .map(|_| ())
             .map_err(|source| DerivedError::Sqlite {

@@ -66,7 +66,8 @@ fn readings_and_documents_round_trip_plain_and_sealed() {
         Totals {
             sources: 2,
             documents: 3,
-            sealed_sources: 1
+            sealed_sources: 1,
+            extractions: 0,
         }
     );
     drop(store);
@@ -151,6 +152,65 @@ fn changed_or_moved_sealed_rows_do_not_open() {
     drop(store);
     let store = Store::recreate(dir.path()).unwrap();
     assert_eq!(store.totals().unwrap(), Totals::default());
+}
+
+#[test]
+fn extractions_are_stored_beside_documents_and_sealed_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    writer
+        .put(&reading(0, true, 1), &[document("testimony")])
+        .unwrap();
+    writer
+        .put_extraction(0, 0, true, &serde_json::json!({"times": ["Садовая улица"]}))
+        .unwrap();
+    writer.commit().unwrap();
+    let mut seen = Vec::new();
+    store
+        .extractions(0, |ordinal, value: serde_json::Value| {
+            seen.push((ordinal, value))
+        })
+        .unwrap();
+    assert_eq!(
+        seen,
+        vec![(0, serde_json::json!({"times": ["Садовая улица"]}))]
+    );
+    assert_eq!(store.totals().unwrap().extractions, 1);
+    drop(store);
+    let needle = "Садовая".as_bytes();
+    assert!(
+        !files_bytes(dir.path())
+            .windows(needle.len())
+            .any(|w| w == needle)
+    );
+    // Reading a source again replaces its extractions too.
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    writer
+        .put(&reading(0, true, 1), &[document("testimony")])
+        .unwrap();
+    writer.commit().unwrap();
+    assert_eq!(store.totals().unwrap().extractions, 0);
+}
+
+#[test]
+fn a_store_from_an_older_casefile_is_emptied_to_be_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    writer
+        .put(&reading(0, false, 1), &[document("a page")])
+        .unwrap();
+    writer.commit().unwrap();
+    store
+        .conn
+        .execute("UPDATE meta SET value = '1' WHERE key = 'schema'", [])
+        .unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.totals().unwrap(), Totals::default());
+    assert_eq!(store.unread(1).unwrap(), vec![0]);
 }
 
 #[test]
