@@ -32,9 +32,9 @@ fn pattern() -> &'static Regex {
     PATTERN.get_or_init(|| {
         let number = crate::numbers::number_pattern();
         let source = format!(
-            r"(?i)(?P<approx>\b(?:about|around|almost|nearly|roughly|approximately|some|около|примерно|почти|приблизно|близько|майже)\s+)?(?:\b(?P<half>полгода|пол года|полугода|півроку|пів року|півтора року|полтора года|полутора лет|half a year|a year and a half|half a month)\b|(?:\b(?P<n>{number})|\b(?P<one>an?|one))[\s-]+(?P<unit>years?|months?|weeks?|days?|hours?|год(?:а|у)?|лет|месяц(?:а|ев)?|недел(?:я|и|ь|ю)|дн(?:я|ей)|день|суток|час(?:а|ов)?|рок(?:и|у|ів)|рік|місяц(?:ь|і|ів|я)|тижн(?:і|ів|я)|тиждень|дн(?:і|ів)|годин(?:и|а)?)\b)"
+            r"(?i)(?P<approx>\b(?:about|around|almost|nearly|roughly|approximately|some|около|примерно|почти|приблизно|близько|майже)\s+)?(?:\b(?P<half>полгода|пол года|полугода|півроку|пів року|півтора року|полтора года|полутора лет|half a year|a year and a half|half a month)\b|(?:\b(?P<n>{number})|\b(?P<one>an?|one))[\s-]+(?P<unit>years?|months?|weeks?|days?|hours?|год(?:а|у)?|лет|месяц(?:ев|а)?|недел(?:я|и|ь|ю)|дн(?:ей|я)|день|суток|час(?:ов|а)?|рок(?:ів|и|у)|рік|місяц(?:ів|ь|і|я)|тижн(?:ів|і|я)|тиждень|дн(?:ів|і)|годин(?:и|а)?)\b)"
         );
-        Regex::new(&source).unwrap_or_else(|e| unreachable!("a fixed pattern: {e}"))
+        crate::bounded::compile(&source)
     })
 }
 
@@ -73,7 +73,7 @@ fn iso(amount: f64, unit: &str) -> Option<String> {
 /// ("two years ago" is a time).
 pub(crate) fn find(text: &str, index: &CharIndex, times: &[TimeMention]) -> Vec<DurationMention> {
     let mut out = Vec::new();
-    for captures in pattern().captures_iter(text) {
+    for captures in crate::bounded::captures(pattern(), text) {
         let Some(whole) = captures.get(0) else {
             continue;
         };

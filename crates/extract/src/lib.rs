@@ -13,9 +13,11 @@
 
 #![deny(missing_docs)]
 
+mod bounded;
 pub mod duration;
 mod numbers;
 pub mod quantity;
+pub mod quote;
 mod spans;
 pub mod time;
 
@@ -24,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 pub use duration::DurationMention;
 pub use quantity::Quantity;
+pub use quote::{Attribution, Quote, Speaker};
 pub use time::{Anchor, AnchorSource, Resolution, TimeMention};
 
 /// The extractor's name and version, stored with what it extracted.
@@ -52,6 +55,12 @@ pub struct Extraction {
     pub durations: Vec<DurationMention>,
     /// Quantities, in text order.
     pub quantities: Vec<Quantity>,
+    /// Direct quotes with their speakers, in text order.
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    /// Reported speech attributed to a source ("according to…").
+    #[serde(default)]
+    pub attributions: Vec<Attribution>,
 }
 
 /// Which part of a document a span counts in.
@@ -96,6 +105,8 @@ pub fn extract(document: &Document, context: &Context) -> Extraction {
         times: Vec::new(),
         durations: Vec::new(),
         quantities: Vec::new(),
+        quotes: Vec::new(),
+        attributions: Vec::new(),
     };
     let fields = [Field::Text, Field::Title, Field::Subtitle]
         .into_iter()
@@ -114,6 +125,11 @@ pub fn extract(document: &Document, context: &Context) -> Extraction {
         extraction.times.extend(times);
         extraction.durations.extend(durations);
         extraction.quantities.extend(quantities);
+        let (mut quotes, mut attributions) = quote::find(text, &index);
+        quotes.iter_mut().for_each(|q| q.field = field);
+        attributions.iter_mut().for_each(|a| a.field = field);
+        extraction.quotes.extend(quotes);
+        extraction.attributions.extend(attributions);
     }
     extraction
 }

@@ -108,14 +108,12 @@ fn patterns() -> &'static (Regex, Regex) {
     static PATTERNS: OnceLock<(Regex, Regex)> = OnceLock::new();
     PATTERNS.get_or_init(|| {
         let number = crate::numbers::number_pattern();
-        let counted = Regex::new(&format!(
+        let counted = crate::bounded::compile(&format!(
             r"(?i)(?P<approx>\b(?:about|around|roughly|nearly|almost|approximately|some|over|more than|at least|up to|fewer than|less than|около|примерно|более|больше|свыше|почти|порядка|не менее|приблизно|близько|понад|більше|майже|щонайменше)\s+)?\b(?P<n>{number})(?:\s*(?:-|–|—|to|до)\s*(?P<n2>{number}))?(?P<noun>(?:\s+\p{{L}}[\p{{L}}'’-]*){{1,3}})"
-        ))
-        .unwrap_or_else(|e| unreachable!("a fixed pattern: {e}"));
-        let magnitude = Regex::new(
+        ));
+        let magnitude = crate::bounded::compile(
             r"(?i)\b(?P<word>hundreds|thousands|dozens|tens of thousands|сотни|сотен|сотнями|тысячи|тысяч|десятки|десятков|сотні|сотень|тисячі|тисяч|десятки|десятків)(?:\s+of)?(?P<noun>(?:\s+\p{L}[\p{L}'’-]*){1,3})",
-        )
-        .unwrap_or_else(|e| unreachable!("a fixed pattern: {e}"));
+        );
         (counted, magnitude)
     })
 }
@@ -179,7 +177,7 @@ pub(crate) fn find(
             || durations.iter().any(|d| crate::overlaps(d.span, span))
     };
     let mut out: Vec<Quantity> = Vec::new();
-    for captures in magnitude.captures_iter(text) {
+    for captures in crate::bounded::captures(magnitude, text) {
         let (Some(whole), Some(word), Some(noun)) = (
             captures.get(0),
             captures.name("word"),
@@ -218,7 +216,7 @@ pub(crate) fn find(
             noun: Some(phrase),
         });
     }
-    for captures in counted.captures_iter(text) {
+    for captures in crate::bounded::captures(counted, text) {
         let (Some(whole), Some(n)) = (captures.get(0), captures.name("n")) else {
             continue;
         };

@@ -3,29 +3,38 @@
 
 use casefile_document::Span;
 
-/// The byte offset of every character of a text, for turning byte ranges
-/// into character spans by binary search.
-pub(crate) struct CharIndex {
-    starts: Vec<u32>,
-    len: usize,
+/// Every this many characters the index keeps a byte offset; finding a
+/// character offset counts at most this many characters. Small memory for
+/// texts of any size (a 64 MiB text needs 8 MiB of index at most).
+const STRIDE: usize = 64;
+
+/// Turns byte ranges of a text into character spans.
+pub(crate) struct CharIndex<'t> {
+    text: &'t str,
+    /// The byte offset of characters 0, STRIDE, 2·STRIDE…
+    checkpoints: Vec<usize>,
 }
 
-impl CharIndex {
-    pub(crate) fn new(text: &str) -> Self {
-        Self {
-            starts: text.char_indices().map(|(at, _)| at as u32).collect(),
-            len: text.len(),
-        }
+impl<'t> CharIndex<'t> {
+    pub(crate) fn new(text: &'t str) -> Self {
+        let checkpoints = text
+            .char_indices()
+            .step_by(STRIDE)
+            .map(|(at, _)| at)
+            .collect();
+        Self { text, checkpoints }
     }
 
     /// The character index of byte offset `byte` (a character boundary,
     /// or the end of the text).
     pub(crate) fn char_at(&self, byte: usize) -> usize {
-        if byte >= self.len {
-            return self.starts.len();
-        }
-        self.starts
-            .partition_point(|&start| (start as usize) < byte)
+        let byte = byte.min(self.text.len());
+        let slot = self
+            .checkpoints
+            .partition_point(|&at| at <= byte)
+            .saturating_sub(1);
+        let from = self.checkpoints.get(slot).copied().unwrap_or(0);
+        slot * STRIDE + self.text.get(from..byte).map_or(0, |s| s.chars().count())
     }
 
     /// The character span of a byte range.
@@ -48,5 +57,15 @@ mod tests {
         assert_eq!(span.slice(text), Some("2022"));
         let end = text.len();
         assert_eq!(index.span(end - 3..end).slice(text), Some("500"));
+    }
+
+    #[test]
+    fn every_boundary_of_a_long_mixed_text() {
+        let text = "ab вг ґ€ 𝔘 ".repeat(40);
+        let index = CharIndex::new(&text);
+        for (chars, (byte, _)) in text.char_indices().enumerate() {
+            assert_eq!(index.char_at(byte), chars);
+        }
+        assert_eq!(index.char_at(text.len()), text.chars().count());
     }
 }

@@ -228,7 +228,7 @@ fn season_number(word: &str) -> Option<u32> {
 }
 
 const MONTH_EN: &str = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)";
-const MONTH_RU: &str = r"(?i:январ[ьяеюё]м?|феврал[ьяеюё]м?|март(?:а|е|ом)?|апрел[ьяеюё]м?|ма[йяею]|маем|июн[ьяеюё]м?|июл[ьяеюё]м?|август(?:а|е|ом)?|сентябр[ьяеюё]м?|октябр[ьяеюё]м?|ноябр[ьяеюё]м?|декабр[ьяеюё]м?)";
+const MONTH_RU: &str = r"(?i:январ[ьяеюё]м?|феврал[ьяеюё]м?|март(?:а|е|ом)?|апрел[ьяеюё]м?|маем|ма[йяею]|июн[ьяеюё]м?|июл[ьяеюё]м?|август(?:а|е|ом)?|сентябр[ьяеюё]м?|октябр[ьяеюё]м?|ноябр[ьяеюё]м?|декабр[ьяеюё]м?)";
 const MONTH_UK: &str = r"(?i:січ(?:ень|ня|ні|нем)|лют(?:ий|ого|ому|ім)|берез(?:ень|ня|ні|нем)|квіт(?:ень|ня|ні|нем)|трав(?:ень|ня|ні|нем)|черв(?:ень|ня|ні|нем)|лип(?:ень|ня|ні|нем)|серп(?:ень|ня|ні|нем)|верес(?:ень|ня|ні|нем)|жовт(?:ень|ня|ні|нем)|листопад(?:а|і|ом)?|груд(?:ень|ня|ні|нем))";
 /// What may follow a year in Russian and Ukrainian ("2022 года", "2022 р.").
 const YEAR_WORD: &str = r"(?:\s*(?:года|году|год|г\.|року|рік|році|р\.))?";
@@ -567,7 +567,7 @@ fn rules() -> &'static [Rule] {
     RULES.get_or_init(|| {
         let number = crate::numbers::number_pattern();
         let rule = |pattern: String, handler: Handler| Rule {
-            pattern: Regex::new(&pattern).unwrap_or_else(|e| unreachable!("a fixed pattern: {e}")),
+            pattern: crate::bounded::compile(&pattern),
             handler,
         };
         vec![
@@ -598,7 +598,7 @@ fn rules() -> &'static [Rule] {
             rule(r"(?i)\b(?P<rel>earlier this year|later this year|this year|last year|the previous year|the year before last|the year before|next year|this month|last month|next month|yesterday|today)\b".to_owned(), relative_phrase),
             rule(r"(?i)(?:\b(?:в|у)\s+)?(?P<rel>ранее в этом году|позже в этом году|позапрошлом году|прошлом году|этом году|текущем году|следующем году|прошлом месяце|этом месяце|следующем месяце|начале этого года|начале года|прошлого года|раніше цього року|пізніше цього року|на початку цього року|на початку року|позаторік|торік|минулого року|минулому році|цього року|цьому році|поточному році|наступного року|наступному році|минулого місяця|минулому місяці|цього місяця|цьому місяці|наступного місяця|вчера|сегодня|вчора|сьогодні)\b".to_owned(), relative_phrase),
             rule(format!(r"(?i)\b(?:(?P<n>{number})|an?) (?P<unit>years?|months?) ago\b"), ago),
-            rule(format!(r"(?i)\b(?P<n>{number})?\s*(?P<unit>год|года|лет|месяц|месяца|месяцев|рік|роки|років|місяць|місяці|місяців)\s+(?:назад|тому)\b"), ago),
+            rule(format!(r"(?i)\b(?P<n>{number})?\s*(?P<unit>года|год|лет|месяцев|месяца|месяц|років|роки|рік|місяців|місяці|місяць)\s+(?:назад|тому)\b"), ago),
             // A month and day without a year; a month alone after a
             // preposition.
             rule(format!(r"\b(?P<month>{MONTH_EN}) (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"), month_day),
@@ -643,7 +643,7 @@ pub(crate) fn find(text: &str, index: &CharIndex, anchor: Option<&Anchor>) -> Ve
     let date = anchor.and_then(|a| parse_date(&a.date));
     let mut found: Vec<Found> = Vec::new();
     for rule in rules() {
-        for captures in rule.pattern.captures_iter(text) {
+        for captures in crate::bounded::captures(&rule.pattern, text) {
             found.extend((rule.handler)(&captures, date.as_ref()));
         }
     }

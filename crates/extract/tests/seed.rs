@@ -1,6 +1,7 @@
 //! The seed report (`../shared/seed/`), read by the text reader and
 //! extracted with a capture date: every date expression the report uses
-//! gets its EDTF value, and "about 500 people" and "six months" are found.
+//! gets its EDTF value, "about 500 people" and "six months" are found, and
+//! every direct quote of a named or described speaker has its speaker.
 
 #![allow(
     clippy::unwrap_used,
@@ -77,6 +78,34 @@ fn the_seed_reports_times_durations_and_counts() {
         .unwrap_or_else(|| panic!("{:#?}", extraction.quantities));
     assert_eq!(about.value, Some(500.0));
     assert!(about.approximate);
+
+    // The five direct quotes of named or described speakers: the recruit,
+    // the former inmate and the three commentators.
+    let speakers: Vec<(&str, &str)> = extraction
+        .quotes
+        .iter()
+        .filter_map(|q| Some((q.text.as_str(), q.speaker.as_ref()?.text.as_str())))
+        .collect();
+    for (opening, speaker) in [
+        ("If you want a day of leave", "one of the recruits"),
+        ("I want to be pardoned", "a former inmate from Donetsk"),
+        ("The responsibility lies", "Kashevarova"),
+        ("The military ranks", "Vlad Filin"),
+        ("They […] repeatedly applied", "Margarita Simonyan"),
+    ] {
+        assert!(
+            speakers
+                .iter()
+                .any(|(text, who)| text.starts_with(opening) && who.contains(speaker)),
+            "{opening}… by {speaker}: {speakers:#?}"
+        );
+    }
+    assert!(
+        extraction
+            .attributions
+            .iter()
+            .any(|a| a.source.text == "the U.S. State Department")
+    );
 
     // The extraction survives a JSON round trip.
     let json = serde_json::to_string(&extraction).unwrap();

@@ -26,6 +26,10 @@ fn piece() -> impl Strategy<Value = String> {
         Just("з 2017 по 2022 рік".to_owned()),
         Just("March 20, 2024".to_owned()),
         Just("сотні бійців".to_owned()),
+        Just("“We were promised release after six months,” said a recruit.".to_owned()),
+        Just("«Нас обманули», — сказал он".to_owned()),
+        Just("according to the U.S. State Department".to_owned()),
+        Just("‘It was never meant to end”".to_owned()),
         "[ a-zA-Zа-яА-ЯіїєґІЇЄҐ0-9,.«»“”'’–-]{0,30}",
     ]
 }
@@ -50,6 +54,17 @@ proptest! {
         for duration in &extraction.durations {
             let field = duration.field.text(&document).unwrap();
             prop_assert_eq!(duration.span.slice(field), Some(duration.text.as_str()));
+        }
+        for quote in &extraction.quotes {
+            let field = quote.field.text(&document).unwrap();
+            prop_assert_eq!(quote.span.slice(field), Some(quote.text.as_str()));
+            if let Some(speaker) = &quote.speaker {
+                prop_assert_eq!(speaker.span.slice(field), Some(speaker.text.as_str()));
+            }
+        }
+        for attribution in &extraction.attributions {
+            let field = attribution.field.text(&document).unwrap();
+            prop_assert_eq!(attribution.span.slice(field), Some(attribution.text.as_str()));
         }
         for quantity in &extraction.quantities {
             let field = quantity.field.text(&document).unwrap();

@@ -34,7 +34,7 @@ pub fn run_cases(cases: &str, render: impl Fn(&Document, &Extraction) -> Vec<Str
             lines.next();
         }
         let mut document = Document::new(Origin::File { name: None });
-        document.text = sentence.to_owned();
+        document.text = sentence.replace("\\n", "\n");
         document.published = anchor.clone();
         let extraction = extract(&document, &Context::default());
         for rendered in render(&document, &extraction) {
