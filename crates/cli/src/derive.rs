@@ -53,6 +53,10 @@ pub(crate) fn read_sources(
     bar: &ProgressBar,
 ) -> anyhow::Result<ReadStats> {
     let mut stats = ReadStats::default();
+    if indexes.is_empty() {
+        return Ok(stats);
+    }
+    let models = crate::models::load()?;
     bar.set_length(indexes.len() as u64);
     bar.set_position(0);
     let wanted: BTreeSet<u64> = indexes.iter().copied().collect();
@@ -66,7 +70,7 @@ pub(crate) fn read_sources(
             break;
         };
         for record in page.iter().filter(|r| wanted.contains(&r.entry.index)) {
-            let documents = read_one(case, &mut writer, record, &mut stats)?;
+            let documents = read_one(case, &mut writer, record, &models, &mut stats)?;
             pending_sources += 1;
             pending_documents += documents;
             bar.inc(1);
@@ -89,6 +93,7 @@ fn read_one(
     case: &Case,
     writer: &mut casefile_derived::Writer<'_>,
     record: &SourceRecord,
+    models: &casefile_extract::Models,
     stats: &mut ReadStats,
 ) -> anyhow::Result<u64> {
     let entry = &record.entry;
@@ -117,7 +122,7 @@ fn read_one(
             .diagnostics
             .iter()
             .any(|d| d.severity == Severity::Error);
-        let extraction = casefile_extract::extract(&document, &context);
+        let extraction = casefile_extract::extract_with(&document, &context, models);
         let stored = writer
             .put_document(index, ordinal, protected, &document)
             .and_then(|()| writer.put_extraction(index, ordinal, protected, &extraction));

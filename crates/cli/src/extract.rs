@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use casefile_extract::{Context, Extraction, extract};
+use casefile_extract::{Context, Extraction, extract_with};
 use casefile_reader::{Document, format};
 
 use crate::output::Exit;
@@ -28,12 +28,21 @@ fn text_lines(
 ) -> Vec<String> {
     let title = document.title.as_deref().unwrap_or("(no title)");
     let mut lines = vec![format!(
-        "{} #{ordinal} \"{title}\": {} times, {} durations, {} quantities",
+        "{} #{ordinal} \"{title}\": {} mentions, {} times, {} durations, {} quantities, {} quotes",
         path.display(),
+        extraction.mentions.len(),
         extraction.times.len(),
         extraction.durations.len(),
-        extraction.quantities.len()
+        extraction.quantities.len(),
+        extraction.quotes.len()
     )];
+    for mention in &extraction.mentions {
+        lines.push(format!(
+            "  {:<13} {}",
+            format!("{:?}", mention.kind).to_lowercase(),
+            mention.text
+        ));
+    }
     for time in &extraction.times {
         lines.push(format!("  time      {} => {}", time.text, time.edtf));
     }
@@ -54,11 +63,20 @@ fn text_lines(
             .unwrap_or_default();
         lines.push(format!("  quantity  {} => {value}", quantity.text));
     }
+    for quote in &extraction.quotes {
+        let speaker = quote
+            .speaker
+            .as_ref()
+            .map_or("(speaker not named)", |s| s.text.as_str());
+        let words: String = quote.text.chars().take(60).collect();
+        lines.push(format!("  quote     {speaker}: “{words}…”"));
+    }
     lines
 }
 
 pub(crate) fn run(paths: &[PathBuf], captured: Option<String>, json: bool) -> anyhow::Result<Exit> {
     let context = Context { captured };
+    let models = crate::models::load()?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for path in paths {
@@ -71,7 +89,7 @@ pub(crate) fn run(paths: &[PathBuf], captured: Option<String>, json: bool) -> an
             if write_error.is_some() {
                 return;
             }
-            let extraction = extract(&document, &context);
+            let extraction = extract_with(&document, &context, &models);
             let written = if json {
                 writeln!(out, "{}", json_line(path, ordinal, &extraction))
             } else {

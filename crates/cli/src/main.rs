@@ -5,6 +5,7 @@ mod add;
 mod demo;
 mod derive;
 mod extract;
+mod models;
 mod output;
 mod read;
 

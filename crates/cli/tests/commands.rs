@@ -327,3 +327,45 @@ fn extract_prints_times_durations_and_quantities_per_document() {
     // Spans count characters of the text.
     assert_eq!(line["times"][0]["span"]["start"], 16);
 }
+
+#[test]
+fn extract_names_people_units_and_places_with_the_installed_model() {
+    if casefile_testkit::model_path("slovnet_ner_news_v1.tar").is_none() {
+        return;
+    }
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        temp.path().join("post.txt"),
+        "Бойцы батальона «Каскад» из Донецка пожаловались на командира Алексея Дикого.\n",
+    )
+    .unwrap();
+    let output = common::casefile()
+        .args(["extract", "post.txt", "--json"])
+        .env("CASEFILE_MODELS", casefile_testkit::models_root())
+        .current_dir(temp.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        code(&output),
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let line = json(&output);
+    let mentions: Vec<(&str, &str)> = line["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["text"].as_str().unwrap(), m["kind"].as_str().unwrap()))
+        .collect();
+    assert!(
+        mentions.contains(&("Каскад", "organization")),
+        "{mentions:?}"
+    );
+    assert!(mentions.contains(&("Донецка", "place")), "{mentions:?}");
+    assert!(
+        mentions.contains(&("Алексея Дикого", "person")),
+        "{mentions:?}"
+    );
+    assert_eq!(line["mentions"][0]["method"], "slovnet_ner_news_v1");
+}

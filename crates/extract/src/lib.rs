@@ -5,7 +5,8 @@
 //! "торік") are resolved against a reference date the caller gives (the
 //! document's publication date, else its capture date), and say so.
 //!
-//! So far: times normalized to EDTF (ISO 8601-2) in English, Russian and
+//! So far: persons, organizations and places in Russian text with slovnet's
+//! NER model when it is installed ([`ner`]); times normalized to EDTF (ISO 8601-2) in English, Russian and
 //! Ukrainian ([`time`]), durations as ISO 8601 durations ([`duration`]),
 //! and quantities with the counted noun ([`quantity`]). Spans count
 //! characters (Unicode scalar values) of the document's `text`, as the
@@ -15,6 +16,7 @@
 
 mod bounded;
 pub mod duration;
+pub mod ner;
 mod numbers;
 pub mod quantity;
 pub mod quote;
@@ -41,11 +43,45 @@ pub struct Context {
     pub captured: Option<String>,
 }
 
+/// Optional statistical models. Without them the rule-based parts still
+/// run; mentions need the NER model.
+#[derive(Debug, Default)]
+pub struct Models {
+    /// slovnet's Russian NER model (see [`ner`]).
+    pub ner: Option<ner::NerModel>,
+}
+
+/// The name the NER model's mentions carry as their method.
+pub const NER_METHOD: &str = "slovnet_ner_news_v1";
+
+/// A person, organization or place named in the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    /// Where it is, in characters of `field`.
+    pub span: Span,
+    /// The part of the document the span counts in.
+    #[serde(default, skip_serializing_if = "Field::is_text")]
+    pub field: Field,
+    /// The text as written ("Дикого", "МВД ДНР").
+    pub text: String,
+    /// What it names.
+    pub kind: ner::EntityKind,
+    /// What found it ([`NER_METHOD`]).
+    pub method: String,
+}
+
 /// Everything extracted from one document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {
     /// Which extractor made it ([`EXTRACTOR`]).
     pub extractor: String,
+    /// The statistical models that took part (empty: rules only).
+    #[serde(default)]
+    pub models: Vec<String>,
+    /// Persons, organizations and places, in text order (Russian text,
+    /// with the NER model only, so far).
+    #[serde(default)]
+    pub mentions: Vec<Mention>,
     /// The reference date relative expressions were resolved against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchor: Option<Anchor>,
@@ -95,12 +131,25 @@ impl Field {
     }
 }
 
-/// Extracts everything this stage knows from `document`: its text, title,
-/// subtitle and captions (a photo's date is often only in its caption).
+/// Extracts everything the rules find in `document` (no models).
 pub fn extract(document: &Document, context: &Context) -> Extraction {
+    extract_with(document, context, &Models::default())
+}
+
+/// Extracts everything this stage knows from `document`: its text, title,
+/// subtitle and captions (a photo's date is often only in its caption),
+/// with the models given.
+pub fn extract_with(document: &Document, context: &Context, models: &Models) -> Extraction {
     let anchor = time::anchor(document.published.as_deref(), context.captured.as_deref());
     let mut extraction = Extraction {
         extractor: EXTRACTOR.to_owned(),
+        models: models
+            .ner
+            .as_ref()
+            .map(|_| NER_METHOD.to_owned())
+            .into_iter()
+            .collect(),
+        mentions: Vec::new(),
         anchor,
         times: Vec::new(),
         durations: Vec::new(),
@@ -130,8 +179,76 @@ pub fn extract(document: &Document, context: &Context) -> Extraction {
         attributions.iter_mut().for_each(|a| a.field = field);
         extraction.quotes.extend(quotes);
         extraction.attributions.extend(attributions);
+        if let Some(model) = &models.ner {
+            extraction
+                .mentions
+                .extend(mentions(document, field, text, &index, model));
+        }
     }
     extraction
+}
+
+/// The NER model's mentions in one field: in the text, block by block for
+/// the blocks in Russian (the model's language); in the title, subtitle
+/// and captions when the document is in Russian.
+fn mentions(
+    document: &Document,
+    field: Field,
+    text: &str,
+    index: &spans::CharIndex<'_>,
+    model: &ner::NerModel,
+) -> Vec<Mention> {
+    let russian =
+        |language: Option<&casefile_document::Language>| language.is_some_and(|l| l.code == "ru");
+    // Byte ranges of the parts to tag.
+    let mut parts: Vec<std::ops::Range<usize>> = Vec::new();
+    if field == Field::Text && !document.blocks.is_empty() {
+        // Character offsets of the blocks' ends to bytes, in one walk.
+        let mut wanted: Vec<usize> = document
+            .blocks
+            .iter()
+            .flat_map(|b| [b.span.start, b.span.end])
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut bytes = std::collections::HashMap::with_capacity(wanted.len());
+        let mut next = wanted.iter().peekable();
+        let positions = text.char_indices().map(|(at, _)| at).chain([text.len()]);
+        for (chars, byte) in positions.enumerate() {
+            while next.peek().is_some_and(|&&w| w == chars) {
+                bytes.insert(chars, byte);
+                next.next();
+            }
+            if next.peek().is_none() {
+                break;
+            }
+        }
+        for block in &document.blocks {
+            if let (Some(&start), Some(&end)) =
+                (bytes.get(&block.span.start), bytes.get(&block.span.end))
+                && russian(block.language.as_ref())
+                && start <= end
+            {
+                parts.push(start..end);
+            }
+        }
+    } else if russian(document.language.as_ref()) {
+        parts.push(0..text.len());
+    }
+    let mut out = Vec::new();
+    for part in parts {
+        for (range, kind) in model.mentions(&text[part.clone()]) {
+            let bytes = part.start + range.start..part.start + range.end;
+            out.push(Mention {
+                span: index.span(bytes.clone()),
+                field,
+                text: text[bytes].to_owned(),
+                kind,
+                method: NER_METHOD.to_owned(),
+            });
+        }
+    }
+    out
 }
 
 /// Whether two spans share a character.

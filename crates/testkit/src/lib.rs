@@ -55,6 +55,38 @@ pub fn shared_path(relative: &str) -> Option<PathBuf> {
     None
 }
 
+/// The folder holding the optional model files (`CASEFILE_MODELS`, else
+/// `target/models` in the repository, where `scripts/models.sh` puts them).
+pub fn models_root() -> PathBuf {
+    match std::env::var_os("CASEFILE_MODELS") {
+        Some(dir) => PathBuf::from(dir),
+        None => repo_root().join("target").join("models"),
+    }
+}
+
+/// The path of model file `name`, if it is there.
+///
+/// # Panics
+///
+/// In CI, when it is not: `.ci/run` installs the models first.
+pub fn model_path(name: &str) -> Option<PathBuf> {
+    let path = models_root().join(name);
+    if path.exists() {
+        return Some(path);
+    }
+    if in_ci() {
+        panic!(
+            "model file {} is missing; .ci/run installs it with scripts/models.sh",
+            path.display()
+        );
+    }
+    eprintln!(
+        "skipped: model file {} is not here (run scripts/models.sh)",
+        path.display()
+    );
+    None
+}
+
 /// Precision, recall and F1 of extracted article texts against the truth,
 /// as the article-extraction benchmark defines them: texts are split into
 /// word tokens (runs of letters, digits and `_`), compared as multisets of

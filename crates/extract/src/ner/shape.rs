@@ -1,0 +1,108 @@
+//! A word's shape as slovnet's NER model was trained with it: its script
+//! (RU, EN), or NUM, PUNCT, OTHER; for words, the case outline (X, x, XX,
+//! xx, Xx, Xx-Xx, OTHER); for single punctuation marks, the mark itself.
+
+const PUNCTS: &str = "!#$%&()[]\\/*+,.:;<=>?@^_{|}~-‐−‒⁃–—―`\"'«»„“ʼʻ”№…";
+
+fn is_upper(word: &str) -> bool {
+    let mut cased = word
+        .chars()
+        .filter(|c| c.is_lowercase() || c.is_uppercase())
+        .peekable();
+    cased.peek().is_some() && cased.all(char::is_uppercase)
+}
+
+fn is_lower(word: &str) -> bool {
+    let mut cased = word
+        .chars()
+        .filter(|c| c.is_lowercase() || c.is_uppercase())
+        .peekable();
+    cased.peek().is_some() && cased.all(char::is_lowercase)
+}
+
+fn is_title(word: &str) -> bool {
+    let mut chars = word.chars();
+    let first = chars.next();
+    word.chars().count() > 1 && first.is_some_and(char::is_uppercase) && is_lower(chars.as_str())
+}
+
+fn outline(word: &str) -> &'static str {
+    if word.chars().count() == 1 {
+        return if is_upper(word) { "X" } else { "x" };
+    }
+    if is_upper(word) {
+        "XX"
+    } else if is_lower(word) {
+        "xx"
+    } else if is_title(word) {
+        "Xx"
+    } else if word
+        .split_once('-')
+        .is_some_and(|(left, right)| is_title(left) && is_title(right))
+    {
+        "Xx-Xx"
+    } else {
+        "OTHER"
+    }
+}
+
+/// The script or class of a word from its first characters, as slovnet
+/// judges it (a match at the start: "СИЗО-6" is RU, "2011-2020" NUM).
+fn word_type(word: &str) -> &'static str {
+    let first = word.chars().next().unwrap_or(' ');
+    let lower = first.to_lowercase().next().unwrap_or(first);
+    if ('а'..='я').contains(&lower) || lower == 'ё' {
+        "RU"
+    } else if lower.is_ascii_lowercase() {
+        "EN"
+    } else if first.is_ascii_digit()
+        || (matches!(first, '+' | '-') && word.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+    {
+        "NUM"
+    } else if PUNCTS.contains(first) {
+        "PUNCT"
+    } else {
+        "OTHER"
+    }
+}
+
+/// The shape of `word`, a key of the model's shape vocabulary.
+pub(crate) fn word_shape(word: &str) -> String {
+    match word_type(word) {
+        kind @ ("RU" | "EN") => format!("{kind}_{}", outline(word)),
+        "PUNCT" => {
+            if word.chars().count() > 1 || !PUNCTS.contains(word) {
+                "PUNCT_OTHER".to_owned()
+            } else {
+                format!("PUNCT_{word}")
+            }
+        }
+        other => other.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word_shape;
+
+    #[test]
+    fn shapes_as_the_model_expects_them() {
+        let cases = [
+            ("Москва", "RU_Xx"),
+            ("МВД", "RU_XX"),
+            ("и", "RU_x"),
+            ("Я", "RU_X"),
+            ("СИЗО-6", "RU_XX"),
+            ("Ростов-На", "RU_Xx-Xx"),
+            ("iStories", "EN_OTHER"),
+            ("Reuters", "EN_Xx"),
+            ("2022", "NUM"),
+            ("«", "PUNCT_«"),
+            ("...", "PUNCT_OTHER"),
+            ("€", "OTHER"),
+        ];
+        for (word, shape) in cases {
+            assert_eq!(word_shape(word), shape, "{word}");
+        }
+    }
+}

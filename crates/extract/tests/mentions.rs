@@ -1,0 +1,53 @@
+//! Mentions with the NER model (when it is installed): found in the Russian
+//! blocks of a document read by the text reader, with spans on its text.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test states its expectations with unwrap"
+)]
+
+use casefile_extract::ner::{EntityKind, NerModel};
+use casefile_extract::{Context, Models, extract_with};
+
+#[test]
+fn persons_organizations_and_places_in_russian_blocks() {
+    let (Some(ner), Some(navec)) = (
+        casefile_testkit::model_path("slovnet_ner_news_v1.tar"),
+        casefile_testkit::model_path("navec_news_v1_1B_250K_300d_100q.tar"),
+    ) else {
+        return;
+    };
+    let models = Models {
+        ner: Some(
+            NerModel::load(&std::fs::read(ner).unwrap(), &std::fs::read(navec).unwrap()).unwrap(),
+        ),
+    };
+    let text = "Командир батальона «Каскад» Алексей Дикий заявил, что бойцов переведут в Министерство обороны.\n\n\
+                The unit was disbanded in April 2024, a former fighter from Donetsk said.\n\n\
+                По словам адвоката Ирины Петренко, жалобу подали в военную прокуратуру в Ростове-на-Дону.\n";
+    let document = casefile_reader::text::read(text.as_bytes(), None);
+    let extraction = extract_with(&document, &Context::default(), &models);
+    assert_eq!(extraction.models, vec!["slovnet_ner_news_v1".to_owned()]);
+    let found: Vec<(&str, EntityKind)> = extraction
+        .mentions
+        .iter()
+        .map(|m| {
+            assert_eq!(document.slice(m.span), Some(m.text.as_str()));
+            (m.text.as_str(), m.kind)
+        })
+        .collect();
+    for expected in [
+        ("Каскад", EntityKind::Organization),
+        ("Алексей Дикий", EntityKind::Person),
+        ("Министерство обороны", EntityKind::Organization),
+        ("Ирины Петренко", EntityKind::Person),
+        ("Ростове-на-Дону", EntityKind::Place),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:?}");
+    }
+    // The English block is not given to the Russian model.
+    assert!(
+        !found.iter().any(|(text, _)| *text == "Donetsk"),
+        "{found:?}"
+    );
+}
