@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 mod bounded;
+pub mod claim;
 pub mod duration;
 pub mod ner;
 mod numbers;
@@ -26,6 +27,7 @@ pub mod time;
 use casefile_document::{Document, Span};
 use serde::{Deserialize, Serialize};
 
+pub use claim::{Assertion, Claim, ClaimKind, PromiseKind};
 pub use duration::DurationMention;
 pub use quantity::Quantity;
 pub use quote::{Attribution, Quote, Speaker};
@@ -97,6 +99,9 @@ pub struct Extraction {
     /// Reported speech attributed to a source ("according to…").
     #[serde(default)]
     pub attributions: Vec<Attribution>,
+    /// Typed assertions proposed from the sentences, in text order.
+    #[serde(default)]
+    pub claims: Vec<Claim>,
 }
 
 /// Which part of a document a span counts in.
@@ -156,6 +161,7 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
         quantities: Vec::new(),
         quotes: Vec::new(),
         attributions: Vec::new(),
+        claims: Vec::new(),
     };
     let fields = [Field::Text, Field::Title, Field::Subtitle]
         .into_iter()
@@ -168,22 +174,55 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
         let mut times = time::find(text, &index, extraction.anchor.as_ref());
         let mut durations = duration::find(text, &index, &times);
         let mut quantities = quantity::find(text, &index, &times, &durations);
+        let (mut quotes, mut attributions) = quote::find(text, &index);
+        let mut mentions = match &models.ner {
+            Some(model) => mentions(document, field, text, &index, model),
+            None => Vec::new(),
+        };
+        // Claims point at what the same field holds, by its index in the
+        // whole extraction.
+        let numbered = |base: usize, spans: Vec<Span>| -> Vec<(usize, Span)> {
+            spans
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| (base + i, s))
+                .collect()
+        };
+        let found = claim::Found {
+            times: numbered(
+                extraction.times.len(),
+                times.iter().map(|t| t.span).collect(),
+            ),
+            durations: numbered(
+                extraction.durations.len(),
+                durations.iter().map(|d| d.span).collect(),
+            ),
+            quantities: numbered(
+                extraction.quantities.len(),
+                quantities.iter().map(|q| q.span).collect(),
+            ),
+            mentions: numbered(
+                extraction.mentions.len(),
+                mentions.iter().map(|m| m.span).collect(),
+            ),
+            quotes: &quotes,
+            attributions: &attributions,
+        };
+        let mut claims = claim::find(text, &index, &found);
         times.iter_mut().for_each(|t| t.field = field);
         durations.iter_mut().for_each(|d| d.field = field);
         quantities.iter_mut().for_each(|q| q.field = field);
+        quotes.iter_mut().for_each(|q| q.field = field);
+        attributions.iter_mut().for_each(|a| a.field = field);
+        mentions.iter_mut().for_each(|m| m.field = field);
+        claims.iter_mut().for_each(|c| c.field = field);
         extraction.times.extend(times);
         extraction.durations.extend(durations);
         extraction.quantities.extend(quantities);
-        let (mut quotes, mut attributions) = quote::find(text, &index);
-        quotes.iter_mut().for_each(|q| q.field = field);
-        attributions.iter_mut().for_each(|a| a.field = field);
         extraction.quotes.extend(quotes);
         extraction.attributions.extend(attributions);
-        if let Some(model) = &models.ner {
-            extraction
-                .mentions
-                .extend(mentions(document, field, text, &index, model));
-        }
+        extraction.mentions.extend(mentions);
+        extraction.claims.extend(claims);
     }
     extraction
 }

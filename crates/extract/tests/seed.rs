@@ -8,7 +8,7 @@
     reason = "a test states its expectations with unwrap"
 )]
 
-use casefile_extract::{Context, Field, Resolution, extract};
+use casefile_extract::{ClaimKind, Context, Field, PromiseKind, Resolution, extract};
 
 #[test]
 fn the_seed_reports_times_durations_and_counts() {
@@ -106,6 +106,32 @@ fn the_seed_reports_times_durations_and_counts() {
             .iter()
             .any(|a| a.source.text == "the U.S. State Department")
     );
+
+    // The claims: the recruitment, the promise of an amnesty after six
+    // months, the payment stop, the dissolution, both awards, the founding;
+    // each with the time its clause names.
+    let claim = |kind: ClaimKind, edtf: Option<&str>| {
+        extraction.claims.iter().any(|c| {
+            c.kind == kind
+                && edtf.is_none_or(|edtf| c.times.iter().any(|&t| extraction.times[t].edtf == edtf))
+        })
+    };
+    assert!(claim(ClaimKind::Recruitment, Some("2022-23")));
+    assert!(extraction.claims.iter().any(|c| {
+        c.kind == ClaimKind::Promise
+            && c.promises.contains(&PromiseKind::Amnesty)
+            && c.durations
+                .iter()
+                .any(|&d| extraction.durations[d].iso == "P6M")
+    }));
+    assert!(claim(ClaimKind::PaymentStop, Some("2024-01")));
+    assert!(claim(ClaimKind::Dissolution, Some("2024-04")));
+    assert!(claim(ClaimKind::Award, Some("2023-02")));
+    assert!(claim(ClaimKind::Award, Some("2024-05")));
+    assert!(claim(ClaimKind::Founding, Some("2017")));
+    assert!(claim(ClaimKind::ComplaintFiled, None));
+    assert!(claim(ClaimKind::LawsuitAnnounced, None));
+    assert!(extraction.claims.iter().all(|c| c.status == "proposed"));
 
     // The extraction survives a JSON round trip.
     let json = serde_json::to_string(&extraction).unwrap();

@@ -1,0 +1,368 @@
+//! Claims: typed assertions a sentence makes, proposed for a person to
+//! confirm or reject, from a documented vocabulary (see [`ClaimKind`]),
+//! with what the sentence ties to them: its times, durations, quantities,
+//! mentions, and who asserts it.
+//!
+//! Rules only: a sentence that holds a kind's cue (in English, Russian or
+//! Ukrainian) proposes a claim of that kind. Every claim is `proposed`:
+//! the machine never confirms.
+
+use std::sync::OnceLock;
+
+use casefile_document::Span;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::Field;
+use crate::spans::CharIndex;
+
+/// The claim vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimKind {
+    /// People were recruited or enlisted.
+    Recruitment,
+    /// Something was promised (see [`PromiseKind`]).
+    Promise,
+    /// People were assigned or sent somewhere (the front, an assault unit).
+    Assignment,
+    /// Payments stopped or were not made.
+    PaymentStop,
+    /// Beatings, torture, electric shocks, abuse.
+    IllTreatment,
+    /// Threats.
+    Threat,
+    /// A unit or body was disbanded or dissolved.
+    Dissolution,
+    /// People were pressed to sign a contract.
+    PressureToSign,
+    /// An award, rank or honour was given.
+    Award,
+    /// A unit or body was founded.
+    Founding,
+    /// A complaint was written or filed.
+    ComplaintFiled,
+    /// A lawsuit is planned or announced.
+    LawsuitAnnounced,
+    /// Citizenship or a status was refused.
+    RefusalOfStatus,
+    /// Someone was killed, died or was wounded.
+    DeathOrInjury,
+}
+
+/// What a promise was about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PromiseKind {
+    /// Release after a term of service.
+    TermOfService,
+    /// An amnesty or pardon.
+    Amnesty,
+    /// A criminal record expunged.
+    RecordExpunged,
+    /// Pay.
+    Pay,
+    /// Leave.
+    Leave,
+    /// Benefits or social protection.
+    Benefits,
+}
+
+/// Who asserts a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Assertion {
+    /// The document itself (its author or outlet).
+    Document,
+    /// A speaker quoted in it.
+    Quoted {
+        /// The speaker's words.
+        speaker: String,
+    },
+    /// A source it reports ("according to …").
+    Reported {
+        /// The source's words.
+        source: String,
+    },
+}
+
+/// A proposed claim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// Its kind.
+    pub kind: ClaimKind,
+    /// For a promise, what it was about (several when the sentence names
+    /// several: "amnesty and records expunged").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub promises: Vec<PromiseKind>,
+    /// The sentence, in characters of `field`.
+    pub span: Span,
+    /// The part of the document the spans count in.
+    #[serde(default, skip_serializing_if = "Field::is_text")]
+    pub field: Field,
+    /// The words that cue the claim ("were promised", "расформировали").
+    pub cue: String,
+    /// The times in the sentence (indexes into the extraction's `times`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub times: Vec<usize>,
+    /// Its durations (indexes into `durations`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub durations: Vec<usize>,
+    /// Its quantities (indexes into `quantities`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quantities: Vec<usize>,
+    /// Its mentions (indexes into `mentions`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<usize>,
+    /// Who asserts it.
+    pub asserted: Assertion,
+    /// Always `proposed`: a person confirms or rejects.
+    pub status: String,
+}
+
+fn cues() -> &'static [(ClaimKind, Regex)] {
+    static CUES: OnceLock<Vec<(ClaimKind, Regex)>> = OnceLock::new();
+    CUES.get_or_init(|| {
+        let rule = |kind, pattern: &str| (kind, crate::bounded::compile(&format!("(?i){pattern}")));
+        vec![
+            (rule(ClaimKind::Recruitment, r"\b(?:recruited|recruiting|enlisted|signed up|завербова\w*|вербова\w*|вербуют|мобилизова\w*|завербува\w*|вербува\w*|мобілізува\w*)")),
+            (rule(ClaimKind::Promise, r"\b(?:promised|promises|promise|guaranteed|pledged|were told they would|обеща\w*|пообеща\w*|гарантирова\w*|обіця\w*|пообіця\w*|гарантува\w*)")),
+            (rule(ClaimKind::Assignment, r"\b(?:assigned to|sent to the front|sent back to the front|transferred to|thrown into|throw (?:me|them|him) into|join an assault unit|отправ\w* на фронт|переведены? в|направлены? в штурмов\w*|відправ\w* на фронт|переведені в)")),
+            (rule(ClaimKind::PaymentStop, r"\b(?:stopped getting paid|stopped being paid|stopped paying|not been paid|haven't been paid|unpaid|payments? (?:stopped|ceased)|перестали (?:платить|получать)|прекрати\w* выплат\w*|не платят|перестали платити|припини\w* виплат\w*|не платять)")),
+            (rule(ClaimKind::IllTreatment, r"\b(?:beat(?:en|ing|ings)?|electric shocks?|tortur\w*|abused|избива\w*|избили|пытк\w*|током|побои|били|катува\w*|струмом|побиття|били)")),
+            (rule(ClaimKind::Threat, r"\b(?:threaten\w*|угрожа\w*|угроз\w*|погрожу\w*|погроз\w*)")),
+            (rule(ClaimKind::Dissolution, r"\b(?:disbanded|disbandment|dissolved|dissolution|liquidated|abolished|расформир\w*|ликвидир\w*|распущен\w*|розформ\w*|ліквідова\w*|розпущен\w*)")),
+            (rule(ClaimKind::PressureToSign, r"\b(?:(?:pressur\w*|forc\w*|coerc\w*|push\w*) (?:\w+ ){0,4}(?:to )?sign\w*|sign\w* (?:\w+ ){0,2}(?:indefinite|open-ended) (?:military )?contracts?|(?:заставля\w*|принужда\w*|вынужда\w*) (?:\w+ ){0,3}подпис\w*|(?:змушу\w*|примушу\w*) (?:\w+ ){0,3}підпис\w*)")),
+            (rule(ClaimKind::Award, r"\b(?:awarded|named \w+ (?:a )?Hero|Hero of|conferred|decorated|награди\w*|награжд\w*|присвои\w*|звание Героя|нагороди\w*|присвої\w*|звання Героя)")),
+            (rule(ClaimKind::Founding, r"\b(?:founded|established|founder|основал\w*|основан\w*|создал\w*|засну\w*|створи\w*)")),
+            (rule(ClaimKind::ComplaintFiled, r"\b(?:(?:filed|wrote|sent|submitted|lodged) (?:a |the |their )?(?:collective )?complaint|(?:написали|подали|направили) (?:коллективную )?жалоб\w*|(?:написали|подали|направили) (?:колективну )?скарг\w*)")),
+            (rule(ClaimKind::LawsuitAnnounced, r"\b(?:lawsuit|to sue|подать в суд|подадут в суд|иск\w* в суд|подати до суду|позов\w*)")),
+            (rule(ClaimKind::RefusalOfStatus, r"\b(?:(?:denied|refused|rejected) (?:\w+ ){0,4}(?:citizenship|status|passports?)|(?:citizenship|status) (?:\w+ ){0,3}(?:denied|refused|rejected)|отказ\w* (?:\w+ ){0,3}(?:в )?гражданств\w*|відмов\w* (?:\w+ ){0,3}(?:у )?громадянств\w*)")),
+            (rule(ClaimKind::DeathOrInjury, r"\b(?:killed|died|wounded|injured|погиб\w*|убит\w*|ранен\w*|умер\w*|загину\w*|поранен\w*|помер\w*)")),
+        ]
+    })
+}
+
+fn promise_kinds(sentence: &str) -> Vec<PromiseKind> {
+    static KINDS: OnceLock<Vec<(PromiseKind, Regex)>> = OnceLock::new();
+    let kinds = KINDS.get_or_init(|| {
+        let rule = |kind, pattern: &str| (kind, crate::bounded::compile(&format!("(?i){pattern}")));
+        vec![
+            rule(PromiseKind::Amnesty, r"\b(?:amnest\w*|pardon\w*|помилова\w*|амнист\w*|амніст\w*|помилува\w*)"),
+            rule(PromiseKind::RecordExpunged, r"\b(?:records? (?:\w+ ){0,2}expunged|expunge\w*|снят\w* судимост\w*|погаш\w* судимост\w*|зняття судимост\w*|знят\w* судимост\w*)"),
+            rule(PromiseKind::TermOfService, r"\b(?:after (?:\w+ ){0,2}(?:months?|years?) of service|term of service|через (?:\w+ ){0,2}(?:месяц\w*|полгода|год\w*|місяц\w*|пів року|рок\w*)|контракт на)"),
+            rule(PromiseKind::Pay, r"\b(?:pay|paid|salary|wages?|payments?|выплат\w*|зарплат\w*|денежн\w*|виплат\w*|грош\w*)"),
+            rule(PromiseKind::Leave, r"\b(?:leave|отпуск\w*|відпуст\w*)"),
+            rule(PromiseKind::Benefits, r"\b(?:benefits|social protections?|льгот\w*|пільг\w*|соцзащит\w*)"),
+        ]
+    });
+    kinds
+        .iter()
+        .filter(|(_, pattern)| crate::bounded::captures(pattern, sentence).next().is_some())
+        .map(|(kind, _)| *kind)
+        .collect()
+}
+
+/// Byte ranges of the sentences of `text`: ends at `.`, `!`, `?` or `…`
+/// (with closing quotes and brackets) before a space and a capital, a
+/// quote or a dash, and at blank lines; "U.S." and initials do not end one.
+pub(crate) fn sentences(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let paragraph = c == '\n' && chars.peek().is_some_and(|(_, n)| *n == '\n');
+        let mut end = None;
+        if paragraph {
+            end = Some(at);
+        } else if matches!(c, '.' | '!' | '?' | '…') {
+            // Closing marks stay with the sentence.
+            let mut stop = at + c.len_utf8();
+            while let Some(&(next_at, next)) = chars.peek() {
+                if matches!(next, '"' | '”' | '»' | '’' | ')' | ']' | '.' | '!' | '?') {
+                    stop = next_at + next.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let rest = &text[stop..];
+            let after = rest.trim_start_matches([' ', '\u{a0}']);
+            let next = after.chars().next();
+            let spaced = after.len() < rest.len();
+            // "U.S." and "A. Dikiy": one capital before the period.
+            let word: String = text[..at]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphabetic())
+                .collect();
+            let initial =
+                c == '.' && word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+            if spaced
+                && !initial
+                && next.is_some_and(|n| {
+                    n.is_uppercase()
+                        || n.is_numeric()
+                        || matches!(n, '“' | '«' | '"' | '‘' | '—' | '–' | '[')
+                })
+            {
+                end = Some(stop);
+            }
+        }
+        if let Some(end) = end {
+            if !text[start..end].trim().is_empty() {
+                let lead = text[start..end].len() - text[start..end].trim_start().len();
+                out.push(start + lead..end);
+            }
+            start = end;
+        }
+    }
+    if !text[start..].trim().is_empty() {
+        let lead = text[start..].len() - text[start..].trim_start().len();
+        out.push(start + lead..text.len());
+    }
+    out
+}
+
+/// What a field's claims can point to: spans of what was already found in
+/// the same field, with their indexes in the whole extraction.
+pub(crate) struct Found<'a> {
+    pub times: Vec<(usize, Span)>,
+    pub durations: Vec<(usize, Span)>,
+    pub quantities: Vec<(usize, Span)>,
+    pub mentions: Vec<(usize, Span)>,
+    pub quotes: &'a [crate::quote::Quote],
+    pub attributions: &'a [crate::quote::Attribution],
+}
+
+/// Finds the claims in `text`.
+pub(crate) fn find(text: &str, index: &CharIndex<'_>, found: &Found<'_>) -> Vec<Claim> {
+    let mut out = Vec::new();
+    for sentence in sentences(text) {
+        let words = &text[sentence.clone()];
+        let span = index.span(sentence.clone());
+        // Who asserts it: the speaker of a quote it lies in (or that lies
+        // in it), else a source it reports, else the document.
+        let asserted = found
+            .quotes
+            .iter()
+            .find(|q| crate::overlaps(q.span, span))
+            .and_then(|q| q.speaker.as_ref())
+            .map(|s| Assertion::Quoted {
+                speaker: s.text.clone(),
+            })
+            .or_else(|| {
+                found
+                    .attributions
+                    .iter()
+                    .find(|a| crate::overlaps(a.span, span))
+                    .map(|a| Assertion::Reported {
+                        source: a.source.text.clone(),
+                    })
+            })
+            .unwrap_or(Assertion::Document);
+        // Every cue in the sentence, in order; with several, each claim
+        // keeps the clause around its cue: from the first clause break
+        // after the previous cue ("…, and in May 2024, he named…") to the
+        // first one after its own.
+        let mut found_cues: Vec<(ClaimKind, std::ops::Range<usize>)> = Vec::new();
+        for (kind, pattern) in cues() {
+            for cue in crate::bounded::captures(pattern, words) {
+                if let Some(m) = cue.get(0) {
+                    found_cues.push((*kind, m.range()));
+                }
+            }
+        }
+        found_cues.sort_by_key(|(_, range)| range.start);
+        let clause_break = |from: usize, to: usize| -> Option<usize> {
+            let between = words.get(from..to)?;
+            [
+                ", and ",
+                "; ",
+                ", but ",
+                ", while ",
+                " and then ",
+                ", а ",
+                ", и ",
+                ", але ",
+                ", і ",
+                ", та ",
+            ]
+            .iter()
+            .filter_map(|separator| {
+                between
+                    .find(separator)
+                    .map(|at| from + at + separator.len())
+            })
+            .min()
+        };
+        for (n, (kind, range)) in found_cues.iter().enumerate() {
+            // Two cues of one kind in one clause ("били током") are one
+            // claim.
+            let same_clause = found_cues[..n]
+                .iter()
+                .rev()
+                .find(|(k, _)| k == kind)
+                .is_some_and(|(_, earlier)| clause_break(earlier.end, range.start).is_none());
+            if same_clause {
+                continue;
+            }
+            let clause_start = n
+                .checked_sub(1)
+                .and_then(|p| clause_break(found_cues[p].1.end, range.start))
+                .unwrap_or(0);
+            let clause_end = found_cues
+                .get(n + 1)
+                .and_then(|next| clause_break(range.end, next.1.start))
+                .unwrap_or(words.len());
+            let clause = index.span(sentence.start + clause_start..sentence.start + clause_end);
+            let inside = |items: &[(usize, Span)]| -> Vec<usize> {
+                items
+                    .iter()
+                    .filter(|(_, s)| s.start >= clause.start && s.end <= clause.end)
+                    .map(|(i, _)| *i)
+                    .collect()
+            };
+            let promises = if *kind == ClaimKind::Promise {
+                promise_kinds(&words[clause_start..clause_end])
+            } else {
+                Vec::new()
+            };
+            out.push(Claim {
+                kind: *kind,
+                promises,
+                span,
+                field: Field::Text,
+                cue: words[range.clone()].to_owned(),
+                times: inside(&found.times),
+                durations: inside(&found.durations),
+                quantities: inside(&found.quantities),
+                mentions: inside(&found.mentions),
+                asserted: asserted.clone(),
+                status: "proposed".to_owned(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentences;
+
+    #[test]
+    fn sentences_end_where_a_reader_expects() {
+        let text = "The U.S. State Department said so. A. Dikiy founded it in 2017! “Is it over?” he asked.\n\nНовый абзац. Второе предложение…";
+        let found: Vec<&str> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            found,
+            vec![
+                "The U.S. State Department said so.",
+                "A. Dikiy founded it in 2017!",
+                "“Is it over?” he asked.",
+                "Новый абзац.",
+                "Второе предложение…",
+            ]
+        );
+    }
+}
