@@ -1,0 +1,90 @@
+//! NER benchmark: `cargo bench -p casefile-extract --bench ner`. Runs the
+//! NER model over the factRuEval-2016 test texts five times on one thread
+//! and prints the median documents per second (and the full extraction's,
+//! rules and model together). Needs the model files (`scripts/models.sh`).
+
+#![allow(clippy::unwrap_used, reason = "a benchmark aborts on any failure")]
+
+use std::time::Instant;
+
+use casefile_document::{Document, Origin};
+use casefile_extract::ner::NerModel;
+use casefile_extract::{Context, Models, extract_with};
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn main() {
+    let Some(folder) = casefile_testkit::shared_path("data/ner-ru-factrueval/testset") else {
+        return;
+    };
+    let (Some(ner), Some(navec)) = (
+        casefile_testkit::model_path("slovnet_ner_news_v1.tar"),
+        casefile_testkit::model_path("navec_news_v1_1B_250K_300d_100q.tar"),
+    ) else {
+        return;
+    };
+    let loading = Instant::now();
+    let model =
+        NerModel::load(&std::fs::read(ner).unwrap(), &std::fs::read(navec).unwrap()).unwrap();
+    let load_time = loading.elapsed();
+    let mut texts: Vec<(String, String)> = std::fs::read_dir(&folder)
+        .unwrap()
+        .filter_map(|entry| {
+            let path = entry.unwrap().path();
+            let stem = path.file_stem()?.to_string_lossy().into_owned();
+            (path.extension()? == "txt" && folder.join(format!("{stem}.spans")).exists())
+                .then(|| (stem, std::fs::read_to_string(&path).unwrap()))
+        })
+        .collect();
+    texts.sort();
+    let mut rates = Vec::new();
+    let mut mentions = 0;
+    for _ in 0..5 {
+        let started = Instant::now();
+        mentions = texts
+            .iter()
+            .map(|(_, text)| model.mentions(text).len())
+            .sum::<usize>();
+        rates.push(texts.len() as f64 / started.elapsed().as_secs_f64());
+    }
+    println!(
+        "ner: {} documents, median {:.1} documents/s on one thread (5 runs), {mentions} mentions; model loaded in {:.2?}",
+        texts.len(),
+        median(rates),
+        load_time
+    );
+    let models = Models { ner: Some(model) };
+    let documents: Vec<Document> = texts
+        .iter()
+        .map(|(_, text)| {
+            let mut document = Document::new(Origin::File { name: None });
+            document.text = text.clone();
+            document.language = casefile_reader_language(text);
+            document
+        })
+        .collect();
+    let mut rates = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        for document in &documents {
+            std::hint::black_box(extract_with(document, &Context::default(), &models));
+        }
+        rates.push(documents.len() as f64 / started.elapsed().as_secs_f64());
+    }
+    println!(
+        "extract: {} documents, median {:.1} documents/s on one thread (5 runs), rules and NER",
+        documents.len(),
+        median(rates)
+    );
+}
+
+/// The test set is Russian: say so, as the reader would.
+fn casefile_reader_language(_: &str) -> Option<casefile_document::Language> {
+    Some(casefile_document::Language {
+        code: "ru".to_owned(),
+        confidence: 1.0,
+    })
+}
