@@ -23,6 +23,7 @@ pub mod quantity;
 pub mod quote;
 mod spans;
 pub mod time;
+pub mod translit;
 
 use casefile_document::{Document, Span};
 use serde::{Deserialize, Serialize};
@@ -68,6 +69,10 @@ pub struct Mention {
     pub text: String,
     /// What it names.
     pub kind: ner::EntityKind,
+    /// The text in Latin letters, for matching across scripts (see
+    /// [`translit`]); absent when the text has no Cyrillic letters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latin: Option<String>,
     /// What found it ([`NER_METHOD`]).
     pub method: String,
 }
@@ -278,10 +283,13 @@ fn mentions(
     for part in parts {
         for (range, kind) in model.mentions(&text[part.clone()]) {
             let bytes = part.start + range.start..part.start + range.end;
+            let words = &text[bytes.clone()];
+            let cyrillic = words.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c));
             out.push(Mention {
                 span: index.span(bytes.clone()),
                 field,
-                text: text[bytes].to_owned(),
+                text: words.to_owned(),
+                latin: cyrillic.then(|| translit::transliterate(words, translit::Script::Russian)),
                 kind,
                 method: NER_METHOD.to_owned(),
             });

@@ -45,6 +45,12 @@ fn persons_organizations_and_places_in_russian_blocks() {
     ] {
         assert!(found.contains(&expected), "{expected:?} not in {found:?}");
     }
+    let dikiy = extraction
+        .mentions
+        .iter()
+        .find(|m| m.text == "Алексей Дикий")
+        .unwrap();
+    assert_eq!(dikiy.latin.as_deref(), Some("Aleksey Dikiy"));
     // The English block is not given to the Russian model.
     assert!(
         !found.iter().any(|(text, _)| *text == "Donetsk"),
