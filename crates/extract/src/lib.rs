@@ -73,7 +73,7 @@ pub struct Mention {
     /// [`translit`]); absent when the text has no Cyrillic letters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latin: Option<String>,
-    /// What found it ([`NER_METHOD`]).
+    /// What found it ([`NER_METHOD`], [`METADATA_METHOD`]).
     pub method: String,
 }
 
@@ -122,6 +122,14 @@ pub enum Field {
     Subtitle,
     /// Caption number `n` (its text, not its credit).
     Caption(usize),
+    /// The credit of caption number `n` ("Name / Agency").
+    CaptionCredit(usize),
+    /// Author number `n` (metadata: a byline).
+    Author(usize),
+    /// Translator number `n` (metadata).
+    Translator(usize),
+    /// The publisher or originating outlet (metadata).
+    Publisher,
 }
 
 impl Field {
@@ -137,6 +145,10 @@ impl Field {
             Field::Title => document.title.as_deref(),
             Field::Subtitle => document.subtitle.as_deref(),
             Field::Caption(n) => document.captions.get(*n).map(|c| c.text.as_str()),
+            Field::CaptionCredit(n) => document.captions.get(*n).and_then(|c| c.credit.as_deref()),
+            Field::Author(n) => document.authors.get(*n).map(String::as_str),
+            Field::Translator(n) => document.translators.get(*n).map(String::as_str),
+            Field::Publisher => document.publisher.as_deref(),
         }
     }
 }
@@ -229,7 +241,96 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
         extraction.mentions.extend(mentions);
         extraction.claims.extend(claims);
     }
+    extraction.mentions.extend(metadata_mentions(document));
     extraction
+}
+
+/// The method of mentions taken from the document's metadata.
+pub const METADATA_METHOD: &str = "metadata";
+
+/// People and outlets the document's metadata names: its authors and
+/// translators (persons), its publisher (an organization), and its caption
+/// credits ("Name / Agency / Agency": the first part a person when it reads
+/// as a name of two or more words, the others organizations).
+fn metadata_mentions(document: &Document) -> Vec<Mention> {
+    let whole = |field: Field, kind: ner::EntityKind| -> Option<Mention> {
+        let text = field.text(document)?.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let all = field.text(document)?;
+        let start = all.find(text).unwrap_or(0);
+        let index = spans::CharIndex::new(all);
+        Some(mention(
+            field,
+            all,
+            start..start + text.len(),
+            kind,
+            &index,
+            METADATA_METHOD,
+        ))
+    };
+    let mut out = Vec::new();
+    for n in 0..document.authors.len() {
+        out.extend(whole(Field::Author(n), ner::EntityKind::Person));
+    }
+    for n in 0..document.translators.len() {
+        out.extend(whole(Field::Translator(n), ner::EntityKind::Person));
+    }
+    out.extend(whole(Field::Publisher, ner::EntityKind::Organization));
+    for (n, caption) in document.captions.iter().enumerate() {
+        let Some(credit) = caption.credit.as_deref() else {
+            continue;
+        };
+        let index = spans::CharIndex::new(credit);
+        let mut offset = 0usize;
+        for (position, part) in credit.split('/').enumerate() {
+            let trimmed = part.trim();
+            let start = offset + (part.len() - part.trim_start().len());
+            offset += part.len() + 1;
+            if trimmed.is_empty() {
+                continue;
+            }
+            let words = trimmed.split_whitespace().count();
+            let named = trimmed
+                .split_whitespace()
+                .all(|w| w.starts_with(char::is_uppercase) && !w.chars().all(char::is_uppercase));
+            let kind = if position == 0 && words >= 2 && named {
+                ner::EntityKind::Person
+            } else {
+                ner::EntityKind::Organization
+            };
+            out.push(mention(
+                Field::CaptionCredit(n),
+                credit,
+                start..start + trimmed.len(),
+                kind,
+                &index,
+                METADATA_METHOD,
+            ));
+        }
+    }
+    out
+}
+
+fn mention(
+    field: Field,
+    text: &str,
+    bytes: std::ops::Range<usize>,
+    kind: ner::EntityKind,
+    index: &spans::CharIndex<'_>,
+    method: &str,
+) -> Mention {
+    let words = &text[bytes.clone()];
+    let cyrillic = words.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c));
+    Mention {
+        span: index.span(bytes),
+        field,
+        text: words.to_owned(),
+        latin: cyrillic.then(|| translit::transliterate(words, translit::Script::Russian)),
+        kind,
+        method: method.to_owned(),
+    }
 }
 
 /// The NER model's mentions in one field: in the text, block by block for
@@ -283,16 +384,7 @@ fn mentions(
     for part in parts {
         for (range, kind) in model.mentions(&text[part.clone()]) {
             let bytes = part.start + range.start..part.start + range.end;
-            let words = &text[bytes.clone()];
-            let cyrillic = words.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c));
-            out.push(Mention {
-                span: index.span(bytes.clone()),
-                field,
-                text: words.to_owned(),
-                latin: cyrillic.then(|| translit::transliterate(words, translit::Script::Russian)),
-                kind,
-                method: NER_METHOD.to_owned(),
-            });
+            out.push(mention(field, text, bytes, kind, index, NER_METHOD));
         }
     }
     out

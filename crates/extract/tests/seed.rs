@@ -8,6 +8,7 @@
     reason = "a test states its expectations with unwrap"
 )]
 
+use casefile_extract::ner::EntityKind;
 use casefile_extract::{ClaimKind, Context, Field, PromiseKind, Resolution, extract};
 
 #[test]
@@ -132,6 +133,27 @@ fn the_seed_reports_times_durations_and_counts() {
     assert!(claim(ClaimKind::ComplaintFiled, None));
     assert!(claim(ClaimKind::LawsuitAnnounced, None));
     assert!(extraction.claims.iter().all(|c| c.status == "proposed"));
+
+    // The metadata's people and outlets: the reporter, the translator, the
+    // outlet, and the photographer and agencies of the caption's credit.
+    let named: Vec<(&str, EntityKind)> = extraction
+        .mentions
+        .iter()
+        .map(|m| {
+            let field = m.field.text(&document).unwrap();
+            assert_eq!(m.span.slice(field), Some(m.text.as_str()));
+            (m.text.as_str(), m.kind)
+        })
+        .collect();
+    for expected in [
+        ("Alisa Kuznetsova", EntityKind::Person),
+        ("Sam Breazeale", EntityKind::Person),
+        ("iStories", EntityKind::Organization),
+        ("Alexander Reka", EntityKind::Person),
+        ("TASS", EntityKind::Organization),
+    ] {
+        assert!(named.contains(&expected), "{expected:?} not in {named:?}");
+    }
 
     // The extraction survives a JSON round trip.
     let json = serde_json::to_string(&extraction).unwrap();
