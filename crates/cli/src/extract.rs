@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use casefile_extract::{Context, Extraction, extract_with};
-use casefile_reader::{Document, format};
+use casefile_reader::Document;
 
 use crate::output::Exit;
 
@@ -100,20 +100,9 @@ pub(crate) fn run(paths: &[PathBuf], captured: Option<String>, json: bool) -> an
             write_error = written.err();
             ordinal += 1;
         };
-        format::detect_and_read(file, name.as_deref(), &mut visit)
-            .with_context(|| format!("reading {}", path.display()))?
-            .with_context(|| {
-                format!(
-                    "{}: no reader for this kind of file yet; casefile reads text, HTML pages, \
-                     web archives (WARC, ARC) and Telegram Desktop exports (result.json) so far",
-                    path.display()
-                )
-            })?;
-        if let Some(error) = write_error {
-            if error.kind() == std::io::ErrorKind::BrokenPipe {
-                return Ok(Exit::Success);
-            }
-            return Err(error).context("writing the extractions");
+        crate::read::read_file(file, path, name.as_deref(), &mut visit)?;
+        if crate::read::output_closed(write_error, "writing the extractions")? {
+            return Ok(Exit::Success);
         }
     }
     Ok(Exit::Success)

@@ -44,6 +44,40 @@ fn summary_line(document: &Document) -> String {
     format!("{origin}: {text}")
 }
 
+/// Reads one file with the reader its kind needs, handing each document to
+/// `visit`; a file no reader fits is an error naming it.
+pub(crate) fn read_file(
+    file: std::fs::File,
+    path: &std::path::Path,
+    name: Option<&str>,
+    visit: &mut dyn FnMut(Document),
+) -> anyhow::Result<format::Summary> {
+    let read = format::detect_and_read(file, name, visit)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let (_, summary) = read.with_context(|| {
+        format!(
+            "{}: no reader for this kind of file yet; casefile reads text, HTML pages, \
+             web archives (WARC, ARC) and Telegram Desktop exports (result.json) so far",
+            path.display()
+        )
+    })?;
+    Ok(summary)
+}
+
+/// What a failed write to standard output means: `Ok(true)` when the
+/// reader of the output went away (`| head`), which ends the output and is
+/// not a failure; an error otherwise.
+pub(crate) fn output_closed(
+    error: Option<std::io::Error>,
+    what: &'static str,
+) -> anyhow::Result<bool> {
+    match error {
+        None => Ok(false),
+        Some(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(true),
+        Some(error) => Err(error).context(what),
+    }
+}
+
 pub(crate) fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<Exit> {
     let mut problems = 0usize;
     let stdout = std::io::stdout();
@@ -82,21 +116,9 @@ pub(crate) fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<Exit> {
                 write_error = Some(error);
             }
         };
-        let read = format::detect_and_read(file, name.as_deref(), &mut visit)
-            .with_context(|| format!("reading {}", path.display()))?;
-        let (_, summary) = read.with_context(|| {
-            format!(
-                "{}: no reader for this kind of file yet; casefile reads text, HTML pages, \
-                 web archives (WARC, ARC) and Telegram Desktop exports (result.json) so far",
-                path.display()
-            )
-        })?;
-        if let Some(error) = write_error {
-            // A closed pipe (`| head`) ends the output; it is not a failure.
-            if error.kind() == std::io::ErrorKind::BrokenPipe {
-                return Ok(Exit::Success);
-            }
-            return Err(error).context("writing the documents");
+        let summary = read_file(file, path, name.as_deref(), &mut visit)?;
+        if output_closed(write_error, "writing the documents")? {
+            return Ok(Exit::Success);
         }
         for diagnostic in &summary.diagnostics {
             problems += 1;

@@ -7,8 +7,10 @@
 
 use std::time::Instant;
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use casefile_document::{Document, Origin};
-use casefile_extract::ner::NerModel;
 use casefile_extract::{Context, Models, extract_with};
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -20,26 +22,12 @@ fn main() {
     let Some(folder) = casefile_testkit::shared_path("data/ner-ru-factrueval/testset") else {
         return;
     };
-    let (Some(ner), Some(navec)) = (
-        casefile_testkit::model_path("slovnet_ner_news_v1.tar"),
-        casefile_testkit::model_path("navec_news_v1_1B_250K_300d_100q.tar"),
-    ) else {
+    let loading = Instant::now();
+    let Some(model) = common::ner_model() else {
         return;
     };
-    let loading = Instant::now();
-    let model =
-        NerModel::load(&std::fs::read(ner).unwrap(), &std::fs::read(navec).unwrap()).unwrap();
     let load_time = loading.elapsed();
-    let mut texts: Vec<(String, String)> = std::fs::read_dir(&folder)
-        .unwrap()
-        .filter_map(|entry| {
-            let path = entry.unwrap().path();
-            let stem = path.file_stem()?.to_string_lossy().into_owned();
-            (path.extension()? == "txt" && folder.join(format!("{stem}.spans")).exists())
-                .then(|| (stem, std::fs::read_to_string(&path).unwrap()))
-        })
-        .collect();
-    texts.sort();
+    let texts = common::factrueval_texts(&folder);
     let mut rates = Vec::new();
     let mut mentions = 0;
     for _ in 0..5 {

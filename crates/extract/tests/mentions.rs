@@ -6,22 +6,17 @@
     reason = "a test states its expectations with unwrap"
 )]
 
-use casefile_extract::ner::{EntityKind, NerModel};
+mod common;
+
+use casefile_extract::ner::EntityKind;
 use casefile_extract::{Context, Models, extract_with};
 
 #[test]
 fn persons_organizations_and_places_in_russian_blocks() {
-    let (Some(ner), Some(navec)) = (
-        casefile_testkit::model_path("slovnet_ner_news_v1.tar"),
-        casefile_testkit::model_path("navec_news_v1_1B_250K_300d_100q.tar"),
-    ) else {
+    let Some(model) = common::ner_model() else {
         return;
     };
-    let models = Models {
-        ner: Some(
-            NerModel::load(&std::fs::read(ner).unwrap(), &std::fs::read(navec).unwrap()).unwrap(),
-        ),
-    };
+    let models = Models { ner: Some(model) };
     let text = "Командир батальона «Каскад» Алексей Дикий заявил, что бойцов переведут в Министерство обороны.\n\n\
                 The unit was disbanded in April 2024, a former fighter from Donetsk said.\n\n\
                 По словам адвоката Ирины Петренко, жалобу подали в военную прокуратуру в Ростове-на-Дону.\n";

@@ -12,7 +12,9 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-use casefile_extract::ner::{EntityKind, NerModel, tokens};
+mod common;
+
+use casefile_extract::ner::{EntityKind, tokens};
 
 /// Gold entities of one document: character ranges and kinds. An object
 /// (Person, Org, Location or LocOrg) covers its name spans (name, surname,
@@ -87,14 +89,9 @@ fn per_token_and_exact_span_f1_on_factrueval() {
     let Some(folder) = casefile_testkit::shared_path("data/ner-ru-factrueval/testset") else {
         return;
     };
-    let (Some(ner), Some(navec)) = (
-        casefile_testkit::model_path("slovnet_ner_news_v1.tar"),
-        casefile_testkit::model_path("navec_news_v1_1B_250K_300d_100q.tar"),
-    ) else {
+    let Some(model) = common::ner_model() else {
         return;
     };
-    let model =
-        NerModel::load(&std::fs::read(ner).unwrap(), &std::fs::read(navec).unwrap()).unwrap();
     let kinds = [
         EntityKind::Person,
         EntityKind::Place,
@@ -107,20 +104,9 @@ fn per_token_and_exact_span_f1_on_factrueval() {
         EntityKind::Place => "LOC",
         EntityKind::Organization => "ORG",
     };
-    let mut stems: Vec<String> = std::fs::read_dir(&folder)
-        .unwrap()
-        .filter_map(|e| {
-            let path = e.unwrap().path();
-            (path.extension()? == "txt")
-                .then(|| path.file_stem().unwrap().to_string_lossy().into_owned())
-        })
-        // A text without annotations is not part of the evaluation.
-        .filter(|stem| folder.join(format!("{stem}.spans")).exists())
-        .collect();
-    stems.sort();
+    let texts = common::factrueval_texts(&folder);
     let started = std::time::Instant::now();
-    for stem in &stems {
-        let text = std::fs::read_to_string(folder.join(format!("{stem}.txt"))).unwrap();
+    for (stem, text) in &texts {
         let gold = gold(&folder, stem);
         // Character offsets of the text's bytes.
         let char_of: BTreeMap<usize, usize> = text
@@ -130,11 +116,11 @@ fn per_token_and_exact_span_f1_on_factrueval() {
             .chain([(text.len(), text.chars().count())])
             .collect();
         let predicted: Vec<(usize, usize, EntityKind)> = model
-            .mentions(&text)
+            .mentions(text)
             .into_iter()
             .map(|(range, kind)| (char_of[&range.start], char_of[&range.end], kind))
             .collect();
-        for token in tokens::tokenize(&text) {
+        for token in tokens::tokenize(text) {
             let (start, end) = (char_of[&token.start], char_of[&token.end]);
             let covered = |spans: &[(usize, usize, EntityKind)], kind| {
                 spans
@@ -170,7 +156,7 @@ fn per_token_and_exact_span_f1_on_factrueval() {
                 .count() as f64;
         }
     }
-    println!("{} documents in {:.2?}", stems.len(), started.elapsed());
+    println!("{} documents in {:.2?}", texts.len(), started.elapsed());
     for (kind, counts) in &token_counts {
         println!(
             "{kind}: per-token F1 {:.4}, exact-span F1 {:.4}",

@@ -11,21 +11,18 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use casefile_extract::ner::{EntityKind, NerModel};
+mod common;
+
+use casefile_extract::ner::EntityKind;
 
 #[test]
 fn exact_span_f1_on_the_ner_uk_test_half() {
     let Some(root) = casefile_testkit::shared_path("data/ner-uk") else {
         return;
     };
-    let (Some(ner), Some(navec)) = (
-        casefile_testkit::model_path("slovnet_ner_news_v1.tar"),
-        casefile_testkit::model_path("navec_news_v1_1B_250K_300d_100q.tar"),
-    ) else {
+    let Some(model) = common::ner_model() else {
         return;
     };
-    let model =
-        NerModel::load(&std::fs::read(ner).unwrap(), &std::fs::read(navec).unwrap()).unwrap();
     let split = std::fs::read_to_string(root.join("dev-test-split.txt")).unwrap();
     let test: Vec<&str> = split
         .lines()

@@ -2,8 +2,43 @@
 //! lines for it; "anchor: DATE" sets the publication date for the cases
 //! after it ("anchor:" alone removes it); "#" lines are comments.
 
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of these helpers"
+)]
+
+use std::path::Path;
+
 use casefile_document::{Document, Origin};
+use casefile_extract::ner::NerModel;
 use casefile_extract::{Context, Extraction, extract};
+
+/// slovnet's NER model from the installed model files, if they are there
+/// (in CI they must be).
+pub fn ner_model() -> Option<NerModel> {
+    let ner = casefile_testkit::model_path("slovnet_ner_news_v1.tar")?;
+    let navec = casefile_testkit::model_path("navec_news_v1_1B_250K_300d_100q.tar")?;
+    let read =
+        |path: &Path| std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Some(NerModel::load(&read(&ner), &read(&navec)).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// The annotated texts of a factRuEval folder (those with a `.spans`
+/// file), as (name, text), in name order.
+pub fn factrueval_texts(folder: &Path) -> Vec<(String, String)> {
+    let mut texts: Vec<(String, String)> = std::fs::read_dir(folder)
+        .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let stem = path.file_stem()?.to_string_lossy().into_owned();
+            (path.extension()? == "txt" && folder.join(format!("{stem}.spans")).exists())
+                .then(|| std::fs::read_to_string(&path).ok().map(|text| (stem, text)))
+                .flatten()
+        })
+        .collect();
+    texts.sort();
+    texts
+}
 
 /// Renders each case with `render` and compares the whole file's worth of
 /// output with the expected lines, printing all of it on a mismatch.
