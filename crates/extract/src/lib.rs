@@ -17,6 +17,7 @@
 mod bounded;
 pub mod claim;
 pub mod duration;
+mod names;
 pub mod ner;
 mod numbers;
 pub mod quantity;
@@ -73,7 +74,8 @@ pub struct Mention {
     /// [`translit`]); absent when the text has no Cyrillic letters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latin: Option<String>,
-    /// What found it ([`NER_METHOD`], [`METADATA_METHOD`]).
+    /// What found it ([`NER_METHOD`], [`ENGLISH_RULES_METHOD`],
+    /// [`METADATA_METHOD`]).
     pub method: String,
 }
 
@@ -192,10 +194,7 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
         let mut durations = duration::find(text, &index, &times);
         let mut quantities = quantity::find(text, &index, &times, &durations);
         let (mut quotes, mut attributions) = quote::find(text, &index);
-        let mut mentions = match &models.ner {
-            Some(model) => mentions(document, field, text, &index, model),
-            None => Vec::new(),
-        };
+        let mut mentions = mentions(document, field, text, &index, models.ner.as_ref());
         // Claims point at what the same field holds, by its index in the
         // whole extraction.
         let numbered = |base: usize, spans: Vec<Span>| -> Vec<(usize, Span)> {
@@ -333,20 +332,25 @@ fn mention(
     }
 }
 
-/// The NER model's mentions in one field: in the text, block by block for
-/// the blocks in Russian (the model's language); in the title, subtitle
-/// and captions when the document is in Russian.
+/// The method of English mentions found by rule.
+pub const ENGLISH_RULES_METHOD: &str = "casefile-names-en";
+
+/// The mentions of one field, part by part: in the text, block by block
+/// (a block in Russian goes to the NER model when it is installed, one in
+/// English to the English rules); in the title, subtitle and captions by
+/// the document's language.
 fn mentions(
     document: &Document,
     field: Field,
     text: &str,
     index: &spans::CharIndex<'_>,
-    model: &ner::NerModel,
+    model: Option<&ner::NerModel>,
 ) -> Vec<Mention> {
-    let russian =
-        |language: Option<&casefile_document::Language>| language.is_some_and(|l| l.code == "ru");
-    // Byte ranges of the parts to tag.
-    let mut parts: Vec<std::ops::Range<usize>> = Vec::new();
+    let tagged = |language: Option<&casefile_document::Language>| {
+        language.is_some_and(|l| l.code == "en" || (l.code == "ru" && model.is_some()))
+    };
+    // Byte ranges of the parts to tag, with their language.
+    let mut parts: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
     if field == Field::Text && !document.blocks.is_empty() {
         // Character offsets of the blocks' ends to bytes, in one walk.
         let mut wanted: Vec<usize> = document
@@ -371,20 +375,27 @@ fn mentions(
         for block in &document.blocks {
             if let (Some(&start), Some(&end)) =
                 (bytes.get(&block.span.start), bytes.get(&block.span.end))
-                && russian(block.language.as_ref())
+                && tagged(block.language.as_ref())
                 && start <= end
             {
-                parts.push(start..end);
+                let english = block.language.as_ref().is_some_and(|l| l.code == "en");
+                parts.push((start..end, english));
             }
         }
-    } else if russian(document.language.as_ref()) {
-        parts.push(0..text.len());
+    } else if tagged(document.language.as_ref()) {
+        let english = document.language.as_ref().is_some_and(|l| l.code == "en");
+        parts.push((0..text.len(), english));
     }
     let mut out = Vec::new();
-    for part in parts {
-        for (range, kind) in model.mentions(&text[part.clone()]) {
+    for (part, english) in parts {
+        let (found, method) = match (english, model) {
+            (true, _) => (names::find(&text[part.clone()]), ENGLISH_RULES_METHOD),
+            (false, Some(model)) => (model.mentions(&text[part.clone()]), NER_METHOD),
+            (false, None) => continue,
+        };
+        for (range, kind) in found {
             let bytes = part.start + range.start..part.start + range.end;
-            out.push(mention(field, text, bytes, kind, index, NER_METHOD));
+            out.push(mention(field, text, bytes, kind, index, method));
         }
     }
     out

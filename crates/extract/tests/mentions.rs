@@ -46,9 +46,13 @@ fn persons_organizations_and_places_in_russian_blocks() {
         .find(|m| m.text == "Алексей Дикий")
         .unwrap();
     assert_eq!(dikiy.latin.as_deref(), Some("Aleksey Dikiy"));
-    // The English block is not given to the Russian model.
-    assert!(
-        !found.iter().any(|(text, _)| *text == "Donetsk"),
-        "{found:?}"
-    );
+    // The English block goes to the English rules, not the Russian model.
+    let donetsk = extraction
+        .mentions
+        .iter()
+        .find(|m| m.text == "Donetsk")
+        .unwrap();
+    assert_eq!(donetsk.kind, EntityKind::Place);
+    assert_eq!(donetsk.method, casefile_extract::ENGLISH_RULES_METHOD);
+    assert!(donetsk.latin.is_none());
 }

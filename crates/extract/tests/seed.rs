@@ -145,12 +145,32 @@ fn the_seed_reports_times_durations_and_counts() {
             (m.text.as_str(), m.kind)
         })
         .collect();
+    // And the report's own: the unit's founder, the three commentators,
+    // the head of state; the unit, both ministries, the internal troops,
+    // both outlets, the State Department; the places.
     for expected in [
         ("Alisa Kuznetsova", EntityKind::Person),
         ("Sam Breazeale", EntityKind::Person),
         ("iStories", EntityKind::Organization),
         ("Alexander Reka", EntityKind::Person),
         ("TASS", EntityKind::Organization),
+        ("Alexey Dikiy", EntityKind::Person),
+        ("Dikiy", EntityKind::Person),
+        ("Kashevarova", EntityKind::Person),
+        ("Vlad Filin", EntityKind::Person),
+        ("Margarita Simonyan", EntityKind::Person),
+        ("Putin", EntityKind::Person),
+        ("Cascade", EntityKind::Organization),
+        ("DNR Interior Ministry", EntityKind::Organization),
+        ("Russian Defense Ministry", EntityKind::Organization),
+        ("internal troops", EntityKind::Organization),
+        ("Meduza", EntityKind::Organization),
+        ("U.S. State Department", EntityKind::Organization),
+        ("Siversk", EntityKind::Place),
+        ("Donetsk region", EntityKind::Place),
+        ("Vuhledar", EntityKind::Place),
+        ("Mariupol", EntityKind::Place),
+        ("Azovstal", EntityKind::Place),
     ] {
         assert!(named.contains(&expected), "{expected:?} not in {named:?}");
     }
