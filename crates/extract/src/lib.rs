@@ -195,6 +195,27 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
         let mut quantities = quantity::find(text, &index, &times, &durations);
         let (mut quotes, mut attributions) = quote::find(text, &index);
         let mut mentions = mentions(document, field, text, &index, models.ner.as_ref());
+        // A speaker or source names a person or organization when one of
+        // the field's mentions lies inside its words (the last one: "pro-
+        // Kremlin “war correspondent” Vlad Filin").
+        let base = extraction.mentions.len();
+        let named = |speaker: &mut Speaker| {
+            speaker.mention = mentions
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| {
+                    m.kind != ner::EntityKind::Place
+                        && m.span.start >= speaker.span.start
+                        && m.span.end <= speaker.span.end
+                })
+                .map(|(i, _)| base + i)
+                .next_back();
+        };
+        quotes
+            .iter_mut()
+            .filter_map(|q| q.speaker.as_mut())
+            .for_each(named);
+        attributions.iter_mut().for_each(|a| named(&mut a.source));
         // Claims point at what the same field holds, by its index in the
         // whole extraction.
         let numbered = |base: usize, spans: Vec<Span>| -> Vec<(usize, Span)> {

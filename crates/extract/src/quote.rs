@@ -40,6 +40,10 @@ pub struct Speaker {
     pub text: String,
     /// The attributing verb or phrase ("said", "wrote", "по словам").
     pub cue: String,
+    /// The person or organization mention inside these words, when there
+    /// is one (an index into the extraction's `mentions`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mention: Option<usize>,
 }
 
 /// Reported speech attributed to a source without quotation marks.
@@ -153,6 +157,7 @@ fn speaker(
             span: index.span(start..end),
             text: text[start..end].to_owned(),
             cue: cue.to_lowercase(),
+            mention: None,
         },
         end,
     ))

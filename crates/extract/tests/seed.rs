@@ -107,6 +107,31 @@ fn the_seed_reports_times_durations_and_counts() {
             .iter()
             .any(|a| a.source.text == "the U.S. State Department")
     );
+    // Named speakers are tied to their mentions.
+    for (opening, name) in [
+        ("The responsibility lies", "Kashevarova"),
+        ("The military ranks", "Vlad Filin"),
+        ("They […] repeatedly applied", "Margarita Simonyan"),
+    ] {
+        let quote = extraction
+            .quotes
+            .iter()
+            .find(|q| q.text.starts_with(opening))
+            .unwrap();
+        let mention = quote.speaker.as_ref().and_then(|s| s.mention).unwrap();
+        assert_eq!(extraction.mentions[mention].text, name);
+        assert_eq!(extraction.mentions[mention].kind, EntityKind::Person);
+    }
+    let state_department = extraction
+        .attributions
+        .iter()
+        .find(|a| a.source.text == "the U.S. State Department")
+        .and_then(|a| a.source.mention)
+        .unwrap();
+    assert_eq!(
+        extraction.mentions[state_department].text,
+        "U.S. State Department"
+    );
 
     // The claims: the recruitment, the promise of an amnesty after six
     // months, the payment stop, the dissolution, both awards, the founding;
