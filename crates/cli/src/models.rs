@@ -9,9 +9,10 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use casefile_extract::Models;
-use casefile_extract::ner::NerModel;
+use casefile_extract::ner::{MorphModel, NerModel};
 
 const NER_FILE: &str = "slovnet_ner_news_v1.tar";
+const MORPH_FILE: &str = "slovnet_morph_news_v1.tar";
 const NAVEC_FILE: &str = "navec_news_v1_1B_250K_300d_100q.tar";
 
 fn folder() -> Option<PathBuf> {
@@ -37,7 +38,21 @@ pub(crate) fn load() -> anyhow::Result<Models> {
     }
     let read =
         |path: &PathBuf| std::fs::read(path).with_context(|| format!("reading {}", path.display()));
-    let model = NerModel::load(&read(&ner)?, &read(&navec)?)
+    let navec = read(&navec)?;
+    let model = NerModel::load(&read(&ner)?, &navec)
         .with_context(|| format!("loading the NER model from {}", folder.display()))?;
-    Ok(Models { ner: Some(model) })
+    let morph_path = folder.join(MORPH_FILE);
+    let morph = if morph_path.exists() {
+        Some(
+            MorphModel::load(&read(&morph_path)?, &navec).with_context(|| {
+                format!("loading the morphology model from {}", folder.display())
+            })?,
+        )
+    } else {
+        None
+    };
+    Ok(Models {
+        ner: Some(model),
+        morph,
+    })
 }

@@ -44,7 +44,10 @@ fn main() {
         median(rates),
         load_time
     );
-    let models = Models { ner: Some(model) };
+    let models = Models {
+        ner: Some(model),
+        morph: common::morph_model(),
+    };
     let documents: Vec<Document> = texts
         .iter()
         .map(|(_, text)| {

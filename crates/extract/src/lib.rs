@@ -19,6 +19,7 @@ pub mod claim;
 pub mod duration;
 mod names;
 pub mod ner;
+mod normal;
 mod numbers;
 pub mod quantity;
 pub mod quote;
@@ -53,6 +54,8 @@ pub struct Context {
 pub struct Models {
     /// slovnet's Russian NER model (see [`ner`]).
     pub ner: Option<ner::NerModel>,
+    /// slovnet's Russian morphology model, for the names' dictionary forms.
+    pub morph: Option<ner::MorphModel>,
 }
 
 /// The name the NER model's mentions carry as their method.
@@ -70,6 +73,11 @@ pub struct Mention {
     pub text: String,
     /// What it names.
     pub kind: ner::EntityKind,
+    /// The name in its dictionary (nominative) form ("Алексея Дикого" →
+    /// "Алексей Дикий"), for Russian mentions when the morphology model is
+    /// installed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normal: Option<String>,
     /// The text in Latin letters, for matching across scripts (see
     /// [`translit`]); absent when the text has no Cyrillic letters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,7 +202,7 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
         let mut durations = duration::find(text, &index, &times);
         let mut quantities = quantity::find(text, &index, &times, &durations);
         let (mut quotes, mut attributions) = quote::find(text, &index);
-        let mut mentions = mentions(document, field, text, &index, models.ner.as_ref());
+        let mut mentions = mentions(document, field, text, &index, models);
         // A speaker or source names a person or organization when one of
         // the field's mentions lies inside its words (the last one: "pro-
         // Kremlin “war correspondent” Vlad Filin").
@@ -347,6 +355,7 @@ fn mention(
         span: index.span(bytes),
         field,
         text: words.to_owned(),
+        normal: None,
         latin: cyrillic.then(|| translit::transliterate(words, translit::Script::Russian)),
         kind,
         method: method.to_owned(),
@@ -365,8 +374,9 @@ fn mentions(
     field: Field,
     text: &str,
     index: &spans::CharIndex<'_>,
-    model: Option<&ner::NerModel>,
+    models: &Models,
 ) -> Vec<Mention> {
+    let model = models.ner.as_ref();
     let tagged = |language: Option<&casefile_document::Language>| {
         language.is_some_and(|l| l.code == "en" || (l.code == "ru" && model.is_some()))
     };
@@ -409,14 +419,42 @@ fn mentions(
     }
     let mut out = Vec::new();
     for (part, english) in parts {
+        let words = &text[part.clone()];
         let (found, method) = match (english, model) {
-            (true, _) => (names::find(&text[part.clone()]), ENGLISH_RULES_METHOD),
-            (false, Some(model)) => (model.mentions(&text[part.clone()]), NER_METHOD),
+            (true, _) => (names::find(words), ENGLISH_RULES_METHOD),
+            (false, Some(model)) => (model.mentions(words), NER_METHOD),
             (false, None) => continue,
+        };
+        // Russian names' dictionary forms, from the morphology of the
+        // whole part (a word's case depends on its neighbours).
+        let morphology = match (&models.morph, english, found.is_empty()) {
+            (Some(morph), false, false) => {
+                let tokens = ner::tokens::tokenize(words);
+                let token_words: Vec<&str> = tokens.iter().map(|r| &words[r.clone()]).collect();
+                let tags: Vec<String> = morph
+                    .tag(&token_words)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
+                Some((tokens, tags))
+            }
+            _ => None,
         };
         for (range, kind) in found {
             let bytes = part.start + range.start..part.start + range.end;
-            out.push(mention(field, text, bytes, kind, index, method));
+            let mut found = mention(field, text, bytes, kind, index, method);
+            if let Some((tokens, tags)) = &morphology {
+                let inside: Vec<usize> = (0..tokens.len())
+                    .filter(|&i| tokens[i].start >= range.start && tokens[i].end <= range.end)
+                    .collect();
+                let ranges: Vec<std::ops::Range<usize>> =
+                    inside.iter().map(|&i| tokens[i].clone()).collect();
+                let token_tags: Vec<&str> = inside.iter().map(|&i| tags[i].as_str()).collect();
+                let normal = normal::normal_form(words, &ranges, &token_tags, kind);
+                found.latin = Some(translit::transliterate(&normal, translit::Script::Russian));
+                found.normal = Some(normal);
+            }
+            out.push(found);
         }
     }
     out

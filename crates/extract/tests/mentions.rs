@@ -16,7 +16,10 @@ fn persons_organizations_and_places_in_russian_blocks() {
     let Some(model) = common::ner_model() else {
         return;
     };
-    let models = Models { ner: Some(model) };
+    let models = Models {
+        ner: Some(model),
+        morph: common::morph_model(),
+    };
     let text = "Командир батальона «Каскад» Алексей Дикий заявил, что бойцов переведут в Министерство обороны.\n\n\
                 The unit was disbanded in April 2024, a former fighter from Donetsk said.\n\n\
                 По словам адвоката Ирины Петренко, жалобу подали в военную прокуратуру в Ростове-на-Дону.\n";

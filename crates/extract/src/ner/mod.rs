@@ -142,8 +142,9 @@ struct Layer {
     shift: Vec<f32>,
 }
 
-/// slovnet's Russian NER model.
-pub struct NerModel {
+/// The network slovnet's taggers share: word and shape vectors, three
+/// convolutions, a projection to the tags.
+struct Network {
     words: HashMap<String, u32>,
     unknown_word: u32,
     /// navec: `vectors × qdim` centroid numbers.
@@ -162,6 +163,11 @@ pub struct NerModel {
     /// `in × tags`.
     projection: Vec<f32>,
     projection_bias: Vec<f32>,
+}
+
+/// slovnet's Russian NER model.
+pub struct NerModel {
+    network: Network,
     /// `tags × tags`, from → to.
     transitions: Vec<f32>,
     tags: Vec<Option<(bool, EntityKind)>>,
@@ -170,8 +176,8 @@ pub struct NerModel {
 impl std::fmt::Debug for NerModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NerModel")
-            .field("words", &self.words.len())
-            .field("layers", &self.layers.len())
+            .field("words", &self.network.words.len())
+            .field("layers", &self.network.layers.len())
             .finish_non_exhaustive()
     }
 }
@@ -194,6 +200,15 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
     total
 }
 
+fn model_json(members: &HashMap<String, Vec<u8>>) -> Result<Value, ModelError> {
+    serde_json::from_slice(
+        members
+            .get("model.json")
+            .ok_or_else(|| member_error("model.json", "missing"))?,
+    )
+    .map_err(|e| member_error("model.json", e))
+}
+
 fn lines(member: &str, members: &HashMap<String, Vec<u8>>) -> Result<Vec<String>, ModelError> {
     let bytes = members
         .get(member)
@@ -202,21 +217,15 @@ fn lines(member: &str, members: &HashMap<String, Vec<u8>>) -> Result<Vec<String>
     Ok(text.split('\n').map(str::to_owned).collect())
 }
 
-impl NerModel {
-    /// Loads the model from the bytes of `slovnet_ner_news_v1.tar` and of
-    /// `navec_news_v1_1B_250K_300d_100q.tar`.
-    pub fn load(ner_tar: &[u8], navec_tar: &[u8]) -> Result<Self, ModelError> {
-        let members = untar(ner_tar)?;
-        let navec = untar(navec_tar)?;
-        let model: Value = serde_json::from_slice(
-            members
-                .get("model.json")
-                .ok_or_else(|| member_error("model.json", "missing"))?,
-        )
-        .map_err(|e| member_error("model.json", e))?;
-
+impl Network {
+    /// The network of a model archive's members and its `model.json`.
+    fn load(
+        members: &HashMap<String, Vec<u8>>,
+        navec: &HashMap<String, Vec<u8>>,
+        model: &Value,
+    ) -> Result<Self, ModelError> {
         // Words: the vocabulary's order is navec's.
-        let words: HashMap<String, u32> = lines("vocabs/word.gz", &members)?
+        let words: HashMap<String, u32> = lines("vocabs/word.gz", members)?
             .into_iter()
             .enumerate()
             .map(|(id, word)| (word, id as u32))
@@ -246,17 +255,14 @@ impl NerModel {
             return Err(member_error("pq.bin", "codes do not match the header"));
         }
 
-        let shapes: HashMap<String, usize> = lines("vocabs/shape.gz", &members)?
+        let shapes: HashMap<String, usize> = lines("vocabs/shape.gz", members)?
             .into_iter()
             .enumerate()
             .map(|(id, shape)| (shape, id))
             .collect();
         let unknown_shape = shapes.get("OTHER").copied().unwrap_or(0);
-        let (shape_shape, shape_vectors) = weight(
-            &members,
-            &model["emb"]["shape"]["weight"],
-            "shape embedding",
-        )?;
+        let (shape_shape, shape_vectors) =
+            weight(members, &model["emb"]["shape"]["weight"], "shape embedding")?;
         let shape_dim = shape_shape[1];
 
         let mut layers = Vec::new();
@@ -268,7 +274,7 @@ impl NerModel {
             .enumerate()
         {
             let what = format!("layer {n}");
-            let (shape, weight_values) = weight(&members, &layer["conv"]["weight"], &what)?;
+            let (shape, weight_values) = weight(members, &layer["conv"]["weight"], &what)?;
             if shape.len() != 3 || shape[1] != inputs || shape[2] != 3 {
                 return Err(member_error(
                     "model.json",
@@ -276,11 +282,11 @@ impl NerModel {
                 ));
             }
             let filters = shape[0];
-            let (_, bias) = weight(&members, &layer["conv"]["bias"], &what)?;
-            let (_, norm_weight) = weight(&members, &layer["norm"]["weight"], &what)?;
-            let (_, norm_bias) = weight(&members, &layer["norm"]["bias"], &what)?;
-            let (_, mean) = weight(&members, &layer["norm"]["mean"], &what)?;
-            let (_, std) = weight(&members, &layer["norm"]["std"], &what)?;
+            let (_, bias) = weight(members, &layer["conv"]["bias"], &what)?;
+            let (_, norm_weight) = weight(members, &layer["norm"]["weight"], &what)?;
+            let (_, norm_bias) = weight(members, &layer["norm"]["bias"], &what)?;
+            let (_, mean) = weight(members, &layer["norm"]["mean"], &what)?;
+            let (_, std) = weight(members, &layer["norm"]["std"], &what)?;
             let scale: Vec<f32> = norm_weight.iter().zip(&std).map(|(w, s)| w / s).collect();
             let shift: Vec<f32> = norm_bias
                 .iter()
@@ -299,36 +305,12 @@ impl NerModel {
             inputs = filters;
         }
         let (projection_shape, projection) =
-            weight(&members, &model["head"]["proj"]["weight"], "projection")?;
-        let (_, projection_bias) = weight(&members, &model["head"]["proj"]["bias"], "projection")?;
-        let (_, transitions) = weight(
-            &members,
-            &model["head"]["crf"]["transitions"],
-            "transitions",
-        )?;
+            weight(members, &model["head"]["proj"]["weight"], "projection")?;
+        let (_, projection_bias) = weight(members, &model["head"]["proj"]["bias"], "projection")?;
         if projection_shape != [inputs, projection_bias.len()] {
             return Err(member_error(
                 "model.json",
                 "the projection does not fit the encoder",
-            ));
-        }
-        let tags = lines("vocabs/tag.gz", &members)?
-            .iter()
-            .map(|tag| {
-                let (part, kind) = tag.split_once('-')?;
-                let kind = match kind {
-                    "PER" => EntityKind::Person,
-                    "LOC" => EntityKind::Place,
-                    "ORG" => EntityKind::Organization,
-                    _ => return None,
-                };
-                Some((part == "B", kind))
-            })
-            .collect::<Vec<_>>();
-        if tags.len() != projection_bias.len() || transitions.len() != tags.len() * tags.len() {
-            return Err(member_error(
-                "vocabs/tag.gz",
-                "tags do not match the projection",
             ));
         }
         Ok(Self {
@@ -346,14 +328,12 @@ impl NerModel {
             layers,
             projection,
             projection_bias,
-            transitions,
-            tags,
         })
     }
 
-    /// Tags `words` (the tokens of one text, in order): for each, whether
-    /// it begins an entity and of which kind, or `None` outside entities.
-    pub fn tag(&self, words: &[&str]) -> Vec<Option<(bool, EntityKind)>> {
+    /// The tag scores of `words` (the tokens of one text, in order):
+    /// `words × outputs`.
+    fn emissions(&self, words: &[&str]) -> Vec<f32> {
         let n = words.len();
         if n == 0 {
             return Vec::new();
@@ -418,7 +398,7 @@ impl NerModel {
             x = out;
             inputs = layer.filters;
         }
-        let tags = self.tags.len();
+        let tags = self.projection_bias.len();
         let mut emissions = vec![0f32; n * tags];
         for t in 0..n {
             for j in 0..tags {
@@ -429,7 +409,110 @@ impl NerModel {
                 emissions[t * tags + j] = sum;
             }
         }
-        self.viterbi(&emissions, n)
+        emissions
+    }
+}
+
+/// slovnet's Russian morphology model: a part of speech and grammatical
+/// features per token ("NOUN|Animacy=Anim|Case=Gen|Gender=Masc|Number=Sing").
+pub struct MorphModel {
+    network: Network,
+    tags: Vec<String>,
+}
+
+impl std::fmt::Debug for MorphModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MorphModel")
+            .field("tags", &self.tags.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MorphModel {
+    /// Loads the model from the bytes of `slovnet_morph_news_v1.tar` and of
+    /// `navec_news_v1_1B_250K_300d_100q.tar`.
+    pub fn load(morph_tar: &[u8], navec_tar: &[u8]) -> Result<Self, ModelError> {
+        let members = untar(morph_tar)?;
+        let navec = untar(navec_tar)?;
+        let model = model_json(&members)?;
+        let network = Network::load(&members, &navec, &model)?;
+        let tags = lines("vocabs/tag.gz", &members)?;
+        if tags.len() != network.projection_bias.len() {
+            return Err(member_error(
+                "vocabs/tag.gz",
+                "tags do not match the projection",
+            ));
+        }
+        Ok(Self { network, tags })
+    }
+
+    /// The morphological tag of each of `words` (the tokens of one text).
+    pub fn tag(&self, words: &[&str]) -> Vec<&str> {
+        let outputs = self.tags.len();
+        self.network
+            .emissions(words)
+            .chunks_exact(outputs.max(1))
+            .map(|row| {
+                let best = row
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .map_or(0, |(i, _)| i);
+                self.tags[best].as_str()
+            })
+            .collect()
+    }
+}
+
+impl NerModel {
+    /// Loads the model from the bytes of `slovnet_ner_news_v1.tar` and of
+    /// `navec_news_v1_1B_250K_300d_100q.tar`.
+    pub fn load(ner_tar: &[u8], navec_tar: &[u8]) -> Result<Self, ModelError> {
+        let members = untar(ner_tar)?;
+        let navec = untar(navec_tar)?;
+        let model = model_json(&members)?;
+        let network = Network::load(&members, &navec, &model)?;
+        let (_, transitions) = weight(
+            &members,
+            &model["head"]["crf"]["transitions"],
+            "transitions",
+        )?;
+        let tags = lines("vocabs/tag.gz", &members)?
+            .iter()
+            .map(|tag| {
+                let (part, kind) = tag.split_once('-')?;
+                let kind = match kind {
+                    "PER" => EntityKind::Person,
+                    "LOC" => EntityKind::Place,
+                    "ORG" => EntityKind::Organization,
+                    _ => return None,
+                };
+                Some((part == "B", kind))
+            })
+            .collect::<Vec<_>>();
+        if tags.len() != network.projection_bias.len()
+            || transitions.len() != tags.len() * tags.len()
+        {
+            return Err(member_error(
+                "vocabs/tag.gz",
+                "tags do not match the projection",
+            ));
+        }
+        Ok(Self {
+            network,
+            transitions,
+            tags,
+        })
+    }
+
+    /// Tags `words` (the tokens of one text, in order): for each, whether
+    /// it begins an entity and of which kind, or `None` outside entities.
+    pub fn tag(&self, words: &[&str]) -> Vec<Option<(bool, EntityKind)>> {
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let emissions = self.network.emissions(words);
+        self.viterbi(&emissions, words.len())
             .into_iter()
             .map(|tag| self.tags[tag])
             .collect()

@@ -23,6 +23,18 @@ pub fn ner_model() -> Option<NerModel> {
     Some(NerModel::load(&read(&ner), &read(&navec)).unwrap_or_else(|e| panic!("{e}")))
 }
 
+/// slovnet's morphology model, if it is installed (in CI it must be).
+pub fn morph_model() -> Option<casefile_extract::ner::MorphModel> {
+    let morph = casefile_testkit::model_path("slovnet_morph_news_v1.tar")?;
+    let navec = casefile_testkit::model_path("navec_news_v1_1B_250K_300d_100q.tar")?;
+    let read =
+        |path: &Path| std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Some(
+        casefile_extract::ner::MorphModel::load(&read(&morph), &read(&navec))
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+}
+
 /// The annotated texts of a factRuEval folder (those with a `.spans`
 /// file), as (name, text), in name order.
 pub fn factrueval_texts(folder: &Path) -> Vec<(String, String)> {
