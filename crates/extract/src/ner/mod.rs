@@ -200,6 +200,14 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
     total
 }
 
+/// The dot products of `filter` with each of `sums.len()` rows of
+/// `windows` (rows of length `k`), eight lanes per product.
+fn dot_block(windows: &[f32], k: usize, filter: &[f32], sums: &mut [f32]) {
+    for (t, sum) in sums.iter_mut().enumerate() {
+        *sum = dot(&windows[t * k..(t + 1) * k], filter);
+    }
+}
+
 fn model_json(members: &HashMap<String, Vec<u8>>) -> Result<Value, ModelError> {
     serde_json::from_slice(
         members
@@ -379,14 +387,19 @@ impl Network {
                     }
                 }
             }
-            // out (n × filters) = windows (n × k) · weightᵀ
+            // out (n × filters) = windows (n × k) · weightᵀ, eight tokens at
+            // a time so that each filter's weights are read once per eight
+            // tokens rather than once per token (the first layer's weights
+            // are a megabyte: reading them per token was the bottleneck).
             let mut out = vec![0f32; n * layer.filters];
-            for (window, row) in windows
-                .chunks_exact(k)
-                .zip(out.chunks_exact_mut(layer.filters))
-            {
-                for (value, filter) in row.iter_mut().zip(layer.weight.chunks_exact(k)) {
-                    *value = dot(window, filter);
+            for (block, windows) in windows.chunks(8 * k).enumerate() {
+                let tokens = windows.len() / k;
+                for (f, filter) in layer.weight.chunks_exact(k).enumerate() {
+                    let mut sums = [0f32; 8];
+                    dot_block(windows, k, filter, &mut sums[..tokens]);
+                    for (t, sum) in sums[..tokens].iter().enumerate() {
+                        out[(block * 8 + t) * layer.filters + f] = *sum;
+                    }
                 }
             }
             for row in out.chunks_exact_mut(layer.filters) {
