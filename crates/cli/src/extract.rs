@@ -37,11 +37,12 @@ fn text_lines(
         extraction.quotes.len()
     )];
     for mention in &extraction.mentions {
-        lines.push(format!(
-            "  {:<13} {}",
-            format!("{:?}", mention.kind).to_lowercase(),
-            mention.text
-        ));
+        let kind = format!("{:?}", mention.kind).to_lowercase();
+        let normal = match &mention.normal {
+            Some(normal) if *normal != mention.text => format!(" ({normal})"),
+            _ => String::new(),
+        };
+        lines.push(format!("  {kind:<13} {}{normal}", mention.text));
     }
     for time in &extraction.times {
         lines.push(format!("  time      {} => {}", time.text, time.edtf));
