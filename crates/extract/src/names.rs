@@ -256,6 +256,29 @@ const MONTHS_DAYS: &[&str] = &[
     "Saturday",
     "Sunday",
 ];
+/// Prepositions before a place ("in Donetsk", "near Bakhmut").
+const LOCATIVES: &[&str] = &[
+    "in", "near", "from", "outside", "around", "across", "toward", "towards", "into",
+];
+/// Nouns whose "of" introduces a place ("the siege of Azovstal").
+const PLACE_OF: &[&str] = &[
+    "siege",
+    "battle",
+    "city",
+    "town",
+    "village",
+    "region",
+    "outskirts",
+    "capture",
+    "occupation",
+    "fall",
+    "liberation",
+    "center",
+    "centre",
+];
+/// Nouns whose "on" introduces a place ("offensives on Vuhledar").
+const ATTACKS: &[&str] = &["offensive", "attack", "assault", "strike", "advance"];
+
 /// Words that start sentences and are never names.
 const SENTENCE_WORDS: &[&str] = &[
     "The",
@@ -506,46 +529,15 @@ fn classify(
         && name.chars().filter(|c| c.is_alphabetic()).count() >= 2
         && name.chars().all(|c| c.is_uppercase() || c == '.');
     let first_before = before.first().map(String::as_str);
-    let locative = first_before.is_some_and(|w| {
-        matches!(
-            w,
-            "in" | "near"
-                | "from"
-                | "outside"
-                | "around"
-                | "across"
-                | "toward"
-                | "towards"
-                | "into"
-        )
-    });
+    let locative = first_before.is_some_and(|w| LOCATIVES.contains(&w));
     let place_of = first_before == Some("of")
-        && before.get(1).is_some_and(|w| {
-            matches!(
-                w.as_str(),
-                "siege"
-                    | "battle"
-                    | "city"
-                    | "town"
-                    | "village"
-                    | "region"
-                    | "outskirts"
-                    | "capture"
-                    | "occupation"
-                    | "fall"
-                    | "liberation"
-                    | "center"
-                    | "centre"
-            )
-        });
+        && before
+            .get(1)
+            .is_some_and(|w| PLACE_OF.contains(&w.as_str()));
     let attack_on = first_before == Some("on")
-        && before.get(1).is_some_and(|w| {
-            w.starts_with("offensive")
-                || w.starts_with("attack")
-                || w.starts_with("assault")
-                || w.starts_with("strike")
-                || w == "advance"
-        });
+        && before
+            .get(1)
+            .is_some_and(|w| ATTACKS.iter().any(|attack| w.starts_with(attack)));
     let role_before = first_before.is_some_and(|w| ROLES.contains(&w) || SPEECH.contains(&w));
     let verb_after = after_lower.as_deref().is_some_and(|w| VERBS.contains(&w));
     let all_name_like = name_words
