@@ -365,10 +365,41 @@ fn mention(
 /// The method of English mentions found by rule.
 pub const ENGLISH_RULES_METHOD: &str = "casefile-names-en";
 
+/// The method of Ukrainian mentions: the Russian NER model over the text
+/// with Ukrainian letters spelled the Russian way (і, ї → и; є → е;
+/// ґ → г; и → ы), until a Ukrainian model exists.
+pub const UKRAINIAN_NER_METHOD: &str = "slovnet_ner_news_v1+uk-letters";
+
+/// The languages mentions are found in, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tongue {
+    English,
+    Russian,
+    Ukrainian,
+}
+
+/// Ukrainian letters spelled the Russian way, letter for letter (every
+/// letter keeps its byte length, so spans carry over).
+fn russian_spelling(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'і' | 'ї' => 'и',
+            'І' | 'Ї' => 'И',
+            'є' => 'е',
+            'Є' => 'Е',
+            'ґ' => 'г',
+            'Ґ' => 'Г',
+            'и' => 'ы',
+            'И' => 'Ы',
+            other => other,
+        })
+        .collect()
+}
+
 /// The mentions of one field, part by part: in the text, block by block
-/// (a block in Russian goes to the NER model when it is installed, one in
-/// English to the English rules); in the title, subtitle and captions by
-/// the document's language.
+/// (a block in English goes to the English rules; one in Russian or
+/// Ukrainian to the NER model when it is installed); in the title,
+/// subtitle and captions by the document's language.
 fn mentions(
     document: &Document,
     field: Field,
@@ -377,11 +408,15 @@ fn mentions(
     models: &Models,
 ) -> Vec<Mention> {
     let model = models.ner.as_ref();
-    let tagged = |language: Option<&casefile_document::Language>| {
-        language.is_some_and(|l| l.code == "en" || (l.code == "ru" && model.is_some()))
-    };
+    let tongue =
+        |language: Option<&casefile_document::Language>| match language.map(|l| l.code.as_str()) {
+            Some("en") => Some(Tongue::English),
+            Some("ru") if model.is_some() => Some(Tongue::Russian),
+            Some("uk") if model.is_some() => Some(Tongue::Ukrainian),
+            _ => None,
+        };
     // Byte ranges of the parts to tag, with their language.
-    let mut parts: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
+    let mut parts: Vec<(std::ops::Range<usize>, Tongue)> = Vec::new();
     if field == Field::Text && !document.blocks.is_empty() {
         // Character offsets of the blocks' ends to bytes, in one walk.
         let mut wanted: Vec<usize> = document
@@ -406,29 +441,31 @@ fn mentions(
         for block in &document.blocks {
             if let (Some(&start), Some(&end)) =
                 (bytes.get(&block.span.start), bytes.get(&block.span.end))
-                && tagged(block.language.as_ref())
+                && let Some(tongue) = tongue(block.language.as_ref())
                 && start <= end
             {
-                let english = block.language.as_ref().is_some_and(|l| l.code == "en");
-                parts.push((start..end, english));
+                parts.push((start..end, tongue));
             }
         }
-    } else if tagged(document.language.as_ref()) {
-        let english = document.language.as_ref().is_some_and(|l| l.code == "en");
-        parts.push((0..text.len(), english));
+    } else if let Some(tongue) = tongue(document.language.as_ref()) {
+        parts.push((0..text.len(), tongue));
     }
     let mut out = Vec::new();
-    for (part, english) in parts {
+    for (part, tongue) in parts {
         let words = &text[part.clone()];
-        let (found, method) = match (english, model) {
-            (true, _) => (names::find(words), ENGLISH_RULES_METHOD),
-            (false, Some(model)) => (model.mentions(words), NER_METHOD),
-            (false, None) => continue,
+        let (found, method) = match (tongue, model) {
+            (Tongue::English, _) => (names::find(words), ENGLISH_RULES_METHOD),
+            (Tongue::Russian, Some(model)) => (model.mentions(words), NER_METHOD),
+            (Tongue::Ukrainian, Some(model)) => (
+                model.mentions(&russian_spelling(words)),
+                UKRAINIAN_NER_METHOD,
+            ),
+            (_, None) => continue,
         };
         // Russian names' dictionary forms, from the morphology of the
         // whole part (a word's case depends on its neighbours).
-        let morphology = match (&models.morph, english, found.is_empty()) {
-            (Some(morph), false, false) => {
+        let morphology = match (&models.morph, tongue, found.is_empty()) {
+            (Some(morph), Tongue::Russian, false) => {
                 let tokens = ner::tokens::tokenize(words);
                 let token_words: Vec<&str> = tokens.iter().map(|r| &words[r.clone()]).collect();
                 let tags: Vec<String> = morph
@@ -443,6 +480,12 @@ fn mentions(
         for (range, kind) in found {
             let bytes = part.start + range.start..part.start + range.end;
             let mut found = mention(field, text, bytes, kind, index, method);
+            if tongue == Tongue::Ukrainian {
+                found.latin = Some(translit::transliterate(
+                    &found.text,
+                    translit::Script::Ukrainian,
+                ));
+            }
             if let Some((tokens, tags)) = &morphology {
                 let inside: Vec<usize> = (0..tokens.len())
                     .filter(|&i| tokens[i].start >= range.start && tokens[i].end <= range.end)
@@ -463,4 +506,23 @@ fn mentions(
 /// Whether two spans share a character.
 pub(crate) fn overlaps(a: Span, b: Span) -> bool {
     a.start < b.end && b.start < a.end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::russian_spelling;
+
+    #[test]
+    fn ukrainian_letters_respelled_keep_every_byte_offset() {
+        let text = "Їжакевич і Ґалаґан з Києва, Євген — «Щит» 2024 р.";
+        let respelled = russian_spelling(text);
+        assert_eq!(
+            respelled,
+            "Ижакевыч и Галаган з Кыева, Евген — «Щыт» 2024 р."
+        );
+        assert_eq!(respelled.len(), text.len());
+        for ((a, _), (b, _)) in text.char_indices().zip(respelled.char_indices()) {
+            assert_eq!(a, b);
+        }
+    }
 }

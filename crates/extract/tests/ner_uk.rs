@@ -1,5 +1,7 @@
-//! The Russian NER model on Ukrainian text: exact-span F1 for persons,
-//! organizations and places on the TEST half of `../shared/data/ner-uk/`.
+//! The Russian NER model on Ukrainian text (spelled the Russian way letter
+//! for letter, as the extraction stage does until a Ukrainian model
+//! exists): exact-span F1 for persons, organizations and places on the TEST
+//! half of `../shared/data/ner-uk/`.
 //! It is a baseline, not the target (0.89 needs a Ukrainian model): the
 //! figure is printed and guarded against falling, so that a Ukrainian
 //! model, when the project trains one, has a number to beat.
@@ -13,7 +15,9 @@ use std::collections::{BTreeMap, HashSet};
 
 mod common;
 
+use casefile_document::{Document, Language, Origin};
 use casefile_extract::ner::EntityKind;
+use casefile_extract::{Context, Models, extract_with};
 
 #[test]
 fn exact_span_f1_on_the_ner_uk_test_half() {
@@ -22,6 +26,10 @@ fn exact_span_f1_on_the_ner_uk_test_half() {
     };
     let Some(model) = common::ner_model() else {
         return;
+    };
+    let models = Models {
+        ner: Some(model),
+        morph: None,
     };
     let split = std::fs::read_to_string(root.join("dev-test-split.txt")).unwrap();
     let test: Vec<&str> = split
@@ -40,13 +48,7 @@ fn exact_span_f1_on_the_ner_uk_test_half() {
             .find(|f| f.join(format!("{id}.txt")).exists())
             .unwrap();
         let text = std::fs::read_to_string(folder.join(format!("{id}.txt"))).unwrap();
-        // Brat offsets count characters.
-        let char_of: BTreeMap<usize, usize> = text
-            .char_indices()
-            .enumerate()
-            .map(|(chars, (byte, _))| (byte, chars))
-            .chain([(text.len(), text.chars().count())])
-            .collect();
+        // Brat offsets count characters, as spans do.
         let gold: HashSet<(usize, usize, &str)> =
             std::fs::read_to_string(folder.join(format!("{id}.ann")))
                 .unwrap()
@@ -63,18 +65,26 @@ fn exact_span_f1_on_the_ner_uk_test_half() {
                     Some((head.get(1)?.parse().ok()?, head.get(2)?.parse().ok()?, kind))
                 })
                 .collect();
-        let predicted: HashSet<(usize, usize, &str)> = model
-            .mentions(&text)
-            .into_iter()
-            .map(|(range, kind)| {
-                let kind = match kind {
-                    EntityKind::Person => "PER",
-                    EntityKind::Organization => "ORG",
-                    EntityKind::Place => "LOC",
-                };
-                (char_of[&range.start], char_of[&range.end], kind)
-            })
-            .collect();
+        // Through the extraction stage, as a Ukrainian document.
+        let mut document = Document::new(Origin::File { name: None });
+        document.text = text.clone();
+        document.language = Some(Language {
+            code: "uk".to_owned(),
+            confidence: 1.0,
+        });
+        let predicted: HashSet<(usize, usize, &str)> =
+            extract_with(&document, &Context::default(), &models)
+                .mentions
+                .into_iter()
+                .map(|m| {
+                    let kind = match m.kind {
+                        EntityKind::Person => "PER",
+                        EntityKind::Organization => "ORG",
+                        EntityKind::Place => "LOC",
+                    };
+                    (m.span.start, m.span.end, kind)
+                })
+                .collect();
         for kind in ["PER", "ORG", "LOC"] {
             let entry = counts.entry(kind).or_default();
             entry.0 += gold
