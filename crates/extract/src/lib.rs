@@ -1,15 +1,20 @@
-//! casefile's extraction stage: from a [`Document`] to what it says about
-//! time, duration and number, each tied to the exact span it came from.
+//! casefile's extraction stage: from a [`Document`] to who and what it
+//! names, when, for how long, how many, who said what, and which claims it
+//! makes, each tied to the exact span it came from.
 //!
 //! Pure: no I/O, no clock. Relative expressions ("earlier this year",
 //! "торік") are resolved against a reference date the caller gives (the
 //! document's publication date, else its capture date), and say so.
 //!
-//! So far: persons, organizations and places in Russian text with slovnet's
-//! NER model when it is installed ([`ner`]); times normalized to EDTF (ISO 8601-2) in English, Russian and
-//! Ukrainian ([`time`]), durations as ISO 8601 durations ([`duration`]),
-//! and quantities with the counted noun ([`quantity`]). Spans count
-//! characters (Unicode scalar values) of the document's `text`, as the
+//! Mentions of persons, organizations and places: Russian (and, as a
+//! stopgap, Ukrainian) text with slovnet's NER model when it is installed
+//! ([`ner`]), with dictionary forms from its morphology model; English text
+//! by rule; the document's metadata. Times normalized to EDTF (ISO 8601-2)
+//! in English, Russian and Ukrainian ([`time`]), durations as ISO 8601
+//! durations ([`duration`]), quantities with the counted noun
+//! ([`quantity`]), quotes with their speakers and attributions
+//! ([`quote`]), and claims from a documented vocabulary ([`claim`]). Spans
+//! count characters (Unicode scalar values) of the field they name, as the
 //! document's own spans do.
 
 #![deny(missing_docs)]
@@ -95,8 +100,7 @@ pub struct Extraction {
     /// The statistical models that took part (empty: rules only).
     #[serde(default)]
     pub models: Vec<String>,
-    /// Persons, organizations and places, in text order (Russian text,
-    /// with the NER model only, so far).
+    /// Persons, organizations and places, field by field in text order.
     #[serde(default)]
     pub mentions: Vec<Mention>,
     /// The reference date relative expressions were resolved against.
