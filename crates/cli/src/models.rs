@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use casefile_extract::Models;
-use casefile_extract::ner::{MorphModel, NerModel};
+use casefile_extract::ner::{Embeddings, MorphModel, NerModel};
 
 const NER_FILE: &str = "slovnet_ner_news_v1.tar";
 const MORPH_FILE: &str = "slovnet_morph_news_v1.tar";
@@ -38,13 +38,14 @@ pub(crate) fn load() -> anyhow::Result<Models> {
     }
     let read =
         |path: &PathBuf| std::fs::read(path).with_context(|| format!("reading {}", path.display()));
-    let navec = read(&navec)?;
-    let model = NerModel::load(&read(&ner)?, &navec)
+    let embeddings = Embeddings::load(&read(&navec)?)
+        .with_context(|| format!("loading the word vectors from {}", folder.display()))?;
+    let model = NerModel::load(&read(&ner)?, embeddings.clone())
         .with_context(|| format!("loading the NER model from {}", folder.display()))?;
     let morph_path = folder.join(MORPH_FILE);
     let morph = if morph_path.exists() {
         Some(
-            MorphModel::load(&read(&morph_path)?, &navec).with_context(|| {
+            MorphModel::load(&read(&morph_path)?, embeddings).with_context(|| {
                 format!("loading the morphology model from {}", folder.display())
             })?,
         )

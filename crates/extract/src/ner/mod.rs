@@ -18,6 +18,7 @@ pub mod tokens;
 
 use std::collections::HashMap;
 use std::io::Read as _;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -145,15 +146,7 @@ struct Layer {
 /// The network slovnet's taggers share: word and shape vectors, three
 /// convolutions, a projection to the tags.
 struct Network {
-    words: HashMap<String, u32>,
-    unknown_word: u32,
-    /// navec: `vectors × qdim` centroid numbers.
-    indexes: Vec<u8>,
-    qdim: usize,
-    /// navec: `qdim × centroids × chunk`.
-    codes: Vec<f32>,
-    centroids: usize,
-    chunk: usize,
+    embeddings: Arc<Embeddings>,
     shapes: HashMap<String, usize>,
     unknown_shape: usize,
     /// `shapes × shape_dim`.
@@ -176,7 +169,7 @@ pub struct NerModel {
 impl std::fmt::Debug for NerModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NerModel")
-            .field("words", &self.network.words.len())
+            .field("words", &self.network.embeddings.words.len())
             .field("layers", &self.network.layers.len())
             .finish_non_exhaustive()
     }
@@ -225,22 +218,54 @@ fn lines(member: &str, members: &HashMap<String, Vec<u8>>) -> Result<Vec<String>
     Ok(text.split('\n').map(str::to_owned).collect())
 }
 
-impl Network {
-    /// The network of a model archive's members and its `model.json`.
-    fn load(
-        members: &HashMap<String, Vec<u8>>,
-        navec: &HashMap<String, Vec<u8>>,
-        model: &Value,
-    ) -> Result<Self, ModelError> {
-        // Words: the vocabulary's order is navec's.
-        let words: HashMap<String, u32> = lines("vocabs/word.gz", members)?
-            .into_iter()
+/// navec's word vectors, which slovnet's models share: the vocabulary (its
+/// order is the models' word ids) and the product-quantized vectors.
+/// Loaded once and shared by every model that reads them.
+pub struct Embeddings {
+    words: HashMap<String, u32>,
+    unknown_word: u32,
+    /// `vectors × qdim` centroid numbers.
+    indexes: Vec<u8>,
+    qdim: usize,
+    /// `qdim × centroids × chunk`.
+    codes: Vec<f32>,
+    centroids: usize,
+    chunk: usize,
+}
+
+impl std::fmt::Debug for Embeddings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Embeddings")
+            .field("words", &self.words.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Embeddings {
+    /// Loads navec from the bytes of `navec_news_v1_1B_250K_300d_100q.tar`.
+    pub fn load(navec_tar: &[u8]) -> Result<Arc<Self>, ModelError> {
+        let navec = untar(navec_tar)?;
+        let vocab = navec
+            .get("vocab.bin")
+            .ok_or_else(|| member_error("vocab.bin", "missing"))?;
+        let vocab = gunzip("vocab.bin", vocab)?;
+        // A count, the counts, then the words one per line.
+        let size = vocab
+            .get(..4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+            .ok_or_else(|| member_error("vocab.bin", "too short"))?;
+        let text = vocab
+            .get(4 + 4 * size..)
+            .ok_or_else(|| member_error("vocab.bin", "shorter than its counts"))?;
+        let text = std::str::from_utf8(text).map_err(|e| member_error("vocab.bin", e))?;
+        let words: HashMap<String, u32> = text
+            .split('\n')
             .enumerate()
-            .map(|(id, word)| (word, id as u32))
+            .map(|(id, word)| (word.to_owned(), id as u32))
             .collect();
         let unknown_word = *words
             .get("<unk>")
-            .ok_or_else(|| member_error("vocabs/word.gz", "no <unk>"))?;
+            .ok_or_else(|| member_error("vocab.bin", "no <unk>"))?;
         let pq = navec
             .get("pq.bin")
             .ok_or_else(|| member_error("pq.bin", "missing"))?;
@@ -262,7 +287,27 @@ impl Network {
         if codes.len() != qdim * centroids * chunk || words.len() > vectors {
             return Err(member_error("pq.bin", "codes do not match the header"));
         }
+        Ok(Arc::new(Self {
+            words,
+            unknown_word,
+            indexes,
+            qdim,
+            codes,
+            centroids,
+            chunk,
+        }))
+    }
+}
 
+impl Network {
+    /// The network of a model archive's members and its `model.json`, over
+    /// navec's vectors (the models' vocabulary is navec's, in its order).
+    fn load(
+        members: &HashMap<String, Vec<u8>>,
+        embeddings: Arc<Embeddings>,
+        model: &Value,
+    ) -> Result<Self, ModelError> {
+        let dim = embeddings.qdim * embeddings.chunk;
         let shapes: HashMap<String, usize> = lines("vocabs/shape.gz", members)?
             .into_iter()
             .enumerate()
@@ -322,13 +367,7 @@ impl Network {
             ));
         }
         Ok(Self {
-            words,
-            unknown_word,
-            indexes,
-            qdim,
-            codes,
-            centroids,
-            chunk,
+            embeddings,
             shapes,
             unknown_shape,
             shape_vectors,
@@ -346,20 +385,17 @@ impl Network {
         if n == 0 {
             return Vec::new();
         }
-        let dim = self.qdim * self.chunk;
+        let e = &*self.embeddings;
+        let dim = e.qdim * e.chunk;
         let width = dim + self.shape_dim;
         let mut x = vec![0f32; n * width];
         for (t, word) in words.iter().enumerate() {
             let row = &mut x[t * width..(t + 1) * width];
-            let id = *self
-                .words
-                .get(&word.to_lowercase())
-                .unwrap_or(&self.unknown_word) as usize;
-            let indexes = &self.indexes[id * self.qdim..(id + 1) * self.qdim];
+            let id = *e.words.get(&word.to_lowercase()).unwrap_or(&e.unknown_word) as usize;
+            let indexes = &e.indexes[id * e.qdim..(id + 1) * e.qdim];
             for (q, &centroid) in indexes.iter().enumerate() {
-                let at = (q * self.centroids + centroid as usize) * self.chunk;
-                row[q * self.chunk..(q + 1) * self.chunk]
-                    .copy_from_slice(&self.codes[at..at + self.chunk]);
+                let at = (q * e.centroids + centroid as usize) * e.chunk;
+                row[q * e.chunk..(q + 1) * e.chunk].copy_from_slice(&e.codes[at..at + e.chunk]);
             }
             let shape = self
                 .shapes
@@ -442,13 +478,12 @@ impl std::fmt::Debug for MorphModel {
 }
 
 impl MorphModel {
-    /// Loads the model from the bytes of `slovnet_morph_news_v1.tar` and of
-    /// `navec_news_v1_1B_250K_300d_100q.tar`.
-    pub fn load(morph_tar: &[u8], navec_tar: &[u8]) -> Result<Self, ModelError> {
+    /// Loads the model from the bytes of `slovnet_morph_news_v1.tar`, over
+    /// navec's vectors.
+    pub fn load(morph_tar: &[u8], embeddings: Arc<Embeddings>) -> Result<Self, ModelError> {
         let members = untar(morph_tar)?;
-        let navec = untar(navec_tar)?;
         let model = model_json(&members)?;
-        let network = Network::load(&members, &navec, &model)?;
+        let network = Network::load(&members, embeddings, &model)?;
         let tags = lines("vocabs/tag.gz", &members)?;
         if tags.len() != network.projection_bias.len() {
             return Err(member_error(
@@ -478,13 +513,12 @@ impl MorphModel {
 }
 
 impl NerModel {
-    /// Loads the model from the bytes of `slovnet_ner_news_v1.tar` and of
-    /// `navec_news_v1_1B_250K_300d_100q.tar`.
-    pub fn load(ner_tar: &[u8], navec_tar: &[u8]) -> Result<Self, ModelError> {
+    /// Loads the model from the bytes of `slovnet_ner_news_v1.tar`, over
+    /// navec's vectors.
+    pub fn load(ner_tar: &[u8], embeddings: Arc<Embeddings>) -> Result<Self, ModelError> {
         let members = untar(ner_tar)?;
-        let navec = untar(navec_tar)?;
         let model = model_json(&members)?;
-        let network = Network::load(&members, &navec, &model)?;
+        let network = Network::load(&members, embeddings, &model)?;
         let (_, transitions) = weight(
             &members,
             &model["head"]["crf"]["transitions"],

@@ -8,31 +8,38 @@
 )]
 
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use casefile_document::{Document, Origin};
-use casefile_extract::ner::NerModel;
+use casefile_extract::ner::{Embeddings, MorphModel, NerModel};
 use casefile_extract::{Context, Extraction, extract};
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// navec's vectors, loaded once for all the tests of a binary.
+fn embeddings() -> Option<Arc<Embeddings>> {
+    static EMBEDDINGS: OnceLock<Option<Arc<Embeddings>>> = OnceLock::new();
+    EMBEDDINGS
+        .get_or_init(|| {
+            let navec = casefile_testkit::model_path("navec_news_v1_1B_250K_300d_100q.tar")?;
+            Some(Embeddings::load(&read(&navec)).unwrap_or_else(|e| panic!("{e}")))
+        })
+        .clone()
+}
 
 /// slovnet's NER model from the installed model files, if they are there
 /// (in CI they must be).
 pub fn ner_model() -> Option<NerModel> {
     let ner = casefile_testkit::model_path("slovnet_ner_news_v1.tar")?;
-    let navec = casefile_testkit::model_path("navec_news_v1_1B_250K_300d_100q.tar")?;
-    let read =
-        |path: &Path| std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Some(NerModel::load(&read(&ner), &read(&navec)).unwrap_or_else(|e| panic!("{e}")))
+    Some(NerModel::load(&read(&ner), embeddings()?).unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// slovnet's morphology model, if it is installed (in CI it must be).
-pub fn morph_model() -> Option<casefile_extract::ner::MorphModel> {
+pub fn morph_model() -> Option<MorphModel> {
     let morph = casefile_testkit::model_path("slovnet_morph_news_v1.tar")?;
-    let navec = casefile_testkit::model_path("navec_news_v1_1B_250K_300d_100q.tar")?;
-    let read =
-        |path: &Path| std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Some(
-        casefile_extract::ner::MorphModel::load(&read(&morph), &read(&navec))
-            .unwrap_or_else(|e| panic!("{e}")),
-    )
+    Some(MorphModel::load(&read(&morph), embeddings()?).unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// The annotated texts of a factRuEval folder (those with a `.spans`
