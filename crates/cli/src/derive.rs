@@ -151,7 +151,6 @@ fn read_one(
                 documents: ordinal,
                 counted: summary.counted,
                 diagnostics: summary.diagnostics,
-                failure: None,
             }
         }
         None => {
@@ -164,7 +163,6 @@ fn read_one(
                 documents: 0,
                 counted: "nothing: no reader fits this kind of file".to_owned(),
                 diagnostics: Vec::new(),
-                failure: None,
             }
         }
     };

@@ -127,8 +127,6 @@ pub struct Reading {
     /// Problems of the source as a whole (a document's own problems are
     /// in the document).
     pub diagnostics: Vec<Diagnostic>,
-    /// Why the source could not be read at all, when it could not.
-    pub failure: Option<String>,
 }
 
 /// Counts over the whole store.

@@ -16,7 +16,6 @@ fn reading(log_index: u64, protected: bool, documents: u64) -> Reading {
             location: "line 1".into(),
             message: "a note".into(),
         }],
-        failure: None,
     }
 }
 

@@ -378,6 +378,42 @@ impl Document {
     pub fn slice(&self, span: Span) -> Option<&str> {
         span.slice(&self.text)
     }
+
+    /// The byte range in `text` of every block, in block order (`None` for
+    /// a block whose span lies outside the text), found in one walk over
+    /// the text rather than by counting characters from the start for each
+    /// block.
+    pub fn block_bytes(&self) -> Vec<Option<std::ops::Range<usize>>> {
+        let mut wanted: Vec<usize> = self
+            .blocks
+            .iter()
+            .flat_map(|b| [b.span.start, b.span.end])
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut bytes = std::collections::HashMap::with_capacity(wanted.len());
+        let mut next = wanted.iter().peekable();
+        let positions = self
+            .text
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain([self.text.len()]);
+        for (chars, byte) in positions.enumerate() {
+            while next.next_if(|&&w| w == chars).is_some() {
+                bytes.insert(chars, byte);
+            }
+            if next.peek().is_none() {
+                break;
+            }
+        }
+        self.blocks
+            .iter()
+            .map(|b| {
+                let (start, end) = (*bytes.get(&b.span.start)?, *bytes.get(&b.span.end)?);
+                (start <= end).then_some(start..end)
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -410,5 +446,32 @@ mod tests {
         assert!(json.contains(r#""reader":"telegram""#), "{json}");
         let back: Document = serde_json::from_str(&json).unwrap();
         assert_eq!(back, document);
+    }
+
+    #[test]
+    fn block_byte_ranges_match_their_character_spans() {
+        let mut document = Document::new(Origin::File { name: None });
+        document.text = "Дикий — founder\n\nЗ 2017 року 𝔘".to_owned();
+        let block = |start, end| Block {
+            kind: BlockKind::Paragraph,
+            span: Span::new(start, end),
+            language: None,
+        };
+        document.blocks = vec![block(0, 15), block(17, 30), block(40, 41)];
+        let ranges = document.block_bytes();
+        assert_eq!(
+            &document.text[ranges[0].clone().unwrap()],
+            "Дикий — founder"
+        );
+        assert_eq!(&document.text[ranges[1].clone().unwrap()], "З 2017 року 𝔘");
+        assert_eq!(ranges[2], None);
+        for (block, range) in document.blocks.iter().zip(&ranges) {
+            if let Some(range) = range {
+                assert_eq!(
+                    document.slice(block.span),
+                    Some(&document.text[range.clone()])
+                );
+            }
+        }
     }
 }

@@ -422,33 +422,9 @@ fn mentions(
     // Byte ranges of the parts to tag, with their language.
     let mut parts: Vec<(std::ops::Range<usize>, Tongue)> = Vec::new();
     if field == Field::Text && !document.blocks.is_empty() {
-        // Character offsets of the blocks' ends to bytes, in one walk.
-        let mut wanted: Vec<usize> = document
-            .blocks
-            .iter()
-            .flat_map(|b| [b.span.start, b.span.end])
-            .collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let mut bytes = std::collections::HashMap::with_capacity(wanted.len());
-        let mut next = wanted.iter().peekable();
-        let positions = text.char_indices().map(|(at, _)| at).chain([text.len()]);
-        for (chars, byte) in positions.enumerate() {
-            while next.peek().is_some_and(|&&w| w == chars) {
-                bytes.insert(chars, byte);
-                next.next();
-            }
-            if next.peek().is_none() {
-                break;
-            }
-        }
-        for block in &document.blocks {
-            if let (Some(&start), Some(&end)) =
-                (bytes.get(&block.span.start), bytes.get(&block.span.end))
-                && let Some(tongue) = tongue(block.language.as_ref())
-                && start <= end
-            {
-                parts.push((start..end, tongue));
+        for (block, range) in document.blocks.iter().zip(document.block_bytes()) {
+            if let (Some(range), Some(tongue)) = (range, tongue(block.language.as_ref())) {
+                parts.push((range, tongue));
             }
         }
     } else if let Some(tongue) = tongue(document.language.as_ref()) {

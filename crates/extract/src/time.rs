@@ -498,11 +498,7 @@ fn relative_phrase(c: &Captures<'_>, anchor: Option<&Date>) -> Vec<Found> {
             format!("{year:04}-{month:02}")
         })
     } else if has(&["yesterday", "вчера", "вчора"]) {
-        anchor
-            .day
-            .and(Some(()))
-            .and_then(|()| yesterday(*anchor))
-            .map(day_edtf)
+        yesterday(*anchor).map(day_edtf)
     } else if has(&["today", "сегодня", "сьогодні"]) {
         anchor.day.map(|_| day_edtf(*anchor))
     } else {

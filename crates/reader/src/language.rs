@@ -119,31 +119,10 @@ pub fn identify(text: &str) -> Option<Language> {
 /// the text in that language).
 pub fn annotate(document: &mut Document) {
     let mut weights: Vec<(String, usize)> = Vec::new();
-    // Spans count characters: the byte offsets of the blocks' ends are
-    // found in one walk over the text (blocks are usually in order), not by
-    // counting from the start for each block.
+    let ranges = document.block_bytes();
     let text = &document.text;
-    let mut bytes_at = (0usize, 0usize); // (chars, bytes) walked so far
-    let mut byte_of = |char_index: usize| -> Option<usize> {
-        if char_index < bytes_at.0 {
-            bytes_at = (0, 0);
-        }
-        let (chars, bytes) = bytes_at;
-        let rest = &text[bytes..];
-        let offset = if char_index == chars {
-            Some(0)
-        } else {
-            rest.char_indices()
-                .nth(char_index - chars)
-                .map(|(offset, _)| offset)
-                .or_else(|| (rest.chars().count() == char_index - chars).then_some(rest.len()))
-        }?;
-        bytes_at = (char_index, bytes + offset);
-        Some(bytes + offset)
-    };
-    for block in &mut document.blocks {
-        let range = byte_of(block.span.start).zip(byte_of(block.span.end));
-        if let Some(text) = range.and_then(|(start, end)| text.get(start..end)) {
+    for (block, range) in document.blocks.iter_mut().zip(ranges) {
+        if let Some(text) = range.and_then(|range| text.get(range)) {
             block.language = identify(text);
             if let Some(language) = &block.language {
                 match weights.iter_mut().find(|(code, _)| *code == language.code) {

@@ -32,9 +32,6 @@ pub(crate) struct Article {
     pub blocks: Vec<(BlockKind, String)>,
     /// What was left out of the text, with why.
     pub removed: Vec<(RemovalReason, String)>,
-    /// How sure the extractor is that it found the article: the best
-    /// container's share of the page's scored text, in 0..=1.
-    pub confidence: f64,
 }
 
 /// How an element takes part in extraction.
@@ -457,14 +454,12 @@ fn extract_with(tree: &Tree, strip_unlikely: bool) -> Article {
     // Readability's scoring: each unit of 25+ characters scores its
     // container and, less, the container's ancestors.
     let mut scores: Vec<Option<f64>> = vec![None; count];
-    let mut total = 0.0;
     for unit in &units {
         if unit.chars < 25 || unit.kind == BlockKind::Heading {
             continue;
         }
         let commas = unit.text.matches([',', '，', '、']).count() as f64;
         let score = 1.0 + commas + (unit.chars as f64 / 100.0).min(3.0);
-        total += score;
         // The unit's own element is its paragraph; a unit whose owner is a
         // container (text straight in a div) counts as its paragraph too.
         let mut at = tree.elements[unit.owner].parent;
@@ -594,11 +589,6 @@ fn extract_with(tree: &Tree, strip_unlikely: bool) -> Article {
         top = parent;
         top_score = adjusted(parent).unwrap_or(top_score).max(top_score);
     }
-    article.confidence = if total > 0.0 {
-        (top_score / total).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
 
     // The best container and those of its siblings that score near it or
     // read like article paragraphs.

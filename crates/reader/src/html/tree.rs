@@ -175,13 +175,12 @@ fn decode(raw: &str) -> Cow<'_, str> {
     }
 }
 
-struct Builder<'a> {
-    html: &'a str,
+struct Builder {
     tree: Tree,
     stack: Vec<usize>,
 }
 
-impl Builder<'_> {
+impl Builder {
     fn current(&self) -> usize {
         self.stack.last().copied().unwrap_or(0)
     }
@@ -350,7 +349,6 @@ impl Builder<'_> {
 /// kept as text or skipped.
 pub(crate) fn parse(html: &str) -> Tree {
     let mut builder = Builder {
-        html,
         tree: Tree::default(),
         stack: Vec::new(),
     };
@@ -454,7 +452,6 @@ pub(crate) fn parse(html: &str) -> Tree {
             };
         }
     }
-    let _ = builder.html;
     builder.tree
 }
 
