@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # casefile's NER and natasha's on the same factRuEval-2016 test texts, on
 # this machine, in one run: documents per second of each (one thread) and
-# the ratio. natasha is installed from PyPI into its own virtual
+# the ratio; then both scored by naeval, natasha's own evaluation harness,
+# on the test set and on the development and test sets together. natasha is installed from PyPI into its own virtual
 # environment under target/; casefile's model files come from
 # scripts/models.sh. Usage: crates/extract/benches/compare-natasha.sh
 set -euo pipefail
@@ -11,7 +12,7 @@ venv=target/natasha-venv
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet natasha==1.6.0
+"$venv/bin/pip" install --quiet natasha==1.6.0 naeval==0.2.0 corus==0.10.0
 bash scripts/models.sh >/dev/null
 # One thread for numpy too, as casefile runs on one.
 theirs=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
@@ -25,3 +26,7 @@ theirs = float(re.search(r"median ([0-9.]+) documents/s", sys.argv[1]).group(1))
 ours = float(re.search(r"median ([0-9.]+) documents/s", sys.argv[2]).group(1))
 print(f"ratio: casefile / natasha = {ours / theirs:.2f}x")
 PY
+cargo build --quiet --release -p casefile-extract --example ner_spans
+spans=target/factrueval-casefile-spans.jsonl
+target/release/examples/ner_spans "$data/../devset" "$data" >"$spans"
+"$venv/bin/python" crates/extract/benches/naeval_score.py "$data/.." "$spans"

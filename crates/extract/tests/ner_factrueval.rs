@@ -1,7 +1,8 @@
 //! slovnet's NER model, run by casefile, on the factRuEval-2016 test set
-//! (`../shared/data/ner-ru-factrueval/testset`): per-type F1 per token (the
-//! metric natasha reports, PER 0.959, LOC 0.915, ORG 0.825 for slovnet in
-//! its own evaluation) and by exact span. Needs the optional model files
+//! (`../shared/data/ner-ru-factrueval/testset`): per-type F1 per token, as
+//! natasha's evaluation harness (naeval) counts it, against the figures
+//! natasha publishes for slovnet (PER 0.959, LOC 0.915, ORG 0.825), and by
+//! exact span. Needs the optional model files
 //! (`scripts/models.sh`).
 
 #![allow(
@@ -16,11 +17,14 @@ mod common;
 
 use casefile_extract::ner::{EntityKind, tokens};
 
-/// Gold entities of one document: character ranges and kinds. An object
-/// (Person, Org, Location or LocOrg) covers its name spans (name, surname,
-/// patronymic, nickname; org_name; loc_name), not its descriptors ("the
-/// company", a job title), as the NER task of factRuEval defines it.
-fn gold(folder: &Path, stem: &str) -> Vec<(usize, usize, EntityKind)> {
+/// Gold entities of one document, read as natasha's evaluation harness
+/// (naeval) reads them: a person covers its object from first to last name
+/// part; an organization each of its `org_name` spans, a place
+/// (Location, LocOrg) each of its `loc_name` spans, never descriptors ("the
+/// company", a job title). Of overlapping entities the one that starts first
+/// (the longer on a tie) is kept, and an entity whose ends are not token
+/// ends is dropped.
+fn gold(folder: &Path, stem: &str, text: &str) -> Vec<(usize, usize, EntityKind)> {
     let spans: BTreeMap<String, (usize, usize, String)> =
         std::fs::read_to_string(folder.join(format!("{stem}.spans")))
             .unwrap()
@@ -35,33 +39,90 @@ fn gold(folder: &Path, stem: &str) -> Vec<(usize, usize, EntityKind)> {
                 ))
             })
             .collect();
-    std::fs::read_to_string(folder.join(format!("{stem}.objects")))
+    let mut entities = Vec::new();
+    for line in std::fs::read_to_string(folder.join(format!("{stem}.objects")))
         .unwrap()
         .lines()
-        .filter_map(|line| {
-            let head = line.split('#').next()?;
-            let fields: Vec<&str> = head.split_whitespace().collect();
-            let kind = match *fields.get(1)? {
-                "Person" => EntityKind::Person,
-                "Org" => EntityKind::Organization,
-                "Location" | "LocOrg" => EntityKind::Place,
-                _ => return None,
-            };
-            let names: &[&str] = match kind {
-                EntityKind::Person => &["name", "surname", "patronymic", "nickname"],
-                EntityKind::Organization => &["org_name"],
-                EntityKind::Place => &["loc_name"],
-            };
-            let ranges: Vec<(usize, usize)> = fields[2..]
+    {
+        let head = line.split('#').next().unwrap_or_default();
+        let fields: Vec<&str> = head.split_whitespace().collect();
+        let parts: Vec<&(usize, usize, String)> = fields
+            .iter()
+            .skip(2)
+            .filter_map(|id| spans.get(*id))
+            .collect();
+        let named = |name: &str, kind: EntityKind| {
+            let ranges: Vec<(usize, usize, EntityKind)> = parts
                 .iter()
-                .filter_map(|id| spans.get(*id))
-                .filter(|(_, _, kind)| names.contains(&kind.as_str()))
-                .map(|(start, end, _)| (*start, *end))
+                .filter(|part| part.2 == name)
+                .map(|part| (part.0, part.1, kind))
                 .collect();
-            let start = ranges.iter().map(|r| r.0).min()?;
-            let end = ranges.iter().map(|r| r.1).max()?;
-            Some((start, end, kind))
-        })
+            without_overlaps(ranges)
+        };
+        match fields.get(1).copied() {
+            Some("Person") => {
+                if let (Some(start), Some(end)) = (
+                    parts.iter().map(|p| p.0).min(),
+                    parts.iter().map(|p| p.1).max(),
+                ) {
+                    entities.push((start, end, EntityKind::Person));
+                }
+            }
+            Some("Org") => entities.extend(named("org_name", EntityKind::Organization)),
+            Some("Location" | "LocOrg") => entities.extend(named("loc_name", EntityKind::Place)),
+            _ => {}
+        }
+    }
+    let tokens = char_tokens(text);
+    let starts: HashSet<usize> = tokens.iter().map(|t| t.0).collect();
+    let ends: HashSet<usize> = tokens.iter().map(|t| t.1).collect();
+    let mut kept: Vec<_> = without_overlaps(entities)
+        .into_iter()
+        .filter(|(start, end, _)| starts.contains(start) && ends.contains(end))
+        .collect();
+    kept.sort_by_key(|entity| entity.0);
+    kept
+}
+
+/// Drops every entity that overlaps one kept before it, going by start and,
+/// on a tie, the longer first; the others keep their order.
+fn without_overlaps(entities: Vec<(usize, usize, EntityKind)>) -> Vec<(usize, usize, EntityKind)> {
+    let mut order: Vec<usize> = (0..entities.len()).collect();
+    order.sort_by_key(|&i| (entities[i].0, std::cmp::Reverse(entities[i].1)));
+    let mut dropped = HashSet::new();
+    let mut previous: Option<usize> = None;
+    for i in order {
+        match previous {
+            Some(p) if entities[p].1 > entities[i].0 => {
+                dropped.insert(i);
+            }
+            _ => previous = Some(i),
+        }
+    }
+    entities
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !dropped.contains(i))
+        .map(|(_, entity)| entity)
+        .collect()
+}
+
+/// The text's tokens as character ranges.
+fn char_tokens(text: &str) -> Vec<(usize, usize)> {
+    let char_of = char_offsets(text);
+    tokens::tokenize(text)
+        .into_iter()
+        .map(|token| (char_of[&token.start], char_of[&token.end]))
+        .collect()
+}
+
+/// The character offset of every byte offset that starts a character, and
+/// of the end.
+fn char_offsets(text: &str) -> BTreeMap<usize, usize> {
+    text.char_indices()
+        .enumerate()
+        .map(|(chars, (byte, _))| (byte, chars))
+        .chain([(text.len(), text.chars().count())])
         .collect()
 }
 
@@ -107,21 +168,15 @@ fn per_token_and_exact_span_f1_on_factrueval() {
     let texts = common::factrueval_texts(&folder);
     let started = std::time::Instant::now();
     for (stem, text) in &texts {
-        let gold = gold(&folder, stem);
-        // Character offsets of the text's bytes.
-        let char_of: BTreeMap<usize, usize> = text
-            .char_indices()
-            .enumerate()
-            .map(|(chars, (byte, _))| (byte, chars))
-            .chain([(text.len(), text.chars().count())])
-            .collect();
+        let gold = gold(&folder, stem, text);
+        let char_of = char_offsets(text);
         let predicted: Vec<(usize, usize, EntityKind)> = model
             .mentions(text)
             .into_iter()
             .map(|(range, kind)| (char_of[&range.start], char_of[&range.end], kind))
             .collect();
-        for token in tokens::tokenize(text) {
-            let (start, end) = (char_of[&token.start], char_of[&token.end]);
+        // A token is inside an entity or not (naeval's IO tags), per kind.
+        for (start, end) in char_tokens(text) {
             let covered = |spans: &[(usize, usize, EntityKind)], kind| {
                 spans
                     .iter()
@@ -164,11 +219,13 @@ fn per_token_and_exact_span_f1_on_factrueval() {
             span_counts[kind].f1()
         );
     }
-    // natasha 1.6.0 itself, on the same texts with the same metric, scores
-    // PER 0.9540, LOC 0.9140, ORG 0.8441 (crates/extract/benches/
-    // compare-natasha.sh); casefile runs the same model and must not fall
-    // behind it by more than tokenization noise.
-    for (kind, floor) in [("PER", 0.951), ("LOC", 0.909), ("ORG", 0.836)] {
+    // The targets are the per-token F1 natasha publishes for slovnet's
+    // model: PER 0.959, LOC 0.915, ORG 0.825. naeval itself, run by
+    // crates/extract/benches/compare-natasha.sh on this test set, gives
+    // casefile PER 0.9600, LOC 0.9218, ORG 0.8408 (this test's tokenizer
+    // differs from naeval's in a few places, by under 0.001) and natasha
+    // 1.6.0 PER 0.9578, LOC 0.9218, ORG 0.8446.
+    for (kind, floor) in [("PER", 0.959), ("LOC", 0.915), ("ORG", 0.825)] {
         let f1 = token_counts[kind].f1();
         assert!(
             f1 >= floor,
