@@ -129,6 +129,7 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
     bar.set_message("reading");
     let mut store = Store::open(case.data_dir())?;
     let read = derive::read_unread(case, &mut store, &bar)?;
+    let resolved = crate::entity::refresh(case, &mut store, &bar)?;
     let totals = store.totals()?;
     bar.finish_and_clear();
     let (size, checkpoint) = case.latest_checkpoint()?;
@@ -137,6 +138,7 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
             "added": added,
             "failed": failures,
             "read": read,
+            "resolved": resolved,
             "derived": totals,
             "tree_size": size,
             "checkpoint": checkpoint,
@@ -164,6 +166,12 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
             failures.len()
         );
         println!("{}", derive::describe(&read, &totals));
+        if let Some(resolved) = &resolved {
+            println!(
+                "{} (casefile entity list shows them)",
+                crate::entity::describe(resolved)
+            );
+        }
     }
     Ok(if failures.is_empty() {
         Exit::Success

@@ -1,5 +1,5 @@
 //! `casefile demo`: the whole path once, on sample files written here, in a
-//! temporary case: init, add, checkpoint, proof, read, verify.
+//! temporary case: init, add, checkpoint, proof, read, resolve, verify.
 
 use std::path::Path;
 
@@ -25,8 +25,13 @@ const SAMPLES: [(&str, &str, SourceKind); 3] = [
     ),
     (
         "news-page.html",
-        "<html><head><title>Synthetic news page</title></head>\
-         <body><p>A sample article for the casefile demo.</p></body></html>\n",
+        "<html><head><title>Synthetic news page</title></head><body><article>\
+         <h1>A fictional volunteer battalion is disbanded</h1>\
+         <p>The volunteer battalion, founded by Ivan Sokolov in 2017, was disbanded in April \
+         2024, the Ministry of Defense said. Its fighters were told to sign new contracts.</p>\
+         <p>Sokolov did not answer questions about the unpaid wages. A former fighter said \
+         the Defense Ministry had promised them an amnesty after six months.</p>\
+         </article></body></html>\n",
         SourceKind::News,
     ),
 ];
@@ -57,6 +62,9 @@ pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
     let (size, checkpoint) = case.latest_checkpoint()?;
     let mut store = casefile_derived::Store::open(case.data_dir())?;
     let read = crate::derive::read_unread(&case, &mut store, &indicatif::ProgressBar::hidden())?;
+    let resolved = crate::entity::refresh(&case, &mut store, &indicatif::ProgressBar::hidden())?
+        .unwrap_or_default();
+    let entities = store.entity_list(None)?;
     let proof = case.inclusion_proof(added[0].log_index, None)?;
     let report = case.verify(&mut |_, _, _| {})?;
     if json {
@@ -68,6 +76,8 @@ pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
             "key": case.verifier().to_string(),
             "proof": proof,
             "read": read,
+            "resolved": resolved,
+            "entities": entities,
             "verify": report,
         }));
     } else {
@@ -97,7 +107,21 @@ pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
             read.documents, read.sealed
         );
         println!(
-            "6. verify: {} ({} entries, {} blobs, {} checkpoints)",
+            "6. {} (protected sources left out):",
+            crate::entity::describe(&resolved)
+        );
+        for entity in &entities {
+            println!(
+                "     E{} {} {} ({} mention{})",
+                entity.id,
+                entity.kind,
+                entity.name,
+                entity.mentions,
+                if entity.mentions == 1 { "" } else { "s" }
+            );
+        }
+        println!(
+            "7. verify: {} ({} entries, {} blobs, {} checkpoints)",
             if report.ok { "ok" } else { "FAILED" },
             report.entries_checked,
             report.blobs_checked,

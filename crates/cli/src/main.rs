@@ -4,6 +4,7 @@
 mod add;
 mod demo;
 mod derive;
+mod entity;
 mod extract;
 mod models;
 mod output;
@@ -99,6 +100,11 @@ enum Command {
         #[arg(value_name = "SOURCE")]
         sources: Vec<String>,
     },
+    /// The people, organizations and places the case's sources mention,
+    /// each resolved from its mentions however they spell it (Дикий,
+    /// Dikiy, Дикого); protected sources are left out.
+    #[command(subcommand)]
+    Entity(entity::EntityCommand),
     /// Delete the derived store (the documents read from the sources) and
     /// read every source again from the vault. Use it after updating
     /// casefile, or when the derived store is damaged; the vault and the
@@ -238,6 +244,20 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             read::stored(&open_case(cli.case.as_deref())?, &sources, json)
         }
         Command::Rebuild => rebuild(&open_case(cli.case.as_deref())?, json),
+        Command::Entity(command) => {
+            // Comparing two names needs no case; everything else does.
+            let needs_case = !matches!(
+                &command,
+                entity::EntityCommand::Explain { left, right, .. }
+                    if !entity::is_entity_ref(left) && !entity::is_entity_ref(right)
+            );
+            let case = if needs_case {
+                Some(open_case(cli.case.as_deref())?)
+            } else {
+                None
+            };
+            entity::run(case.as_ref(), command, json)
+        }
     }
 }
 
@@ -246,12 +266,14 @@ fn rebuild(case: &Case, json: bool) -> anyhow::Result<Exit> {
     let bar = output::progress_bar(json, 0, "sources");
     bar.set_message("reading");
     let stats = derive::read_unread(case, &mut store, &bar)?;
+    let resolved = entity::resolve(case, &mut store, &bar)?;
     bar.finish_and_clear();
     let totals = store.totals()?;
     if json {
-        print_json(&serde_json::json!({ "read": stats, "derived": totals }));
+        print_json(&serde_json::json!({ "read": stats, "resolved": resolved, "derived": totals }));
     } else {
         println!("{}", derive::describe(&stats, &totals));
+        println!("{}", entity::describe(&resolved));
     }
     Ok(Exit::Success)
 }

@@ -170,6 +170,19 @@ fn demo_runs_end_to_end() {
     let report = json(&output);
     assert_eq!(report["verify"]["ok"], true);
     assert_eq!(report["tree_size"], 3);
+    // The news page's founder and ministry, each one entity however named.
+    let entities = report["entities"].as_array().unwrap();
+    let named = |name: &str| entities.iter().find(|e| e["name"] == name).cloned();
+    assert_eq!(
+        named("Ivan Sokolov").unwrap()["mentions"],
+        2,
+        "{entities:?}"
+    );
+    assert_eq!(
+        named("Ministry of Defense").unwrap()["mentions"],
+        2,
+        "{entities:?}"
+    );
 }
 
 #[test]

@@ -235,3 +235,51 @@ fn two_processes_adding_at_once() {
     assert_eq!(store.totals().unwrap().sources, 600);
     assert_eq!(store.totals().unwrap().documents, 600);
 }
+
+#[test]
+fn killed_rebuilds_leave_entities_whole_or_absent() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    assert_eq!(code(&run(&["init"], root)), 0);
+    let dir = root.join("news");
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..400 {
+        std::fs::write(
+            dir.join(format!("{i:03}.txt")),
+            format!(
+                "Alexei Dikiy met Ivan Petrov{} in Donetsk on day {i}.\n\nDikiy said nothing.\n",
+                i % 25
+            ),
+        )
+        .unwrap();
+    }
+    assert_eq!(code(&run(&["add", "news", "--kind", "news"], root)), 0);
+    let whole = run(&["entity", "list", "--json"], root).stdout;
+    assert!(!whole.is_empty());
+    let mut random = Random(0x9e37_79b9_7f4a_7c15);
+    let mut kills = 0;
+    while kills < 6 {
+        let mut child = casefile()
+            .args(["rebuild"])
+            .current_dir(root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(20_000 + random.next() % 600_000));
+        if matches!(child.try_wait(), Ok(None)) {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        // Entities marked resolved are the whole set; otherwise none or an
+        // older whole set is there, and the next run resolves again.
+        let store = Store::open(&root.join(".casefile")).unwrap();
+        if store.entities_through().unwrap() == Some(400) {
+            assert_eq!(run(&["entity", "list", "--json"], root).stdout, whole);
+        }
+    }
+    std::fs::write(root.join("late.txt"), "Nothing to name here.\n").unwrap();
+    assert_eq!(code(&run(&["add", "late.txt", "--kind", "news"], root)), 0);
+    assert_eq!(run(&["entity", "list", "--json"], root).stdout, whole);
+}

@@ -26,7 +26,7 @@ pub const DOCUMENTS_FILE: &str = "documents.sqlite";
 /// The sealing key's file inside the `.casefile` folder.
 pub const SEALING_KEY_FILE: &str = "sealing.key";
 /// The schema this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// What can go wrong with the derived store.
 #[derive(Debug, thiserror::Error)]
@@ -129,6 +129,21 @@ pub struct Reading {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// One stored entity, as listed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EntitySummary {
+    /// Its number.
+    pub id: u64,
+    /// What it is (`person`, `organization`, `place`).
+    pub kind: String,
+    /// Its fullest name.
+    pub name: String,
+    /// How many mentions it has.
+    pub mentions: u64,
+    /// In how many sources.
+    pub sources: u64,
+}
+
 /// Counts over the whole store.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Totals {
@@ -173,6 +188,15 @@ CREATE TABLE IF NOT EXISTS extractions (
     body BLOB NOT NULL,
     PRIMARY KEY (log_index, ordinal)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entities (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    mentions INTEGER NOT NULL,
+    sources INTEGER NOT NULL,
+    body BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entities_by_mentions ON entities (mentions DESC, id);
 ";
 
 /// The tables that hold one value per document of a source.
@@ -250,7 +274,8 @@ impl Store {
             // Written by an older casefile: everything is derived, so it is
             // emptied and read again by the next add or rebuild.
             conn.execute_batch(
-                "DELETE FROM sources; DELETE FROM documents; DELETE FROM extractions;",
+                "DELETE FROM sources; DELETE FROM documents; DELETE FROM extractions; \
+                 DELETE FROM entities; DELETE FROM meta WHERE key = 'entities';",
             )
             .map_err(sql)?;
         }
@@ -443,6 +468,82 @@ impl Store {
         Ok(count)
     }
 
+    /// The log indexes of the sources read and stored unsealed (not
+    /// protected), in order: those whose mentions may be resolved into
+    /// entities stored in plain text.
+    pub fn unsealed_sources(&self) -> Result<Vec<u64>, DerivedError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT log_index FROM sources WHERE sealed = 0 ORDER BY log_index")
+            .map_err(self.sql())?;
+        let rows = statement
+            .query_map([], |row| row.get::<_, i64>(0))
+            .map_err(self.sql())?;
+        rows.map(|row| row.map(|index| index as u64))
+            .collect::<Result<_, _>>()
+            .map_err(self.sql())
+    }
+
+    /// The stored entities, those with the most mentions first, of `kind`
+    /// only when given.
+    pub fn entity_list(&self, kind: Option<&str>) -> Result<Vec<EntitySummary>, DerivedError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT id, kind, name, mentions, sources FROM entities \
+                 WHERE ?1 IS NULL OR kind = ?1 ORDER BY mentions DESC, id",
+            )
+            .map_err(self.sql())?;
+        let rows = statement
+            .query_map([kind], |row| {
+                Ok(EntitySummary {
+                    id: row.get::<_, i64>(0)? as u64,
+                    kind: row.get(1)?,
+                    name: row.get(2)?,
+                    mentions: row.get::<_, i64>(3)? as u64,
+                    sources: row.get::<_, i64>(4)? as u64,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+
+    /// The stored body of entity `id`, if there is one.
+    pub fn entity<T: serde::de::DeserializeOwned>(
+        &self,
+        id: u64,
+    ) -> Result<Option<T>, DerivedError> {
+        let body: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT body FROM entities WHERE id = ?1",
+                [id as i64],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(self.sql())?;
+        body.map(|body| {
+            serde_json::from_slice(&body).map_err(|error| DerivedError::Corrupt {
+                path: self.path.clone(),
+                log_index: 0,
+                message: format!("entity {id}: {error}"),
+            })
+        })
+        .transpose()
+    }
+
+    /// The tree size the stored entities were resolved over, if they were.
+    pub fn entities_through(&self) -> Result<Option<u64>, DerivedError> {
+        let value: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'entities'", [], |row| {
+                row.get(0)
+            })
+            .optional()
+            .map_err(self.sql())?;
+        Ok(value.and_then(|value| value.parse().ok()))
+    }
+
     /// Counts over the whole store.
     pub fn totals(&self) -> Result<Totals, DerivedError> {
         self.conn
@@ -612,6 +713,65 @@ impl Writer<'_> {
             .execute(
                 "INSERT OR REPLACE INTO sources (log_index, sealed, reading) VALUES (?1, ?2, ?3)",
                 params![log_index as i64, reading.protected, bytes],
+            )
+            .map(|_| ())
+            .map_err(|source| DerivedError::Sqlite {
+                path: self.store.path.clone(),
+                source,
+            })
+    }
+
+    /// Removes every stored entity, before they are stored anew.
+    pub fn clear_entities(&mut self) -> Result<(), DerivedError> {
+        self.store
+            .conn
+            .execute_batch("DELETE FROM entities; DELETE FROM meta WHERE key = 'entities';")
+            .map_err(|source| DerivedError::Sqlite {
+                path: self.store.path.clone(),
+                source,
+            })
+    }
+
+    /// Stores one entity: its number, kind, name, counts, and a body the
+    /// caller defines (stored as JSON, in plain text: only entities of
+    /// unsealed sources belong here).
+    pub fn put_entity(
+        &mut self,
+        summary: &EntitySummary,
+        body: &impl serde::Serialize,
+    ) -> Result<(), DerivedError> {
+        let body = serde_json::to_vec(body).map_err(|e| DerivedError::Encode(e.to_string()))?;
+        self.store
+            .conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO entities (id, kind, name, mentions, sources, body) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .and_then(|mut insert| {
+                insert.execute(params![
+                    summary.id as i64,
+                    summary.kind,
+                    summary.name,
+                    summary.mentions as i64,
+                    summary.sources as i64,
+                    body
+                ])
+            })
+            .map(|_| ())
+            .map_err(|source| DerivedError::Sqlite {
+                path: self.store.path.clone(),
+                source,
+            })
+    }
+
+    /// Records that the stored entities were resolved over the first
+    /// `tree_size` sources.
+    pub fn set_entities_through(&mut self, tree_size: u64) -> Result<(), DerivedError> {
+        self.store
+            .conn
+            .execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('entities', ?1)",
+                [tree_size.to_string()],
             )
             .map(|_| ())
             .map_err(|source| DerivedError::Sqlite {

@@ -430,6 +430,17 @@ fn mentions(
     } else if let Some(tongue) = tongue(document.language.as_ref()) {
         parts.push((0..text.len(), tongue));
     }
+    // Neighbouring English blocks go to the rules together, so that a
+    // surname alone in one paragraph is known from the full name in an
+    // earlier one ("Alexei Dikiy ..." then "Dikiy was not available").
+    let mut joined: Vec<(std::ops::Range<usize>, Tongue)> = Vec::with_capacity(parts.len());
+    for (range, tongue) in parts {
+        match joined.last_mut() {
+            Some((last, Tongue::English)) if tongue == Tongue::English => last.end = range.end,
+            _ => joined.push((range, tongue)),
+        }
+    }
+    let parts = joined;
     let mut out = Vec::new();
     for (part, tongue) in parts {
         let words = &text[part.clone()];

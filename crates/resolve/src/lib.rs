@@ -10,6 +10,7 @@
 //! assert!(c.same);
 //! ```
 
+pub mod entities;
 pub mod names;
 
 /// The resolver's name and version, recorded with what it proposes.

@@ -440,6 +440,49 @@ static LEGAL_KEYS: LazyLock<Vec<(Vec<String>, &'static str)>> = LazyLock::new(||
     forms
 });
 
+/// The countries of the war, their names and adjectives in English,
+/// Russian and Ukrainian: in an organization's name they are qualifiers,
+/// which another spelling of the name may leave out ("Russia's Defense
+/// Ministry", "Ministry of Defense").
+const COUNTRY_WORDS: &[&str] = &[
+    "Russia",
+    "Russian",
+    "Russia's",
+    "RF",
+    "Россия",
+    "России",
+    "Российская",
+    "Российской",
+    "Российский",
+    "Российского",
+    "Росія",
+    "Росії",
+    "Російська",
+    "Російської",
+    "Ukraine",
+    "Ukrainian",
+    "Украина",
+    "Украины",
+    "Украинский",
+    "Украинской",
+    "Україна",
+    "України",
+    "Український",
+    "Української",
+];
+
+/// The stems of the keys of [`COUNTRY_WORDS`].
+static COUNTRY_STEMS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut stems: Vec<String> = COUNTRY_WORDS
+        .iter()
+        .flat_map(|w| words(w))
+        .map(|w| stem(&key(&w)).to_owned())
+        .collect();
+    stems.sort();
+    stems.dedup();
+    stems
+});
+
 /// Given names that are one name in Russian, Ukrainian and English
 /// spellings (Алексей, Олексій, Alexei): a person is often written with the
 /// form of the language of the text. The first of each row stands for the
@@ -822,6 +865,7 @@ impl Name {
             Vec::new()
         };
         let cyrillic = text.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c));
+        let organization = matches!(kind, NameKind::Organization | NameKind::Other);
         let mut words = Vec::with_capacity(raw.len());
         let mut after_bin = false;
         for (text, qualifier) in raw {
@@ -834,6 +878,10 @@ impl Name {
             if matches!(text.as_str(), "bin" | "ibn" | "ben" | "bint") {
                 after_bin = true;
             }
+            // A country named in an organization's name ("Russia's Defense
+            // Ministry") may be left out of another spelling of it.
+            let qualifier =
+                qualifier || (organization && COUNTRY_STEMS.iter().any(|s| s == stem(&key)));
             words.push(Word {
                 text,
                 key,
@@ -842,6 +890,12 @@ impl Name {
                 lineage,
                 cyrillic,
             });
+        }
+        // A name of nothing but particles ("Al", "De La") is a name.
+        if words.iter().all(|w| w.weak) {
+            for w in &mut words {
+                w.weak = false;
+            }
         }
         Name {
             kind,
@@ -948,11 +1002,21 @@ fn stem(key: &str) -> &str {
         .unwrap_or(key)
 }
 
-/// Whether two words are one word in two cases: the same stem once their
-/// case endings are taken off.
+/// Every way a key may be a stem plus a case ending (the key itself
+/// included): "aleksei" is "aleksei", "aleks" + "ei" or "alekse" + "i".
+fn stems(key: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(key).chain(
+        ENDINGS
+            .iter()
+            .filter_map(move |ending| key.strip_suffix(ending))
+            .filter(|stem| stem.len() >= 3),
+    )
+}
+
+/// Whether two words are one word in two cases: a stem in common once
+/// their case endings are taken off.
 fn inflected(a: &Word, b: &Word) -> bool {
-    let (sa, sb) = (stem(&a.key), stem(&b.key));
-    sa.len() >= 3 && sa == sb
+    stems(&a.key).any(|sa| sa.len() >= 3 && stems(&b.key).any(|sb| sa == sb))
 }
 
 /// Where a word of `name` (on `side`) is the initials of a run of words of

@@ -1,0 +1,265 @@
+//! Mentions to entities: each mention, in the order given, joins the entity
+//! whose name it matches best, or starts a new one.
+//!
+//! A mention is compared only with the entities that share a blocking key
+//! with it (the stem of one of its words' keys, for the same kind), so
+//! resolution grows with the number of mentions, not with its square. It
+//! is compared with each entity's *representative*, the fullest name the
+//! entity has been given ("Анастасия Кашеварова" rather than "Кашеварова"),
+//! never with every name, so that two people who share a surname are not
+//! chained together through it. A surname alone goes to the entity
+//! mentioned in the same document when there is one.
+//!
+//! The same mentions in the same order give the same entities, numbered
+//! the same, whether they come in one run or many: that is what lets the
+//! case rebuild them.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::names::{Comparison, Name, NameKind, THRESHOLD, compare};
+
+/// Where a mention is: a document of a source, and the mention's number in
+/// that document's extraction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct MentionAt {
+    /// The source's log index.
+    pub source: u64,
+    /// The document's ordinal in the source.
+    pub document: u64,
+    /// The mention's ordinal in the document's extraction.
+    pub mention: u32,
+}
+
+/// One entity: a person, organization or place, with every name it was
+/// given and where.
+#[derive(Clone, Debug, Serialize)]
+pub struct Entity {
+    /// Its number, from 1, in the order entities were first mentioned.
+    pub id: u64,
+    /// What it is.
+    pub kind: NameKind,
+    /// The fullest name it was given: the one new mentions are compared
+    /// with.
+    pub name: String,
+    /// Every name it was given, with how many mentions gave it, in the
+    /// order first seen.
+    pub names: Vec<(String, u64)>,
+    /// Its mentions, in the order they were resolved.
+    pub mentions: Vec<MentionAt>,
+    #[serde(skip)]
+    parsed: Name,
+}
+
+/// How many candidate entities a mention is compared with at most: those
+/// sharing the most blocking keys with it.
+const MAX_CANDIDATES: usize = 64;
+
+/// Resolution in progress: the entities so far and their blocking index.
+#[derive(Debug, Default)]
+pub struct Resolver {
+    entities: Vec<Entity>,
+    blocks: HashMap<(NameKind, String), Vec<usize>>,
+    /// Which entities each document mentions, for surnames alone.
+    in_document: HashMap<(u64, u64), Vec<usize>>,
+}
+
+/// How a mention was resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Resolution {
+    /// It joined an existing entity, matching its name so.
+    Joined {
+        /// The entity's id.
+        entity: u64,
+        /// The comparison with the entity's name.
+        comparison: Comparison,
+    },
+    /// It starts a new entity.
+    New {
+        /// The new entity's id.
+        entity: u64,
+    },
+    /// It has no word to compare (only titles or particles), so it names
+    /// nothing that can be resolved.
+    Skipped,
+}
+
+/// The words a name is filed under: the first four letters of its words'
+/// keys, which a word's case forms share (Дикий, Дикого).
+fn blocking_keys(name: &Name) -> Vec<String> {
+    let mut keys: Vec<String> = name
+        .words
+        .iter()
+        .filter(|w| !w.weak)
+        .map(|w| w.key.chars().take(4).collect())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// How full a name is: words that count, then letters.
+fn fullness(name: &Name) -> (usize, usize) {
+    let words = name.words.iter().filter(|w| !w.weak);
+    (words.clone().count(), words.map(|w| w.text.len()).sum())
+}
+
+impl Resolver {
+    /// An empty resolver.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The entities so far, by id.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// Consumes the resolver, returning its entities by id.
+    pub fn into_entities(self) -> Vec<Entity> {
+        self.entities
+    }
+
+    /// Resolves one mention named `name` (its dictionary form when there is
+    /// one) of kind `kind`, found at `at`.
+    pub fn add(&mut self, kind: NameKind, name: &str, at: MentionAt) -> Resolution {
+        let parsed = Name::parse(name, kind);
+        let keys = blocking_keys(&parsed);
+        if keys.is_empty() {
+            return Resolution::Skipped;
+        }
+        let mut shared: HashMap<usize, usize> = HashMap::new();
+        for key in &keys {
+            if let Some(list) = self.blocks.get(&(kind, key.clone())) {
+                for &entity in list {
+                    *shared.entry(entity).or_default() += 1;
+                }
+            }
+        }
+        let here = self.in_document.get(&(at.source, at.document));
+        let local = |entity: &usize| here.is_some_and(|list| list.contains(entity));
+        // The entities of this document first, then those sharing the most
+        // keys, then the most recent.
+        let mut candidates: Vec<(usize, usize)> = shared.into_iter().collect();
+        candidates.sort_by(|a, b| {
+            local(&b.0)
+                .cmp(&local(&a.0))
+                .then(b.1.cmp(&a.1))
+                .then(b.0.cmp(&a.0))
+        });
+        candidates.truncate(MAX_CANDIDATES);
+        let mut best: Option<(bool, Comparison, usize)> = None;
+        for (entity, _) in candidates {
+            let comparison = compare(&parsed, &self.entities[entity].parsed);
+            if comparison.score < THRESHOLD {
+                continue;
+            }
+            let local = local(&entity);
+            let better = match &best {
+                None => true,
+                Some((best_local, best_comparison, best_entity)) => {
+                    (local, comparison.score, std::cmp::Reverse(entity))
+                        > (
+                            *best_local,
+                            best_comparison.score,
+                            std::cmp::Reverse(*best_entity),
+                        )
+                }
+            };
+            if better {
+                best = Some((local, comparison, entity));
+            }
+        }
+        let index = match &best {
+            Some((_, _, entity)) => *entity,
+            None => {
+                let index = self.entities.len();
+                self.entities.push(Entity {
+                    id: index as u64 + 1,
+                    kind,
+                    name: name.to_owned(),
+                    names: Vec::new(),
+                    mentions: Vec::new(),
+                    parsed: parsed.clone(),
+                });
+                index
+            }
+        };
+        let entity = &mut self.entities[index];
+        entity.mentions.push(at);
+        match entity.names.iter_mut().find(|(n, _)| n == name) {
+            Some((_, count)) => *count += 1,
+            None => entity.names.push((name.to_owned(), 1)),
+        }
+        if fullness(&parsed) > fullness(&entity.parsed) {
+            entity.name = name.to_owned();
+            entity.parsed = parsed;
+        }
+        for key in keys {
+            let list = self.blocks.entry((kind, key)).or_default();
+            if list.last() != Some(&index) && !list.contains(&index) {
+                list.push(index);
+            }
+        }
+        let list = self
+            .in_document
+            .entry((at.source, at.document))
+            .or_default();
+        if !list.contains(&index) {
+            list.push(index);
+        }
+        let id = index as u64 + 1;
+        match best {
+            Some((_, comparison, _)) => Resolution::Joined {
+                entity: id,
+                comparison,
+            },
+            None => Resolution::New { entity: id },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(source: u64, mention: u32) -> MentionAt {
+        MentionAt {
+            source,
+            document: 0,
+            mention,
+        }
+    }
+
+    #[test]
+    fn one_person_however_named() {
+        let mut r = Resolver::new();
+        r.add(NameKind::Person, "Кашеварова", at(1, 0));
+        r.add(NameKind::Person, "Анастасия Кашеварова", at(1, 1));
+        r.add(NameKind::Person, "Anastasia Kashevarova", at(2, 0));
+        r.add(NameKind::Person, "Kashevarova", at(2, 1));
+        assert_eq!(r.entities().len(), 1);
+        assert_eq!(r.entities()[0].name, "Анастасия Кашеварова");
+        assert_eq!(r.entities()[0].mentions.len(), 4);
+    }
+
+    #[test]
+    fn a_shared_surname_does_not_chain_two_people() {
+        let mut r = Resolver::new();
+        r.add(NameKind::Person, "Алексей Дикий", at(1, 0));
+        r.add(NameKind::Person, "Иван Дикий", at(2, 0));
+        r.add(NameKind::Person, "Дикий", at(2, 1));
+        assert_eq!(r.entities().len(), 2);
+        // The surname alone goes to the Dikiy of its own document.
+        assert_eq!(r.entities()[1].mentions.len(), 2);
+    }
+
+    #[test]
+    fn kinds_are_apart() {
+        let mut r = Resolver::new();
+        r.add(NameKind::Person, "Каскад", at(1, 0));
+        r.add(NameKind::Organization, "Каскад", at(1, 1));
+        assert_eq!(r.entities().len(), 2);
+    }
+}
