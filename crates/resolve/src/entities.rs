@@ -56,6 +56,11 @@ pub struct Entity {
 /// sharing the most blocking keys with it.
 const MAX_CANDIDATES: usize = 64;
 
+/// A blocking key filed under by more entities than this is crowded: it is
+/// used only when the name has no rarer key, and then only its most
+/// recent entities.
+const CROWDED: usize = 512;
+
 /// Resolution in progress: the entities so far and their blocking index.
 #[derive(Debug, Default)]
 pub struct Resolver {
@@ -85,15 +90,23 @@ pub enum Resolution {
     Skipped,
 }
 
-/// The words a name is filed under: the first four letters of its words'
-/// keys, which a word's case forms share (Дикий, Дикого).
+/// The keys a name is filed under: for each word, its key with and without
+/// each case ending it may have (Дикий and Дикого share `dik`), and its
+/// consonants alone (`kvlv` for Kovalev and Kovalyov, misspelled in a
+/// vowel).
 fn blocking_keys(name: &Name) -> Vec<String> {
-    let mut keys: Vec<String> = name
-        .words
-        .iter()
-        .filter(|w| !w.weak)
-        .map(|w| w.key.chars().take(4).collect())
-        .collect();
+    let mut keys: Vec<String> = Vec::new();
+    for word in name.words.iter().filter(|w| !w.weak) {
+        keys.extend(crate::names::stems(&word.key).map(str::to_owned));
+        let consonants: String = word
+            .key
+            .chars()
+            .filter(|c| !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u'))
+            .collect();
+        if consonants.len() >= 3 {
+            keys.push(format!("#{consonants}"));
+        }
+    }
     keys.sort();
     keys.dedup();
     keys
@@ -129,12 +142,20 @@ impl Resolver {
         if keys.is_empty() {
             return Resolution::Skipped;
         }
+        // Keys filed under by very many entities (a common given name) are
+        // used only when the name has no rarer one.
+        let lists: Vec<&Vec<usize>> = keys
+            .iter()
+            .filter_map(|key| self.blocks.get(&(kind, key.clone())))
+            .collect();
+        let rarest = lists.iter().map(|list| list.len()).min().unwrap_or(0);
         let mut shared: HashMap<usize, usize> = HashMap::new();
-        for key in &keys {
-            if let Some(list) = self.blocks.get(&(kind, key.clone())) {
-                for &entity in list {
-                    *shared.entry(entity).or_default() += 1;
-                }
+        for list in &lists {
+            if list.len() > CROWDED && list.len() > rarest {
+                continue;
+            }
+            for &entity in list.iter().rev().take(CROWDED) {
+                *shared.entry(entity).or_default() += 1;
             }
         }
         let here = self.in_document.get(&(at.source, at.document));
@@ -149,16 +170,23 @@ impl Resolver {
                 .then(b.0.cmp(&a.0))
         });
         candidates.truncate(MAX_CANDIDATES);
-        let mut best: Option<(bool, Comparison, usize)> = None;
-        for (entity, _) in candidates {
+        let mut best: Option<(bool, Comparison, usize, usize)> = None;
+        for (entity, shares) in candidates {
+            let local = local(&entity);
+            // Past a match, only an entity of this document or one sharing
+            // as many keys can do better.
+            if let Some((best_local, _, _, best_shares)) = &best
+                && (*best_local || (!local && shares < *best_shares))
+            {
+                break;
+            }
             let comparison = compare(&parsed, &self.entities[entity].parsed);
             if comparison.score < THRESHOLD {
                 continue;
             }
-            let local = local(&entity);
             let better = match &best {
                 None => true,
-                Some((best_local, best_comparison, best_entity)) => {
+                Some((best_local, best_comparison, best_entity, _)) => {
                     (local, comparison.score, std::cmp::Reverse(entity))
                         > (
                             *best_local,
@@ -168,11 +196,11 @@ impl Resolver {
                 }
             };
             if better {
-                best = Some((local, comparison, entity));
+                best = Some((local, comparison, entity, shares));
             }
         }
         let index = match &best {
-            Some((_, _, entity)) => *entity,
+            Some((_, _, entity, _)) => *entity,
             None => {
                 let index = self.entities.len();
                 self.entities.push(Entity {
@@ -211,7 +239,7 @@ impl Resolver {
         }
         let id = index as u64 + 1;
         match best {
-            Some((_, comparison, _)) => Resolution::Joined {
+            Some((_, comparison, _, _)) => Resolution::Joined {
                 entity: id,
                 comparison,
             },

@@ -1004,7 +1004,7 @@ fn stem(key: &str) -> &str {
 
 /// Every way a key may be a stem plus a case ending (the key itself
 /// included): "aleksei" is "aleksei", "aleks" + "ei" or "alekse" + "i".
-fn stems(key: &str) -> impl Iterator<Item = &str> {
+pub fn stems(key: &str) -> impl Iterator<Item = &str> {
     std::iter::once(key).chain(
         ENDINGS
             .iter()
