@@ -24,7 +24,7 @@ struct Failure {
     error: String,
 }
 
-fn who(explicit: Option<String>) -> String {
+pub(crate) fn who(explicit: Option<String>) -> String {
     explicit
         .or_else(|| std::env::var("CASEFILE_USER").ok())
         .or_else(|| std::env::var("USER").ok())

@@ -100,6 +100,21 @@ fn read_one(
     let index = entry.index;
     let protected = entry.kind.is_protected();
     writer.clear(index)?;
+    if entry.kind == casefile_vault::SourceKind::Curation {
+        // A person's judgement, not collected material: the resolver reads
+        // it from the vault; there is nothing to read into documents.
+        writer.put_reading(&Reading {
+            log_index: index,
+            format: None,
+            reader: casefile_reader::READER.to_owned(),
+            protected: false,
+            documents: 0,
+            counted: "a judgement about entities (casefile entity)".to_owned(),
+            diagnostics: Vec::new(),
+        })?;
+        stats.sources += 1;
+        return Ok(0);
+    }
     let mut blob = case.open_blob(&entry.sha256)?;
     // Relative dates in a document without a publication date are resolved
     // against when the material was collected, else when it was added.

@@ -2,12 +2,16 @@
 //! people, organizations and places (`add` and `rebuild` do it after
 //! reading), and the `entity` commands that show them.
 
+use std::collections::HashMap;
+use std::io::Read as _;
+
 use anyhow::Context as _;
 use casefile_derived::{EntitySummary, Store};
 use casefile_extract::{Extraction, Field, ner::EntityKind};
 use casefile_resolve::entities::{MentionAt, Resolution, Resolver};
+use casefile_resolve::judgements::{Judgement, MAX_JUDGEMENT_LEN, MentionRef, Verdict};
 use casefile_resolve::names::{NameKind, compare_names};
-use casefile_vault::Case;
+use casefile_vault::{AddOptions, Case, SourceKind};
 use clap::Subcommand;
 use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
@@ -26,16 +30,48 @@ pub(crate) enum EntityCommand {
     /// Show one entity: every name it was given, and every mention with
     /// its source, document, span and how it was resolved.
     Show {
-        /// The entity's number (as `entity list` prints it, with or
-        /// without the E).
+        /// The entity's id, as `entity list` prints it (E3.0.1: first
+        /// mentioned in source 3, document 0, as its mention 1).
         entity: String,
+    },
+    /// Record that two entities are one (a person's judgement, added to the
+    /// log like evidence), and resolve again: the second's mentions, and
+    /// later mentions of its names, join the first.
+    Merge {
+        /// The entity to keep (E3.0.1).
+        left: String,
+        /// The entity that is the same (E5.0.0).
+        right: String,
+        #[command(flatten)]
+        judgement: JudgementArgs,
+    },
+    /// Record that some mentions of an entity name someone or something
+    /// else, and resolve again: they leave it.
+    Split {
+        /// The entity (E3.0.1).
+        entity: String,
+        /// The mentions to take out, by their numbers in `entity show`.
+        #[arg(required = true, value_name = "MENTION")]
+        mentions: Vec<usize>,
+        #[command(flatten)]
+        judgement: JudgementArgs,
+    },
+    /// Record that two entities are not the same, so that no later run
+    /// joins them.
+    NotSame {
+        /// One entity (E3.0.1).
+        left: String,
+        /// The other (E5.0.0).
+        right: String,
+        #[command(flatten)]
+        judgement: JudgementArgs,
     },
     /// Say whether two names, or the names of two entities, name the same,
     /// with the score and every reason.
     Explain {
-        /// A name, or an entity number (E12).
+        /// A name, or an entity id (E3.0.1).
         left: String,
-        /// A name, or an entity number (E12).
+        /// A name, or an entity id (E3.0.1).
         right: String,
         /// What the names name, when they are names (default: person).
         #[arg(long, value_parser = ["person", "organization", "place"])]
@@ -43,11 +79,22 @@ pub(crate) enum EntityCommand {
     },
 }
 
+/// Who judges and why.
+#[derive(Debug, clap::Args)]
+pub(crate) struct JudgementArgs {
+    /// Why, in your words (kept in the judgement).
+    #[arg(long)]
+    reason: Option<String>,
+    /// Who judges (default: $CASEFILE_USER, else $USER).
+    #[arg(long)]
+    by: Option<String>,
+}
+
 /// An entity as stored in the derived store.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct StoredEntity {
-    /// Its number.
-    pub id: u64,
+    /// Its id: where it was first mentioned, `source.document.mention`.
+    pub id: String,
     /// person, organization or place.
     pub kind: String,
     /// Its fullest name.
@@ -80,9 +127,12 @@ pub(crate) struct StoredMention {
     /// What found it.
     pub method: String,
     /// Its score against the entity's name when it joined (absent for the
-    /// mention that started the entity).
+    /// mention that started the entity, and for one placed by a judgement).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
+    /// Placed here by a person's judgement, not by its name.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub judged: bool,
 }
 
 fn kind_name(kind: EntityKind) -> &'static str {
@@ -115,6 +165,11 @@ pub(crate) struct ResolveStats {
     pub mentions: u64,
     /// Entities they make.
     pub entities: u64,
+    /// Judgements in the log that were applied.
+    pub judgements: u64,
+    /// Judgements about mentions no longer found (the sources were read
+    /// differently since): kept in the log, not applied.
+    pub judgements_unmatched: u64,
 }
 
 /// One line on what a resolution run did.
@@ -128,9 +183,49 @@ pub(crate) fn describe(stats: &ResolveStats) -> String {
     )
 }
 
+/// The judgements recorded in the case's log, in log order, each read
+/// from its blob (digest checked).
+fn judgements(case: &Case) -> anyhow::Result<Vec<(u64, Judgement)>> {
+    let (size, _) = case.latest_checkpoint()?;
+    let mut out = Vec::new();
+    let mut first = 0;
+    while first < size {
+        let page = case.sources(first, 4096)?;
+        let Some(last) = page.last().map(|r| r.entry.index) else {
+            break;
+        };
+        for record in page.iter().filter(|r| r.entry.kind == SourceKind::Curation) {
+            let mut blob = case.open_blob(&record.entry.sha256)?;
+            let mut bytes = Vec::new();
+            std::io::Read::by_ref(&mut blob)
+                .take(MAX_JUDGEMENT_LEN as u64 + 1)
+                .read_to_end(&mut bytes)
+                .with_context(|| format!("reading judgement #{}", record.entry.index))?;
+            if bytes.len() <= MAX_JUDGEMENT_LEN {
+                blob.finish()
+                    .with_context(|| format!("reading judgement #{}", record.entry.index))?;
+            }
+            let judgement = Judgement::decode(&bytes)
+                .with_context(|| format!("judgement #{} ({})", record.entry.index, record.id))?;
+            out.push((record.entry.index, judgement));
+        }
+        first = last + 1;
+    }
+    Ok(out)
+}
+
+/// A mention to resolve, with what is stored about it.
+struct Pending {
+    kind: NameKind,
+    name: String,
+    at: MentionAt,
+    stored: StoredMention,
+}
+
 /// Resolves the mentions of every unsealed source of the store into
-/// entities and stores them in place of the old ones, in one transaction.
-/// Sealed (protected) sources are left out: their names stay sealed.
+/// entities, respecting the judgements in the log, and stores them in place
+/// of the old ones, in one transaction. Sealed (protected) sources are left
+/// out: their names stay sealed.
 pub(crate) fn resolve(
     case: &Case,
     store: &mut Store,
@@ -141,47 +236,95 @@ pub(crate) fn resolve(
     bar.set_length(sources.len() as u64);
     bar.set_position(0);
     bar.set_message("resolving");
-    let mut resolver = Resolver::new();
-    let mut details: Vec<Vec<StoredMention>> = Vec::new();
-    let mut stats = ResolveStats::default();
+    let mut pending: Vec<Pending> = Vec::new();
     for source in sources {
         let mut extractions: Vec<(u64, Extraction)> = Vec::new();
         store.extractions(source, |ordinal, extraction| {
             extractions.push((ordinal, extraction));
         })?;
         for (document, extraction) in extractions {
-            for (mention, found) in extraction.mentions.iter().enumerate() {
-                let name = found.normal.as_deref().unwrap_or(&found.text);
+            for (mention, found) in extraction.mentions.into_iter().enumerate() {
                 let at = MentionAt {
                     source,
                     document,
                     mention: mention as u32,
                 };
-                let kind = name_kind(kind_name(found.kind));
-                let (entity, score) = match resolver.add(kind, name, at) {
-                    Resolution::Skipped => continue,
-                    Resolution::New { entity } => (entity, None),
-                    Resolution::Joined { entity, comparison } => (entity, Some(comparison.score)),
-                };
-                let slot = entity as usize - 1;
-                if details.len() <= slot {
-                    details.resize_with(slot + 1, Vec::new);
-                }
-                details[slot].push(StoredMention {
-                    source,
-                    document,
-                    mention: mention as u32,
-                    field: field_name(found.field),
-                    start: found.span.start,
-                    end: found.span.end,
-                    text: found.text.clone(),
-                    method: found.method.clone(),
-                    score,
+                pending.push(Pending {
+                    kind: name_kind(kind_name(found.kind)),
+                    name: found.normal.clone().unwrap_or_else(|| found.text.clone()),
+                    at,
+                    stored: StoredMention {
+                        source,
+                        document,
+                        mention: mention as u32,
+                        field: field_name(found.field),
+                        start: found.span.start,
+                        end: found.span.end,
+                        text: found.text,
+                        method: found.method,
+                        score: None,
+                        judged: false,
+                    },
                 });
-                stats.mentions += 1;
             }
         }
         bar.inc(1);
+    }
+    let mut resolver = Resolver::new();
+    let mut stats = ResolveStats::default();
+    let judgements = judgements(case)?;
+    if !judgements.is_empty() {
+        let by_place: HashMap<(u64, u64, &str, usize, usize), MentionAt> = pending
+            .iter()
+            .map(|p| {
+                let s = &p.stored;
+                (
+                    (s.source, s.document, s.field.as_str(), s.start, s.end),
+                    p.at,
+                )
+            })
+            .collect();
+        let find = |m: &MentionRef| {
+            by_place
+                .get(&(m.source, m.document, m.field.as_str(), m.start, m.end))
+                .copied()
+        };
+        for (_, judgement) in &judgements {
+            match (find(&judgement.left), find(&judgement.right)) {
+                (Some(a), Some(b)) => {
+                    resolver.judge(judgement.verdict, a, b);
+                    stats.judgements += 1;
+                }
+                _ => stats.judgements_unmatched += 1,
+            }
+        }
+    }
+    let mut details: Vec<Vec<StoredMention>> = Vec::new();
+    for Pending {
+        kind,
+        name,
+        at,
+        mut stored,
+    } in pending
+    {
+        let entity = match resolver.add(kind, &name, at) {
+            Resolution::Skipped => continue,
+            Resolution::New { entity } => entity,
+            Resolution::Joined { entity, comparison } => {
+                stored.score = Some(comparison.score);
+                entity
+            }
+            Resolution::Judged { entity } => {
+                stored.judged = true;
+                entity
+            }
+        };
+        let slot = entity as usize - 1;
+        if details.len() <= slot {
+            details.resize_with(slot + 1, Vec::new);
+        }
+        details[slot].push(stored);
+        stats.mentions += 1;
     }
     let entities = resolver.into_entities();
     stats.entities = entities.len() as u64;
@@ -189,6 +332,7 @@ pub(crate) fn resolve(
     writer.clear_entities()?;
     for (entity, mentions) in entities.into_iter().zip(details) {
         let mut sources: Vec<u64> = mentions.iter().map(|m| m.source).collect();
+        sources.sort_unstable();
         sources.dedup();
         let kind = match entity.kind {
             NameKind::Person => "person",
@@ -196,15 +340,20 @@ pub(crate) fn resolve(
             NameKind::Place => "place",
             NameKind::Other => "other",
         };
+        let first = mentions
+            .first()
+            .map(|m| format!("{}.{}.{}", m.source, m.document, m.mention))
+            .unwrap_or_default();
         let summary = EntitySummary {
-            id: entity.id,
+            id: first.clone(),
+            number: entity.id,
             kind: kind.to_owned(),
             name: entity.name.clone(),
             mentions: mentions.len() as u64,
             sources: sources.len() as u64,
         };
         let stored = StoredEntity {
-            id: entity.id,
+            id: first,
             kind: kind.to_owned(),
             name: entity.name,
             names: entity.names,
@@ -232,27 +381,175 @@ pub(crate) fn refresh(
     resolve(case, store, bar).map(Some)
 }
 
-/// Whether a command-line word names an entity (E12) rather than being a
-/// name.
+/// Whether a command-line word names an entity (E3.0.1) rather than
+/// being a name.
 pub(crate) fn is_entity_ref(text: &str) -> bool {
-    text.starts_with(['E', 'e']) && entity_number(text).is_some()
+    entity_id(text).is_some()
 }
 
-/// Parses an entity number: `E12`, `e12` or `12`.
-fn entity_number(text: &str) -> Option<u64> {
-    text.strip_prefix(['E', 'e'])
-        .unwrap_or(text)
-        .parse()
-        .ok()
-        .filter(|n| *n > 0)
+/// The stored id an entity reference names: `E3.0.1`, `e3.0.1` or
+/// `3.0.1`.
+fn entity_id(text: &str) -> Option<String> {
+    let id = text.strip_prefix(['E', 'e']).unwrap_or(text);
+    let parts: Vec<&str> = id.split('.').collect();
+    (parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())))
+    .then(|| id.to_owned())
 }
 
 fn load(store: &Store, text: &str) -> anyhow::Result<StoredEntity> {
-    let id = entity_number(text)
-        .with_context(|| format!("{text:?} is not an entity number (E12 or 12)"))?;
+    let id = entity_id(text).with_context(|| {
+        format!("{text:?} is not an entity id (like E3.0.1, as `entity list` shows)")
+    })?;
     store
-        .entity(id)?
+        .entity(&id)?
         .with_context(|| format!("the case has no entity E{id} (see `casefile entity list`)"))
+}
+
+fn mention_ref(m: &StoredMention) -> MentionRef {
+    MentionRef {
+        source: m.source,
+        document: m.document,
+        field: m.field.clone(),
+        start: m.start,
+        end: m.end,
+        text: m.text.clone(),
+    }
+}
+
+/// Adds judgements to the case's log (one entry each, in one commit and
+/// one checkpoint), then reads and resolves again. Returns the log indexes
+/// of the entries.
+fn record(
+    case: &Case,
+    judgements: &[Judgement],
+    args: JudgementArgs,
+    what: &str,
+) -> anyhow::Result<(Vec<u64>, ResolveStats)> {
+    let folder = tempfile::tempdir().context("creating a temporary folder")?;
+    let by = crate::add::who(args.by);
+    let mut items = Vec::new();
+    for (n, judgement) in judgements.iter().enumerate() {
+        let path = folder.path().join(format!("judgement-{n}.json"));
+        std::fs::write(&path, judgement.encode())
+            .with_context(|| format!("writing {}", path.display()))?;
+        let blob = case.prepare(&path)?;
+        items.push((
+            blob,
+            AddOptions {
+                kind: SourceKind::Curation,
+                url: None,
+                acquired_at: None,
+                note: Some(what.to_owned()),
+                by: by.clone(),
+            },
+        ));
+    }
+    let added = case.commit(items)?;
+    case.update_catalogue()?;
+    let mut store = Store::open(case.data_dir())?;
+    let bar = ProgressBar::hidden();
+    crate::derive::read_unread(case, &mut store, &bar)?;
+    let stats = resolve(case, &mut store, &bar)?;
+    Ok((added.iter().map(|a| a.log_index).collect(), stats))
+}
+
+/// The id of the entity holding the mention at `m` now.
+fn entity_of(store: &Store, m: &StoredMention) -> anyhow::Result<Option<String>> {
+    for summary in store.entity_list(None)? {
+        let entity: Option<StoredEntity> = store.entity(&summary.id)?;
+        if entity.is_some_and(|e| {
+            e.mentions
+                .iter()
+                .any(|x| (x.source, x.document, x.mention) == (m.source, m.document, m.mention))
+        }) {
+            return Ok(Some(summary.id));
+        }
+    }
+    Ok(None)
+}
+
+/// Prints where the judged mentions are after resolving again.
+fn report(
+    case: &Case,
+    entries: &[u64],
+    stats: &ResolveStats,
+    anchors: &[(&str, &StoredMention)],
+    json: bool,
+) -> anyhow::Result<()> {
+    let store = Store::open(case.data_dir())?;
+    let mut now = Vec::new();
+    for (label, mention) in anchors {
+        now.push((*label, entity_of(&store, mention)?));
+    }
+    if json {
+        let placed: Vec<serde_json::Value> = now
+            .iter()
+            .map(|(label, id)| serde_json::json!({"mention": label, "entity": id}))
+            .collect();
+        print_json(&serde_json::json!({
+            "log_entries": entries,
+            "resolved": stats,
+            "now": placed,
+        }));
+    } else {
+        let entries: Vec<String> = entries.iter().map(|i| format!("#{i}")).collect();
+        println!("recorded in the log as {}", entries.join(", "));
+        for (label, id) in now {
+            match id {
+                Some(id) => println!("{label}: now in E{id}"),
+                None => println!("{label}: no longer found"),
+            }
+        }
+        println!("{}", describe(stats));
+    }
+    Ok(())
+}
+
+/// `entity merge` and `entity not-same`: one judgement about the first
+/// mentions of two entities.
+fn judge_pair(
+    case: Option<&Case>,
+    left: &str,
+    right: &str,
+    judgement: JudgementArgs,
+    verdict: Verdict,
+    json: bool,
+) -> anyhow::Result<()> {
+    let case = case.context("this needs a case (run it inside one, or give --case)")?;
+    let store = Store::open(case.data_dir())?;
+    let (l, r) = (load(&store, left)?, load(&store, right)?);
+    if l.id == r.id {
+        anyhow::bail!("E{} and E{} are one entity already", l.id, r.id);
+    }
+    if l.kind != r.kind {
+        anyhow::bail!(
+            "E{} is a {} and E{} a {}: only entities of one kind are judged",
+            l.id,
+            l.kind,
+            r.id,
+            r.kind
+        );
+    }
+    let (Some(lm), Some(rm)) = (l.mentions.first(), r.mentions.first()) else {
+        anyhow::bail!("an entity without mentions cannot be judged");
+    };
+    let reason = judgement.reason.clone();
+    let what = match verdict {
+        Verdict::Same => format!("entity merge: {} = {}", l.name, r.name),
+        Verdict::NotSame => format!("entity not-same: {} / {}", l.name, r.name),
+    };
+    let judged = Judgement::new(verdict, mention_ref(lm), mention_ref(rm), reason);
+    let (entries, stats) = record(case, &[judged], judgement, &what)?;
+    report(
+        case,
+        &entries,
+        &stats,
+        &[(l.name.as_str(), lm), (r.name.as_str(), rm)],
+        json,
+    )
 }
 
 pub(crate) fn run(case: Option<&Case>, command: EntityCommand, json: bool) -> anyhow::Result<Exit> {
@@ -272,7 +569,7 @@ pub(crate) fn run(case: Option<&Case>, command: EntityCommand, json: bool) -> an
             } else {
                 for e in &list {
                     println!(
-                        "E{:<6} {:<12} {:>5} mention{} in {:>4} source{}  {}",
+                        "E{:<10} {:<12} {:>5} mention{} in {:>4} source{}  {}",
                         e.id,
                         e.kind,
                         e.mentions,
@@ -295,17 +592,84 @@ pub(crate) fn run(case: Option<&Case>, command: EntityCommand, json: bool) -> an
                     println!("  {name} ({count})");
                 }
                 println!("mentions ({}):", entity.mentions.len());
-                for m in &entity.mentions {
-                    let how = match m.score {
-                        Some(score) => format!("score {score:.2}"),
-                        None => "first".to_owned(),
+                for (number, m) in entity.mentions.iter().enumerate() {
+                    let how = match (m.judged, m.score) {
+                        (true, _) => "by judgement".to_owned(),
+                        (false, Some(score)) => format!("score {score:.2}"),
+                        (false, None) => "first".to_owned(),
                     };
                     println!(
-                        "  source {} document {} {} {}..{}  {:?}  ({}, {how})",
-                        m.source, m.document, m.field, m.start, m.end, m.text, m.method
+                        "  {:>3}. source {} document {} {} {}..{}  {:?}  ({}, {how})",
+                        number + 1,
+                        m.source,
+                        m.document,
+                        m.field,
+                        m.start,
+                        m.end,
+                        m.text,
+                        m.method
                     );
                 }
             }
+        }
+        EntityCommand::Merge {
+            left,
+            right,
+            judgement,
+        } => judge_pair(case, &left, &right, judgement, Verdict::Same, json)?,
+        EntityCommand::NotSame {
+            left,
+            right,
+            judgement,
+        } => judge_pair(case, &left, &right, judgement, Verdict::NotSame, json)?,
+        EntityCommand::Split {
+            entity,
+            mentions,
+            judgement,
+        } => {
+            let case = case.context("this needs a case (run it inside one, or give --case)")?;
+            let store = Store::open(case.data_dir())?;
+            let e = load(&store, &entity)?;
+            for &n in &mentions {
+                if n == 0 || n > e.mentions.len() {
+                    anyhow::bail!(
+                        "E{} has mentions 1 to {}; there is no mention {n} (see `casefile entity show E{}`)",
+                        e.id,
+                        e.mentions.len(),
+                        e.id
+                    );
+                }
+            }
+            let Some(anchor) = e
+                .mentions
+                .iter()
+                .enumerate()
+                .find(|(i, _)| !mentions.contains(&(i + 1)))
+                .map(|(_, m)| m)
+            else {
+                anyhow::bail!("a split must leave at least one mention in E{}", e.id);
+            };
+            let mut judged = Vec::new();
+            for &n in &mentions {
+                let m = &e.mentions[n - 1];
+                judged.push(Judgement::new(
+                    Verdict::NotSame,
+                    mention_ref(m),
+                    mention_ref(anchor),
+                    judgement.reason.clone(),
+                ));
+            }
+            let what = format!(
+                "entity split: {} mention(s) out of {}",
+                mentions.len(),
+                e.name
+            );
+            let (entries, stats) = record(case, &judged, judgement, &what)?;
+            let mut anchors: Vec<(&str, &StoredMention)> = vec![(e.name.as_str(), anchor)];
+            for &n in &mentions {
+                anchors.push((e.mentions[n - 1].text.as_str(), &e.mentions[n - 1]));
+            }
+            report(case, &entries, &stats, &anchors, json)?;
         }
         EntityCommand::Explain { left, right, kind } => {
             let (left_name, right_name, kind) = if is_entity_ref(&left) || is_entity_ref(&right) {

@@ -145,7 +145,7 @@ struct AddArgs {
 
 /// The `--kind` values: the vault's source kinds, by name.
 fn kind_parser() -> impl clap::builder::TypedValueParser<Value = SourceKind> {
-    clap::builder::PossibleValuesParser::new(SourceKind::ALL.map(SourceKind::as_str))
+    clap::builder::PossibleValuesParser::new(SourceKind::COLLECTED.map(SourceKind::as_str))
         .map(|name| SourceKind::parse(&name).unwrap_or(SourceKind::Other))
 }
 

@@ -83,7 +83,8 @@ fn one_person_across_sources_with_every_mention_where_it_is() {
     let ministry = entity_named(&list, "Russian Defense Ministry");
     assert_eq!(ministry["mentions"], 2, "{list:#?}");
 
-    let id = dikiy["id"].as_u64().unwrap();
+    let id = dikiy["id"].as_str().unwrap();
+    assert_eq!(id, "0.0.0");
     let shown = json(&run(&["entity", "show", &format!("E{id}"), "--json"], root));
     let mentions = shown["mentions"].as_array().unwrap();
     assert_eq!(mentions.len(), 4);
@@ -104,7 +105,7 @@ fn one_person_across_sources_with_every_mention_where_it_is() {
     // The testimony (source 1) is not among the sources.
     assert!(mentions.iter().all(|m| m["source"] != 1));
 
-    let text = run(&["entity", "show", &id.to_string()], root);
+    let text = run(&["entity", "show", id], root);
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("Dikiy (2)"), "{text}");
 }
@@ -137,13 +138,16 @@ fn rebuild_gives_the_same_entities() {
     let temp = case();
     let root = temp.path();
     let before = run(&["entity", "list", "--json"], root).stdout;
-    let first = run(&["entity", "show", "E1", "--json"], root).stdout;
+    let first = run(&["entity", "show", "E0.0.0", "--json"], root).stdout;
     std::fs::remove_dir_all(root.join(".casefile/derived")).unwrap();
     let rebuilt = run(&["rebuild", "--json"], root);
     assert_eq!(code(&rebuilt), 0);
     assert!(json(&rebuilt)["resolved"]["mentions"].as_u64().unwrap() > 0);
     assert_eq!(run(&["entity", "list", "--json"], root).stdout, before);
-    assert_eq!(run(&["entity", "show", "E1", "--json"], root).stdout, first);
+    assert_eq!(
+        run(&["entity", "show", "E0.0.0", "--json"], root).stdout,
+        first
+    );
 }
 
 #[test]
@@ -187,9 +191,9 @@ fn explain_compares_names_without_a_case_and_entities_within_one() {
 
     let case = case();
     let list = lines(&run(&["entity", "list", "--json"], case.path()));
-    let dikiy = entity_named(&list, "Alexei Dikiy")["id"].as_u64().unwrap();
+    let dikiy = entity_named(&list, "Alexei Dikiy")["id"].as_str().unwrap();
     let ministry = entity_named(&list, "Russian Defense Ministry")["id"]
-        .as_u64()
+        .as_str()
         .unwrap();
     let out = run(
         &[
@@ -202,9 +206,12 @@ fn explain_compares_names_without_a_case_and_entities_within_one() {
     );
     assert_eq!(code(&out), 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("only names of one kind compare"));
-    let out = run(&["entity", "show", "E999"], case.path());
+    let out = run(&["entity", "show", "E9.0.9"], case.path());
     assert_eq!(code(&out), 1);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no entity E999"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no entity E9.0.9"));
+    let out = run(&["entity", "show", "Dikiy"], case.path());
+    assert_eq!(code(&out), 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not an entity id"));
     let out = run(&["entity", "list"], temp.path());
     assert_eq!(code(&out), 1);
 }
@@ -244,4 +251,143 @@ fn a_russian_and_an_english_source_name_one_person() {
     let dikiy = entity_named(&list, "Алексей Дикий");
     assert_eq!(dikiy["sources"], 2, "{list:#?}");
     assert_eq!(dikiy["mentions"], 4, "{list:#?}");
+}
+
+const NICKNAME: &str = "Ivan Sokolov recruited the volunteers.\n\n\
+    The commander known as Sokol led the unit. Sokol refused to comment.\n";
+
+const NAMESAKE: &str = "Alexei Dikiy, a businessman from Kyiv, is not the commander. \
+    Dikiy lives abroad.\n";
+
+#[test]
+fn judgements_are_logged_respected_and_survive_a_rebuild() {
+    let temp = case();
+    let root = temp.path();
+    std::fs::write(root.join("nickname.txt"), NICKNAME).unwrap();
+    std::fs::write(root.join("namesake.txt"), NAMESAKE).unwrap();
+    let added = run(
+        &["add", "nickname.txt", "namesake.txt", "--kind", "news"],
+        root,
+    );
+    assert_eq!(code(&added), 0);
+    let list = lines(&run(&["entity", "list", "--json"], root));
+    let dikiy = entity_named(&list, "Alexei Dikiy");
+    assert_eq!(dikiy["sources"], 3, "{list:#?}");
+    let sokol = entity_named(&list, "Sokol")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ministry = entity_named(&list, "Russian Defense Ministry")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Sokol is Ivan Sokolov's call sign: a person knows it, no spelling
+    // rule does.
+    let sokolov = entity_named(&list, "Ivan Sokolov")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let wrong = run(
+        &[
+            "entity",
+            "merge",
+            &format!("E{ministry}"),
+            &format!("E{sokol}"),
+        ],
+        root,
+    );
+    assert_eq!(code(&wrong), 1, "a person and an organization do not merge");
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("only entities of one kind"));
+    let merged = run(
+        &[
+            "entity",
+            "merge",
+            &format!("E{sokolov}"),
+            &format!("E{sokol}"),
+            "--reason",
+            "his call sign",
+            "--json",
+        ],
+        root,
+    );
+    assert_eq!(
+        code(&merged),
+        0,
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    let merged = json(&merged);
+    assert_eq!(merged["now"][0]["entity"], merged["now"][1]["entity"]);
+    let list = lines(&run(&["entity", "list", "--json"], root));
+    assert_eq!(
+        entity_named(&list, "Ivan Sokolov")["mentions"],
+        3,
+        "{list:#?}"
+    );
+    assert!(list.iter().all(|e| e["name"] != "Sokol"));
+
+    let namesake_mentions: Vec<usize> = {
+        let shown = json(&run(&["entity", "show", "E0.0.0", "--json"], root));
+        shown["mentions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m["source"] == 4)
+            .map(|(n, _)| n + 1)
+            .collect()
+    };
+    assert_eq!(namesake_mentions.len(), 2);
+    let numbers: Vec<String> = namesake_mentions.iter().map(ToString::to_string).collect();
+    let mut args = vec!["entity", "split", "E0.0.0"];
+    args.extend(numbers.iter().map(String::as_str));
+    args.extend(["--reason", "a businessman of the same name", "--json"]);
+    let split = run(&args, root);
+    assert_eq!(
+        code(&split),
+        0,
+        "{}",
+        String::from_utf8_lossy(&split.stderr)
+    );
+    let split = json(&split);
+    assert_eq!(split["log_entries"].as_array().unwrap().len(), 2);
+    assert_eq!(split["resolved"]["judgements"], 3);
+    let list = lines(&run(&["entity", "list", "--json"], root));
+    let dikiys: Vec<&serde_json::Value> = list
+        .iter()
+        .filter(|e| e["name"] == "Alexei Dikiy")
+        .collect();
+    assert_eq!(dikiys.len(), 2, "{list:#?}");
+    assert!(
+        dikiys
+            .iter()
+            .any(|e| e["sources"] == 2 && e["mentions"] == 4)
+    );
+    assert!(
+        dikiys
+            .iter()
+            .any(|e| e["sources"] == 1 && e["mentions"] == 2)
+    );
+
+    // The judgements are entries of the log like any evidence, and the
+    // case still verifies.
+    let verified = run(&["verify"], root);
+    assert_eq!(code(&verified), 0);
+    let log = json(&run(
+        &[
+            "log",
+            "proof",
+            &split["log_entries"][0].to_string(),
+            "--json",
+        ],
+        root,
+    ));
+    assert_eq!(log["leaf_index"], split["log_entries"][0]);
+
+    // Deleting everything derived and rebuilding gives the same entities.
+    let before = run(&["entity", "list", "--json"], root).stdout;
+    std::fs::remove_dir_all(root.join(".casefile/derived")).unwrap();
+    assert_eq!(code(&run(&["rebuild"], root)), 0);
+    assert_eq!(run(&["entity", "list", "--json"], root).stdout, before);
 }

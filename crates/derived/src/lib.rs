@@ -132,8 +132,12 @@ pub struct Reading {
 /// One stored entity, as listed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EntitySummary {
-    /// Its number.
-    pub id: u64,
+    /// Its id: where it was first mentioned, as `source.document.mention`
+    /// (shown as `E3.0.1`). It stays the same however often the entities
+    /// are resolved again, as long as that mention comes first.
+    pub id: String,
+    /// Its place in the order entities were first mentioned.
+    pub number: u64,
     /// What it is (`person`, `organization`, `place`).
     pub kind: String,
     /// Its fullest name.
@@ -189,14 +193,15 @@ CREATE TABLE IF NOT EXISTS extractions (
     PRIMARY KEY (log_index, ordinal)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entities (
-    id INTEGER PRIMARY KEY,
+    id TEXT PRIMARY KEY,
+    number INTEGER NOT NULL,
     kind TEXT NOT NULL,
     name TEXT NOT NULL,
     mentions INTEGER NOT NULL,
     sources INTEGER NOT NULL,
     body BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS entities_by_mentions ON entities (mentions DESC, id);
+CREATE INDEX IF NOT EXISTS entities_by_mentions ON entities (mentions DESC, number);
 ";
 
 /// The tables that hold one value per document of a source.
@@ -490,18 +495,19 @@ impl Store {
         let mut statement = self
             .conn
             .prepare(
-                "SELECT id, kind, name, mentions, sources FROM entities \
-                 WHERE ?1 IS NULL OR kind = ?1 ORDER BY mentions DESC, id",
+                "SELECT id, number, kind, name, mentions, sources FROM entities \
+                 WHERE ?1 IS NULL OR kind = ?1 ORDER BY mentions DESC, number",
             )
             .map_err(self.sql())?;
         let rows = statement
             .query_map([kind], |row| {
                 Ok(EntitySummary {
-                    id: row.get::<_, i64>(0)? as u64,
-                    kind: row.get(1)?,
-                    name: row.get(2)?,
-                    mentions: row.get::<_, i64>(3)? as u64,
-                    sources: row.get::<_, i64>(4)? as u64,
+                    id: row.get(0)?,
+                    number: row.get::<_, i64>(1)? as u64,
+                    kind: row.get(2)?,
+                    name: row.get(3)?,
+                    mentions: row.get::<_, i64>(4)? as u64,
+                    sources: row.get::<_, i64>(5)? as u64,
                 })
             })
             .map_err(self.sql())?;
@@ -511,15 +517,13 @@ impl Store {
     /// The stored body of entity `id`, if there is one.
     pub fn entity<T: serde::de::DeserializeOwned>(
         &self,
-        id: u64,
+        id: &str,
     ) -> Result<Option<T>, DerivedError> {
         let body: Option<Vec<u8>> = self
             .conn
-            .query_row(
-                "SELECT body FROM entities WHERE id = ?1",
-                [id as i64],
-                |row| row.get(0),
-            )
+            .query_row("SELECT body FROM entities WHERE id = ?1", [id], |row| {
+                row.get(0)
+            })
             .optional()
             .map_err(self.sql())?;
         body.map(|body| {
@@ -744,12 +748,14 @@ impl Writer<'_> {
         self.store
             .conn
             .prepare_cached(
-                "INSERT OR REPLACE INTO entities (id, kind, name, mentions, sources, body) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR REPLACE INTO entities \
+                 (id, number, kind, name, mentions, sources, body) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .and_then(|mut insert| {
                 insert.execute(params![
-                    summary.id as i64,
+                    summary.id,
+                    summary.number as i64,
                     summary.kind,
                     summary.name,
                     summary.mentions as i64,

@@ -187,7 +187,9 @@ fn main() {
     let mut assigned: Vec<u64> = Vec::with_capacity(total);
     for (name, at, _) in &mentions {
         let entity = match resolver.add(NameKind::Person, name, *at) {
-            Resolution::New { entity } | Resolution::Joined { entity, .. } => entity,
+            Resolution::New { entity }
+            | Resolution::Joined { entity, .. }
+            | Resolution::Judged { entity } => entity,
             Resolution::Skipped => 0,
         };
         assigned.push(entity);

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::judgements::Verdict;
 use crate::names::{Comparison, Name, NameKind, THRESHOLD, compare};
 
 /// Where a mention is: a document of a source, and the mention's number in
@@ -50,6 +51,10 @@ pub struct Entity {
     pub mentions: Vec<MentionAt>,
     #[serde(skip)]
     parsed: Name,
+    /// Names a person judged to be this entity's too: new mentions are
+    /// compared with them as with `name`.
+    #[serde(skip)]
+    aliases: Vec<Name>,
 }
 
 /// How many candidate entities a mention is compared with at most: those
@@ -68,6 +73,12 @@ pub struct Resolver {
     blocks: HashMap<(NameKind, String), Vec<usize>>,
     /// Which entities each document mentions, for surnames alone.
     in_document: HashMap<(u64, u64), Vec<usize>>,
+    /// Mentions judged to name the same as others, both ways.
+    same: HashMap<MentionAt, Vec<MentionAt>>,
+    /// Mentions judged not to name the same as others, both ways.
+    different: HashMap<MentionAt, Vec<MentionAt>>,
+    /// Where each judged mention went.
+    placed: HashMap<MentionAt, usize>,
 }
 
 /// How a mention was resolved.
@@ -83,6 +94,12 @@ pub enum Resolution {
     /// It starts a new entity.
     New {
         /// The new entity's id.
+        entity: u64,
+    },
+    /// A person judged it to name the same as a mention already in this
+    /// entity.
+    Judged {
+        /// The entity's id.
         entity: u64,
     },
     /// It has no word to compare (only titles or particles), so it names
@@ -129,6 +146,17 @@ impl Resolver {
         &self.entities
     }
 
+    /// Records a person's judgement about two mentions, to be respected
+    /// when they are added: give every judgement before the mentions.
+    pub fn judge(&mut self, verdict: Verdict, a: MentionAt, b: MentionAt) {
+        let map = match verdict {
+            Verdict::Same => &mut self.same,
+            Verdict::NotSame => &mut self.different,
+        };
+        map.entry(a).or_default().push(b);
+        map.entry(b).or_default().push(a);
+    }
+
     /// Consumes the resolver, returning its entities by id.
     pub fn into_entities(self) -> Vec<Entity> {
         self.entities
@@ -141,6 +169,29 @@ impl Resolver {
         let keys = blocking_keys(&parsed);
         if keys.is_empty() {
             return Resolution::Skipped;
+        }
+        let judged_entities = |map: &HashMap<MentionAt, Vec<MentionAt>>| -> Vec<usize> {
+            map.get(&at)
+                .into_iter()
+                .flatten()
+                .filter_map(|other| self.placed.get(other).copied())
+                .filter(|&entity| self.entities[entity].kind == kind)
+                .collect()
+        };
+        let forbidden = judged_entities(&self.different);
+        let forced = judged_entities(&self.same)
+            .into_iter()
+            .find(|entity| !forbidden.contains(entity));
+        let judged = self.same.contains_key(&at) || self.different.contains_key(&at);
+        if let Some(index) = forced {
+            let entity = &mut self.entities[index];
+            if !entity.names.iter().any(|(n, _)| n == name) {
+                entity.aliases.push(parsed.clone());
+            }
+            self.place(index, name, parsed, keys, at, judged);
+            return Resolution::Judged {
+                entity: index as u64 + 1,
+            };
         }
         // Keys filed under by very many entities (a common given name) are
         // used only when the name has no rarer one.
@@ -155,7 +206,9 @@ impl Resolver {
                 continue;
             }
             for &entity in list.iter().rev().take(CROWDED) {
-                *shared.entry(entity).or_default() += 1;
+                if !forbidden.contains(&entity) {
+                    *shared.entry(entity).or_default() += 1;
+                }
             }
         }
         let here = self.in_document.get(&(at.source, at.document));
@@ -180,7 +233,12 @@ impl Resolver {
             {
                 break;
             }
-            let comparison = compare(&parsed, &self.entities[entity].parsed);
+            let candidate = &self.entities[entity];
+            let comparison = std::iter::once(&candidate.parsed)
+                .chain(&candidate.aliases)
+                .map(|known| compare(&parsed, known))
+                .max_by(|a, b| a.score.total_cmp(&b.score))
+                .unwrap_or_else(|| compare(&parsed, &candidate.parsed));
             if comparison.score < THRESHOLD {
                 continue;
             }
@@ -210,10 +268,33 @@ impl Resolver {
                     names: Vec::new(),
                     mentions: Vec::new(),
                     parsed: parsed.clone(),
+                    aliases: Vec::new(),
                 });
                 index
             }
         };
+        self.place(index, name, parsed, keys, at, judged);
+        let id = index as u64 + 1;
+        match best {
+            Some((_, comparison, _, _)) => Resolution::Joined {
+                entity: id,
+                comparison,
+            },
+            None => Resolution::New { entity: id },
+        }
+    }
+
+    /// Puts a mention in entity `index`: its name, its keys, its document.
+    fn place(
+        &mut self,
+        index: usize,
+        name: &str,
+        parsed: Name,
+        keys: Vec<String>,
+        at: MentionAt,
+        judged: bool,
+    ) {
+        let kind = self.entities[index].kind;
         let entity = &mut self.entities[index];
         entity.mentions.push(at);
         match entity.names.iter_mut().find(|(n, _)| n == name) {
@@ -237,13 +318,8 @@ impl Resolver {
         if !list.contains(&index) {
             list.push(index);
         }
-        let id = index as u64 + 1;
-        match best {
-            Some((_, comparison, _, _)) => Resolution::Joined {
-                entity: id,
-                comparison,
-            },
-            None => Resolution::New { entity: id },
+        if judged {
+            self.placed.insert(at, index);
         }
     }
 }
@@ -281,6 +357,30 @@ mod tests {
         assert_eq!(r.entities().len(), 2);
         // The surname alone goes to the Dikiy of its own document.
         assert_eq!(r.entities()[1].mentions.len(), 2);
+    }
+
+    #[test]
+    fn judgements_are_respected() {
+        let (a, b, c, d) = (at(1, 0), at(2, 0), at(3, 0), at(4, 0));
+        let mut r = Resolver::new();
+        // "Sokol" is judged to be Ivan Sokolov (a nickname); the Dikiy of
+        // source 4 is judged not to be the one of source 3.
+        r.judge(Verdict::Same, a, b);
+        r.judge(Verdict::NotSame, c, d);
+        r.add(NameKind::Person, "Ivan Sokolov", a);
+        assert!(matches!(
+            r.add(NameKind::Person, "Sokol", b),
+            Resolution::Judged { entity: 1 }
+        ));
+        // Later mentions of the alias join too.
+        r.add(NameKind::Person, "Sokol", at(5, 0));
+        r.add(NameKind::Person, "Alexei Dikiy", c);
+        r.add(NameKind::Person, "Alexei Dikiy", d);
+        let entities = r.entities();
+        assert_eq!(entities.len(), 3);
+        assert_eq!(entities[0].mentions, vec![a, b, at(5, 0)]);
+        assert_eq!(entities[1].mentions, vec![c]);
+        assert_eq!(entities[2].mentions, vec![d]);
     }
 
     #[test]

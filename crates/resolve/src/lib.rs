@@ -11,6 +11,7 @@
 //! ```
 
 pub mod entities;
+pub mod judgements;
 pub mod names;
 
 /// The resolver's name and version, recorded with what it proposes.

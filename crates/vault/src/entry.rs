@@ -52,11 +52,29 @@ pub enum SourceKind {
     Court,
     /// Anything else.
     Other,
+    /// A person's judgement about the case's records (two mentions name
+    /// the same entity, or not), recorded as a small document so that it
+    /// is in the log like any evidence. Written by casefile itself, never
+    /// given to `add`.
+    Curation,
 }
 
 impl SourceKind {
     /// Every kind, in the documented order.
-    pub const ALL: [SourceKind; 8] = [
+    pub const ALL: [SourceKind; 9] = [
+        SourceKind::News,
+        SourceKind::Testimony,
+        SourceKind::Complaint,
+        SourceKind::Post,
+        SourceKind::Statement,
+        SourceKind::Photo,
+        SourceKind::Court,
+        SourceKind::Other,
+        SourceKind::Curation,
+    ];
+
+    /// The kinds of material a person adds (every kind but curation).
+    pub const COLLECTED: [SourceKind; 8] = [
         SourceKind::News,
         SourceKind::Testimony,
         SourceKind::Complaint,
@@ -85,6 +103,7 @@ impl SourceKind {
             SourceKind::Photo => "photo",
             SourceKind::Court => "court",
             SourceKind::Other => "other",
+            SourceKind::Curation => "curation",
         }
     }
 

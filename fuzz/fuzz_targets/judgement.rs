@@ -1,0 +1,13 @@
+//! Judgement documents are read back from the vault's blobs, which anyone
+//! holding the case folder could have replaced before the digest check
+//! fails: decoding must not panic, and what decodes must round-trip.
+#![no_main]
+
+use casefile_resolve::judgements::Judgement;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(judgement) = Judgement::decode(data) {
+        assert_eq!(Judgement::decode(&judgement.encode()).ok(), Some(judgement));
+    }
+});
