@@ -64,6 +64,7 @@ pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
     let read = crate::derive::read_unread(&case, &mut store, &indicatif::ProgressBar::hidden())?;
     let resolved = crate::entity::refresh(&case, &mut store, &indicatif::ProgressBar::hidden())?
         .unwrap_or_default();
+    crate::search::refresh(&case, &mut store, &indicatif::ProgressBar::hidden(), false)?;
     let entities = store.entity_list(None)?;
     let proof = case.inclusion_proof(added[0].log_index, None)?;
     let report = case.verify(&mut |_, _, _| {})?;

@@ -453,6 +453,8 @@ fn record(
     let bar = ProgressBar::hidden();
     crate::derive::read_unread(case, &mut store, &bar)?;
     let stats = resolve(case, &mut store, &bar)?;
+    // A judgement can move mentions of any document: index them all again.
+    crate::search::refresh(case, &mut store, &bar, true)?;
     Ok((added.iter().map(|a| a.log_index).collect(), stats))
 }
 

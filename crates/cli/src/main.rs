@@ -9,6 +9,7 @@ mod extract;
 mod models;
 mod output;
 mod read;
+mod search;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -105,6 +106,12 @@ enum Command {
     /// Dikiy, Дикого); protected sources are left out.
     #[command(subcommand)]
     Entity(entity::EntityCommand),
+    /// Search the case's documents and entities: in English, Russian and
+    /// Ukrainian (each word in its forms) and across scripts (Каскад finds
+    /// Cascade; --no-cross-script turns that off), with counts by source
+    /// kind, language, claim and entity. Protected sources are not
+    /// searched.
+    Search(search::SearchArgs),
     /// Delete the derived store (the documents read from the sources) and
     /// read every source again from the vault. Use it after updating
     /// casefile, or when the derived store is damaged; the vault and the
@@ -244,6 +251,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             read::stored(&open_case(cli.case.as_deref())?, &sources, json)
         }
         Command::Rebuild => rebuild(&open_case(cli.case.as_deref())?, json),
+        Command::Search(args) => search::run(&open_case(cli.case.as_deref())?, args, json),
         Command::Entity(command) => {
             // Comparing two names needs no case; everything else does.
             let needs_case = !matches!(
@@ -267,10 +275,16 @@ fn rebuild(case: &Case, json: bool) -> anyhow::Result<Exit> {
     bar.set_message("reading");
     let stats = derive::read_unread(case, &mut store, &bar)?;
     let resolved = entity::resolve(case, &mut store, &bar)?;
+    let indexed = search::refresh(case, &mut store, &bar, true)?;
     bar.finish_and_clear();
     let totals = store.totals()?;
     if json {
-        print_json(&serde_json::json!({ "read": stats, "resolved": resolved, "derived": totals }));
+        print_json(&serde_json::json!({
+            "read": stats,
+            "resolved": resolved,
+            "indexed": indexed,
+            "derived": totals,
+        }));
     } else {
         println!("{}", derive::describe(&stats, &totals));
         println!("{}", entity::describe(&resolved));

@@ -26,7 +26,7 @@ pub const DOCUMENTS_FILE: &str = "documents.sqlite";
 /// The sealing key's file inside the `.casefile` folder.
 pub const SEALING_KEY_FILE: &str = "sealing.key";
 /// The schema this build writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// What can go wrong with the derived store.
 #[derive(Debug, thiserror::Error)]
@@ -274,16 +274,18 @@ impl Store {
         {
             return Err(DerivedError::NewerSchema { path, found });
         }
-        conn.execute_batch(SCHEMA).map_err(sql)?;
         if found.is_some_and(|found| found < SCHEMA_VERSION) {
-            // Written by an older casefile: everything is derived, so it is
-            // emptied and read again by the next add or rebuild.
+            // Written by an older casefile: everything is derived, so its
+            // tables are dropped, made anew below, and read again by the
+            // next add or rebuild.
             conn.execute_batch(
-                "DELETE FROM sources; DELETE FROM documents; DELETE FROM extractions; \
-                 DELETE FROM entities; DELETE FROM meta WHERE key = 'entities';",
+                "DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS documents; \
+                 DROP TABLE IF EXISTS extractions; DROP TABLE IF EXISTS entities; \
+                 DELETE FROM meta WHERE key <> 'schema';",
             )
             .map_err(sql)?;
         }
+        conn.execute_batch(SCHEMA).map_err(sql)?;
         conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?1)",
             [SCHEMA_VERSION.to_string()],

@@ -734,6 +734,17 @@ pub fn key(word: &str) -> String {
     }
 }
 
+/// What a word is searched by across scripts: its key without a case
+/// ending, from any script ("Каскада", "Каскад" and "Cascade" all give
+/// `kaskad`; "Олексій" and "Alexei" give one key). Empty when the word has
+/// no letter or digit.
+pub fn search_key(word: &str) -> String {
+    words(word)
+        .iter()
+        .map(|w| stem(&key(w)).to_owned())
+        .collect()
+}
+
 /// A word's key from its spelling alone, before given names are looked up.
 fn spelled_key(word: &str) -> String {
     // A hard c is a k: "Cascade" and "Kaskad".
