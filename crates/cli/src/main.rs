@@ -9,6 +9,7 @@ mod extract;
 mod models;
 mod output;
 mod read;
+mod report;
 mod search;
 
 use std::path::{Path, PathBuf};
@@ -106,6 +107,17 @@ enum Command {
     /// Dikiy, Дикого); protected sources are left out.
     #[command(subcommand)]
     Entity(entity::EntityCommand),
+    /// Print the case: a timeline of dated claims (uncertain dates as
+    /// ranges), each promise with its due date and how long it has been
+    /// overdue, violations by kind with how many sources assert them,
+    /// counted groups, people and units, and claims that contradict each
+    /// other; every item cites its source and sentence. Protected sources
+    /// are not included.
+    Report {
+        /// The date the report is as of (YYYY-MM-DD; default: today).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
     /// Search the case's documents and entities: in English, Russian and
     /// Ukrainian (each word in its forms) and across scripts (Каскад finds
     /// Cascade; --no-cross-script turns that off), with counts by source
@@ -252,6 +264,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         }
         Command::Rebuild => rebuild(&open_case(cli.case.as_deref())?, json),
         Command::Search(args) => search::run(&open_case(cli.case.as_deref())?, args, json),
+        Command::Report { as_of } => report::run(&open_case(cli.case.as_deref())?, as_of, json),
         Command::Entity(command) => {
             // Comparing two names needs no case; everything else does.
             let needs_case = !matches!(

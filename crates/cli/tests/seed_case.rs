@@ -83,3 +83,109 @@ fn one_entity_each_for_the_unit_its_founder_and_the_ministries() {
         );
     }
 }
+
+#[test]
+fn the_report_dates_the_seed_and_says_how_long_the_promise_is_overdue() {
+    let Some(seed) = casefile_testkit::shared_path("seed") else {
+        return;
+    };
+    let report_file = std::fs::read_dir(&seed)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "txt"))
+        .unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    assert_eq!(code(&run(&["init"], root)), 0);
+    // Captured in June 2024, when "earlier this year" meant 2024.
+    let added = run(
+        &[
+            "add",
+            report_file.to_str().unwrap(),
+            "--kind",
+            "news",
+            "--acquired-at",
+            "2024-06-01",
+        ],
+        root,
+    );
+    assert_eq!(code(&added), 0);
+    let report = json(&run(&["report", "--as-of", "2024-11-24", "--json"], root));
+    assert_eq!(report["format"], "casefile-report 1");
+
+    // The dated events are in order.
+    let timeline = report["timeline"].as_array().unwrap();
+    let first = |kind: &str, when: &str| {
+        timeline
+            .iter()
+            .position(|e| e["kind"] == kind && e["when"] == when)
+            .unwrap_or_else(|| panic!("no {kind} at {when} in {timeline:#?}"))
+    };
+    let order = [
+        first("founding", "2017"),
+        first("recruitment", "2022-23"),
+        first("award", "2023-02"),
+        first("payment_stop", "2024-01"),
+        first("dissolution", "2024-04"),
+        first("award", "2024-05"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    let recruitment = &timeline[order[1]];
+    assert_eq!(recruitment["uncertain"], true);
+    assert_eq!(recruitment["earliest"], "2022-09-01");
+    assert_eq!(recruitment["latest"], "2022-11-30");
+
+    // The amnesty promised after six months of service, counted from the
+    // recruitment in fall 2022, is overdue by a range of months.
+    let promises = report["promises"].as_array().unwrap();
+    let amnesty = promises
+        .iter()
+        .find(|p| {
+            p["after"] == "P6M"
+                && p["promised"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|k| k == "amnesty")
+        })
+        .unwrap_or_else(|| panic!("{promises:#?}"));
+    assert_eq!(amnesty["from"][0], "2022-23");
+    assert_eq!(amnesty["due_earliest"], "2023-03-01");
+    assert_eq!(amnesty["due_latest"], "2023-05-30");
+    assert_eq!(amnesty["status"], "overdue");
+    assert_eq!(amnesty["overdue_months"], serde_json::json!([17, 20]));
+
+    // "About 500 people" is a group citing its sentence.
+    let groups = report["groups"].as_array().unwrap();
+    let five_hundred = groups
+        .iter()
+        .find(|g| g["value"] == 500.0)
+        .unwrap_or_else(|| panic!("{groups:#?}"));
+    assert_eq!(five_hundred["noun"], "people");
+    let quote = five_hundred["citation"]["quote"].as_str().unwrap();
+    assert!(quote.contains("about 500 people"), "{quote}");
+    assert!(quote.ends_with('.'), "{quote}");
+
+    // Violations name how many sources and voices assert them.
+    let violations = report["violations"].as_array().unwrap();
+    let ill = violations
+        .iter()
+        .find(|v| v["kind"] == "ill_treatment")
+        .unwrap();
+    assert_eq!(ill["sources"], 1);
+    assert!(ill["voices"].as_u64().unwrap() >= 2);
+
+    // The text report says the same, and a rebuild from nothing gives the
+    // same report byte for byte.
+    let text = run(&["report", "--as-of", "2024-11-24"], root).stdout;
+    let text_string = String::from_utf8(text.clone()).unwrap();
+    assert!(
+        text_string.contains("overdue by 17 to 20 months on 2024-11-24"),
+        "{text_string}"
+    );
+    std::fs::remove_dir_all(root.join(".casefile/derived")).unwrap();
+    assert_eq!(code(&run(&["rebuild"], root)), 0);
+    assert_eq!(run(&["report", "--as-of", "2024-11-24"], root).stdout, text);
+    let bad = run(&["report", "--as-of", "soon"], root);
+    assert_eq!(code(&bad), 1);
+}

@@ -1,0 +1,90 @@
+//! `casefile report`: the case as of a date, from what was read, extracted
+//! and resolved (see `casefile-report`).
+
+use anyhow::Context as _;
+use casefile_derived::Store;
+use casefile_document::Document;
+use casefile_extract::Extraction;
+use casefile_report::{EntityLine, Input, SourceRef};
+use casefile_vault::{Case, SourceKind};
+use indicatif::ProgressBar;
+
+use crate::output::{Exit, print_json};
+
+/// Parses YYYY-MM-DD, YYYY-MM (its first day) or YYYY (1 January).
+fn date(text: &str) -> anyhow::Result<jiff::civil::Date> {
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let number = |i: usize, default: i64| -> Option<i64> {
+        parts.get(i).map_or(Some(default), |p| p.parse().ok())
+    };
+    let parsed = (|| {
+        let year = i16::try_from(number(0, 0)?).ok()?;
+        let month = i8::try_from(number(1, 1)?).ok()?;
+        let day = i8::try_from(number(2, 1)?).ok()?;
+        jiff::civil::Date::new(year, month, day).ok()
+    })();
+    parsed.with_context(|| format!("--as-of {text:?} is not YYYY, YYYY-MM or YYYY-MM-DD"))
+}
+
+pub(crate) fn run(case: &Case, as_of: Option<String>, json: bool) -> anyhow::Result<Exit> {
+    let as_of = match as_of {
+        Some(text) => date(&text)?,
+        None => jiff::ZonedDateTime::now().date(),
+    };
+    let mut store = Store::open(case.data_dir())?;
+    let bar = ProgressBar::hidden();
+    crate::derive::read_unread(case, &mut store, &bar)?;
+    crate::entity::refresh(case, &mut store, &bar)?;
+    let mut sources = Vec::new();
+    let mut documents: Vec<(usize, u64, Document, Extraction)> = Vec::new();
+    for index in store.unsealed_sources()? {
+        let record = case.source(index)?;
+        if record.entry.kind == SourceKind::Curation {
+            continue;
+        }
+        let mut docs = Vec::new();
+        store.documents(index, |d| docs.push(d))?;
+        let mut extractions = Vec::new();
+        store.extractions(index, |ordinal, e: Extraction| {
+            extractions.push((ordinal, e))
+        })?;
+        let slot = sources.len();
+        sources.push(SourceRef {
+            index,
+            id: record.id.clone(),
+            kind: record.entry.kind.as_str().to_owned(),
+        });
+        for (ordinal, extraction) in extractions {
+            if let Some(doc) = docs.get(ordinal as usize) {
+                documents.push((slot, ordinal, doc.clone(), extraction));
+            }
+        }
+    }
+    let inputs: Vec<Input<'_>> = documents
+        .iter()
+        .map(|(slot, ordinal, doc, extraction)| Input {
+            source: &sources[*slot],
+            document: *ordinal,
+            doc,
+            extraction,
+        })
+        .collect();
+    let entities = store
+        .entity_list(None)?
+        .into_iter()
+        .map(|e| EntityLine {
+            id: e.id,
+            kind: e.kind,
+            name: e.name,
+            mentions: e.mentions,
+            sources: e.sources,
+        })
+        .collect();
+    let report = casefile_report::build(&inputs, entities, as_of);
+    if json {
+        print_json(&report);
+    } else {
+        print!("{}", casefile_report::render(&report));
+    }
+    Ok(Exit::Success)
+}
