@@ -4,55 +4,29 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use casefile_vault::{AddOptions, Case, SourceKind, SystemClock};
+use casefile_vault::{AddOptions, Case, SystemClock};
 
+use crate::demo_corpus::SAMPLES;
 use crate::output::{Exit, print_json};
-
-/// Sample material, written for the demo (synthetic, no real person).
-const SAMPLES: [(&str, &str, SourceKind); 3] = [
-    (
-        "testimony-recruit-a.txt",
-        "Synthetic testimony for the casefile demo.\n\
-         A recruit says he signed up in the fall of 2022 after being told he would \
-         serve six months and then be released. In January 2024 the pay stopped.\n",
-        SourceKind::Testimony,
-    ),
-    (
-        "collective-complaint.txt",
-        "Synthetic collective complaint for the casefile demo.\n\
-         About 500 people in the same unit ask to be released as promised.\n",
-        SourceKind::Complaint,
-    ),
-    (
-        "news-page.html",
-        "<html><head><title>Synthetic news page</title></head><body><article>\
-         <h1>A fictional volunteer battalion is disbanded</h1>\
-         <p>The volunteer battalion, founded by Ivan Sokolov in 2017, was disbanded in April \
-         2024, the Ministry of Defense said. Its fighters were told to sign new contracts.</p>\
-         <p>Sokolov did not answer questions about the unpaid wages. A former fighter said \
-         the Defense Ministry had promised them an amnesty after six months.</p>\
-         </article></body></html>\n",
-        SourceKind::News,
-    ),
-];
 
 pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
     let temporary = tempfile::tempdir().context("creating a temporary folder")?;
     let folder = keep.unwrap_or(temporary.path());
     let inbox = folder.join("inbox");
     std::fs::create_dir_all(&inbox).with_context(|| format!("creating {}", inbox.display()))?;
-    for (name, text, _) in SAMPLES {
-        let path = inbox.join(name);
-        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    for sample in &SAMPLES {
+        let path = inbox.join(sample.name);
+        std::fs::write(&path, sample.text)
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     let case = Case::init(folder, Some("casefile/demo"), Box::new(SystemClock))?;
     let mut items = Vec::new();
-    for (name, _, kind) in SAMPLES {
-        let blob = case.prepare(&inbox.join(name))?;
+    for sample in &SAMPLES {
+        let blob = case.prepare(&inbox.join(sample.name))?;
         let options = AddOptions {
-            kind,
+            kind: sample.kind,
             url: None,
-            acquired_at: Some("2024-05".into()),
+            acquired_at: Some(sample.acquired_at.into()),
             note: Some("demo sample".into()),
             by: "casefile demo".into(),
         };
@@ -66,8 +40,11 @@ pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
         .unwrap_or_default();
     crate::search::refresh(&case, &mut store, &indicatif::ProgressBar::hidden(), false)?;
     let entities = store.entity_list(None)?;
+    // The demo case is made up, so its report quotes the testimony and the
+    // complaint too.
+    let report = crate::report::build(&case, jiff::ZonedDateTime::now().date(), true)?;
     let proof = case.inclusion_proof(added[0].log_index, None)?;
-    let report = case.verify(&mut |_, _, _| {})?;
+    let verified = case.verify(&mut |_, _, _| {})?;
     if json {
         print_json(&serde_json::json!({
             "case": case.root(),
@@ -79,7 +56,8 @@ pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
             "read": read,
             "resolved": resolved,
             "entities": entities,
-            "verify": report,
+            "report": report,
+            "verify": verified,
         }));
     } else {
         println!("1. created a case in {}", case.root().display());
@@ -123,16 +101,18 @@ pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
         }
         println!(
             "7. verify: {} ({} entries, {} blobs, {} checkpoints)",
-            if report.ok { "ok" } else { "FAILED" },
-            report.entries_checked,
-            report.blobs_checked,
-            report.checkpoints_checked
+            if verified.ok { "ok" } else { "FAILED" },
+            verified.entries_checked,
+            verified.blobs_checked,
+            verified.checkpoints_checked
         );
+        println!("8. the report (casefile report --include-protected):\n");
+        print!("{}", casefile_report::render(&report));
         if keep.is_none() {
             println!("\nThe demo case is removed on exit; pass --keep DIR to keep it.");
         }
     }
-    Ok(if report.ok {
+    Ok(if verified.ok {
         Exit::Success
     } else {
         Exit::Integrity

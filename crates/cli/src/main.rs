@@ -3,6 +3,7 @@
 
 mod add;
 mod demo;
+mod demo_corpus;
 mod derive;
 mod entity;
 mod extract;
@@ -112,11 +113,16 @@ enum Command {
     /// overdue, violations by kind with how many sources assert them,
     /// counted groups, people and units, and claims that contradict each
     /// other; every item cites its source and sentence. Protected sources
-    /// are not included.
+    /// are left out unless --include-protected.
     Report {
         /// The date the report is as of (YYYY-MM-DD; default: today).
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
+        /// Include testimonies and complaints, opened from their sealed
+        /// store: the report then quotes them, so keep it as safe as they
+        /// are.
+        #[arg(long)]
+        include_protected: bool,
     },
     /// Search the case's documents and entities: in English, Russian and
     /// Ukrainian (each word in its forms) and across scripts (Каскад finds
@@ -129,8 +135,11 @@ enum Command {
     /// casefile, or when the derived store is damaged; the vault and the
     /// log are not touched.
     Rebuild,
-    /// Run the whole path once on sample files in a temporary case: init,
-    /// add, checkpoint, proof, verify.
+    /// Run the whole path once on a made-up case in a temporary folder:
+    /// five sources in Russian, Ukrainian and English (a Telegram export,
+    /// two news pages, a testimony, a collective complaint) are added,
+    /// signed, proved, read, resolved into entities and verified, and the
+    /// case report is printed.
     Demo {
         /// Keep the demo case in this folder instead of a temporary one.
         #[arg(long, value_name = "DIR")]
@@ -264,7 +273,15 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         }
         Command::Rebuild => rebuild(&open_case(cli.case.as_deref())?, json),
         Command::Search(args) => search::run(&open_case(cli.case.as_deref())?, args, json),
-        Command::Report { as_of } => report::run(&open_case(cli.case.as_deref())?, as_of, json),
+        Command::Report {
+            as_of,
+            include_protected,
+        } => report::run(
+            &open_case(cli.case.as_deref())?,
+            as_of,
+            include_protected,
+            json,
+        ),
         Command::Entity(command) => {
             // Comparing two names needs no case; everything else does.
             let needs_case = !matches!(

@@ -26,18 +26,44 @@ fn date(text: &str) -> anyhow::Result<jiff::civil::Date> {
     parsed.with_context(|| format!("--as-of {text:?} is not YYYY, YYYY-MM or YYYY-MM-DD"))
 }
 
-pub(crate) fn run(case: &Case, as_of: Option<String>, json: bool) -> anyhow::Result<Exit> {
+pub(crate) fn run(
+    case: &Case,
+    as_of: Option<String>,
+    include_protected: bool,
+    json: bool,
+) -> anyhow::Result<Exit> {
     let as_of = match as_of {
         Some(text) => date(&text)?,
         None => jiff::ZonedDateTime::now().date(),
     };
+    let report = build(case, as_of, include_protected)?;
+    if json {
+        print_json(&report);
+    } else {
+        print!("{}", casefile_report::render(&report));
+    }
+    Ok(Exit::Success)
+}
+
+/// The case's report as of `as_of`, after bringing what is derived up to
+/// the log.
+pub(crate) fn build(
+    case: &Case,
+    as_of: jiff::civil::Date,
+    include_protected: bool,
+) -> anyhow::Result<casefile_report::Report> {
     let mut store = Store::open(case.data_dir())?;
     let bar = ProgressBar::hidden();
     crate::derive::read_unread(case, &mut store, &bar)?;
     crate::entity::refresh(case, &mut store, &bar)?;
     let mut sources = Vec::new();
     let mut documents: Vec<(usize, u64, Document, Extraction)> = Vec::new();
-    for index in store.unsealed_sources()? {
+    let indexes = if include_protected {
+        store.read_sources()?
+    } else {
+        store.unsealed_sources()?
+    };
+    for index in indexes {
         let record = case.source(index)?;
         if record.entry.kind == SourceKind::Curation {
             continue;
@@ -80,11 +106,10 @@ pub(crate) fn run(case: &Case, as_of: Option<String>, json: bool) -> anyhow::Res
             sources: e.sources,
         })
         .collect();
-    let report = casefile_report::build(&inputs, entities, as_of);
-    if json {
-        print_json(&report);
-    } else {
-        print!("{}", casefile_report::render(&report));
-    }
-    Ok(Exit::Success)
+    Ok(casefile_report::build(
+        &inputs,
+        entities,
+        as_of,
+        include_protected,
+    ))
 }

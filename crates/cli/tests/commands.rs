@@ -160,7 +160,16 @@ fn consistency_proofs_between_every_pair_of_sizes_verify() {
 #[test]
 fn demo_runs_end_to_end() {
     let temp = tempfile::tempdir().unwrap();
-    let output = run(&["demo", "--json"], temp.path());
+    // With the models (installed in CI) Russian names are found too.
+    let models = casefile_testkit::model_path("slovnet_ner_news_v1.tar").is_some();
+    let mut command = common::casefile();
+    command.args(["demo", "--json"]).current_dir(temp.path());
+    if models {
+        command.env("CASEFILE_MODELS", casefile_testkit::models_root());
+    } else {
+        command.env("CASEFILE_MODELS", temp.path().join("no-models"));
+    }
+    let output = command.output().unwrap();
     assert_eq!(
         code(&output),
         0,
@@ -169,19 +178,45 @@ fn demo_runs_end_to_end() {
     );
     let report = json(&output);
     assert_eq!(report["verify"]["ok"], true);
-    assert_eq!(report["tree_size"], 3);
-    // The news page's founder and ministry, each one entity however named.
+    assert_eq!(report["tree_size"], 5);
+    // The commander is one entity, named in Russian and English.
     let entities = report["entities"].as_array().unwrap();
-    let named = |name: &str| entities.iter().find(|e| e["name"] == name).cloned();
-    assert_eq!(
-        named("Ivan Sokolov").unwrap()["mentions"],
-        2,
-        "{entities:?}"
+    if models {
+        let sokolov = entities
+            .iter()
+            .find(|e| e["kind"] == "person" && e["name"] == "Иван Соколов")
+            .unwrap_or_else(|| panic!("{entities:#?}"));
+        assert_eq!(sokolov["sources"], 2, "{entities:#?}");
+    } else {
+        assert!(entities.iter().any(|e| e["name"] == "Ivan Sokolov"));
+    }
+    // The report covers all five sources in three languages: the
+    // disbandment from the English and the Ukrainian page, the payment stop
+    // from the Telegram channel, the beating from the testimony, the count
+    // from the channel and the complaint, and overdue promises.
+    let case_report = &report["report"];
+    let timeline = case_report["timeline"].as_array().unwrap();
+    let dissolutions: Vec<&serde_json::Value> = timeline
+        .iter()
+        .filter(|e| e["kind"] == "dissolution" && e["when"] == "2024-05")
+        .collect();
+    assert_eq!(dissolutions.len(), 2, "{timeline:#?}");
+    assert!(
+        timeline
+            .iter()
+            .any(|e| e["kind"] == "payment_stop" && e["citation"]["source_kind"] == "post")
     );
-    assert_eq!(
-        named("Ministry of Defense").unwrap()["mentions"],
-        2,
-        "{entities:?}"
+    assert!(
+        timeline
+            .iter()
+            .any(|e| e["kind"] == "ill_treatment" && e["citation"]["source_kind"] == "testimony")
+    );
+    let groups = case_report["groups"].as_array().unwrap();
+    assert_eq!(groups.iter().filter(|g| g["value"] == 300.0).count(), 2);
+    let promises = case_report["promises"].as_array().unwrap();
+    assert!(
+        promises.iter().filter(|p| p["status"] == "overdue").count() >= 3,
+        "{promises:#?}"
     );
 }
 

@@ -491,6 +491,20 @@ impl Store {
             .map_err(self.sql())
     }
 
+    /// The log indexes of every source read, sealed or not, in order.
+    pub fn read_sources(&self) -> Result<Vec<u64>, DerivedError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT log_index FROM sources ORDER BY log_index")
+            .map_err(self.sql())?;
+        let rows = statement
+            .query_map([], |row| row.get::<_, i64>(0))
+            .map_err(self.sql())?;
+        rows.map(|row| row.map(|index| index as u64))
+            .collect::<Result<_, _>>()
+            .map_err(self.sql())
+    }
+
     /// The stored entities, those with the most mentions first, of `kind`
     /// only when given.
     pub fn entity_list(&self, kind: Option<&str>) -> Result<Vec<EntitySummary>, DerivedError> {

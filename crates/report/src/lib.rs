@@ -10,8 +10,9 @@
 //!   ("recruited in fall 2022 ... until its dissolution earlier this
 //!   year": the recruitment is fall 2022, the dissolution this year).
 //! - **Promises**: each promise with a duration ("amnestied after six
-//!   months"), counted from its own date or else from the recruitment its
-//!   document dates, is due on a range of days; on the report's date it is
+//!   months"), counted from its own date, else from the recruitment its
+//!   document dates, else from the day the document was published, is due
+//!   on a range of days; on the report's date it is
 //!   overdue by a range of months unless a source says otherwise.
 //! - **Violations** by kind, with how many sources and voices assert them.
 //! - **Groups**: counted people ("about 500 people"), each citing its
@@ -80,6 +81,8 @@ pub struct Citation {
     pub source: u64,
     /// The source's id.
     pub source_id: String,
+    /// The source's kind (`news`, `testimony`…).
+    pub source_kind: String,
     /// The document's ordinal in the source.
     pub document: u64,
     /// The field the span counts in.
@@ -193,6 +196,8 @@ pub struct Report {
     pub as_of: Date,
     /// How many documents it draws on.
     pub documents: usize,
+    /// Whether protected sources (testimonies, complaints) are included.
+    pub protected_included: bool,
     /// Dated claims in order.
     pub timeline: Vec<Event>,
     /// Promises and their state.
@@ -264,6 +269,7 @@ fn cite(input: &Input<'_>, claim: &Claim) -> Citation {
     Citation {
         source: input.source.index,
         source_id: input.source.id.clone(),
+        source_kind: input.source.kind.clone(),
         document: input.document,
         field: field_name(claim.field),
         start: claim.span.start,
@@ -369,7 +375,12 @@ fn happens_once(kind: ClaimKind) -> bool {
 type Tally = (Vec<Citation>, BTreeSet<u64>, BTreeSet<(u64, String)>);
 
 /// Builds the report as of `as_of`.
-pub fn build(inputs: &[Input<'_>], entities: Vec<EntityLine>, as_of: Date) -> Report {
+pub fn build(
+    inputs: &[Input<'_>],
+    entities: Vec<EntityLine>,
+    as_of: Date,
+    protected_included: bool,
+) -> Report {
     let mut timeline = Vec::new();
     let mut promises = Vec::new();
     let mut violations: BTreeMap<String, Tally> = BTreeMap::new();
@@ -421,7 +432,14 @@ pub fn build(inputs: &[Input<'_>], entities: Vec<EntityLine>, as_of: Date) -> Re
                     .filter_map(|&n| extraction.durations.get(n))
                     .map(|d| d.iso.clone())
                     .find(|iso| duration(iso).is_some());
-                let from = time.clone().or_else(|| recruitment.clone());
+                // Counted from its own date, else the recruitment its
+                // document dates, else the day the document was published
+                // (a promise made in a post is made by then).
+                let from = time.clone().or_else(|| recruitment.clone()).or_else(|| {
+                    let published = input.doc.published.as_deref()?;
+                    let day = published.get(..10).unwrap_or(published);
+                    edtf::bounds(day).map(|b| (day.to_owned(), format!("published {day}"), b))
+                });
                 let due = match (&after, &from) {
                     (Some(iso), Some((_, _, bounds))) => duration(iso).and_then(|span| {
                         let early = bounds.earliest.checked_add(span).ok()?;
@@ -470,6 +488,7 @@ pub fn build(inputs: &[Input<'_>], entities: Vec<EntityLine>, as_of: Date) -> Re
                 citation: Citation {
                     source: input.source.index,
                     source_id: input.source.id.clone(),
+                    source_kind: input.source.kind.clone(),
                     document: input.document,
                     field: field_name(quantity.field),
                     start,
@@ -515,6 +534,7 @@ pub fn build(inputs: &[Input<'_>], entities: Vec<EntityLine>, as_of: Date) -> Re
         format: REPORT_FORMAT.to_owned(),
         as_of,
         documents: inputs.len(),
+        protected_included,
         timeline,
         promises,
         violations,
@@ -547,10 +567,15 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Case report as of {} ({} document{}; protected sources are not included)",
+        "Case report as of {} ({} document{}; protected sources {})",
         report.as_of,
         report.documents,
-        if report.documents == 1 { "" } else { "s" }
+        if report.documents == 1 { "" } else { "s" },
+        if report.protected_included {
+            "included: this report quotes testimonies and complaints, keep it as safe as they are"
+        } else {
+            "not included"
+        }
     );
     let _ = writeln!(out, "\nTimeline");
     for e in &report.timeline {
