@@ -232,6 +232,13 @@ pub(crate) fn resolve(
     bar: &ProgressBar,
 ) -> anyhow::Result<ResolveStats> {
     let (tree_size, _) = case.latest_checkpoint()?;
+    // Sources another process is still reading are not in these entities:
+    // they count as resolved only up to the first unread source.
+    let through = store
+        .unread(tree_size)?
+        .first()
+        .copied()
+        .unwrap_or(tree_size);
     let sources = store.unsealed_sources()?;
     bar.set_length(sources.len() as u64);
     bar.set_position(0);
@@ -362,7 +369,7 @@ pub(crate) fn resolve(
         };
         writer.put_entity(&summary, &stored)?;
     }
-    writer.set_entities_through(tree_size)?;
+    writer.set_entities_through(through)?;
     writer.commit()?;
     Ok(stats)
 }

@@ -108,8 +108,20 @@ pub(crate) fn refresh(
     bar: &ProgressBar,
     everything: bool,
 ) -> anyhow::Result<Option<IndexStats>> {
-    let (tree_size, _) = case.latest_checkpoint()?;
     let derived = case.data_dir().join(casefile_derived::DERIVED_DIR);
+    // One process updates the index at a time (tantivy refuses a second
+    // writer): another add waits here, then indexes what is left.
+    std::fs::create_dir_all(&derived).with_context(|| format!("creating {}", derived.display()))?;
+    let lock_path = derived.join("index.lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("opening {}", lock_path.display()))?;
+    lock.lock()
+        .with_context(|| format!("locking {}", lock_path.display()))?;
+    let (tree_size, _) = case.latest_checkpoint()?;
     let index = SearchIndex::open(&derived)?;
     let through = if everything {
         0
