@@ -23,11 +23,7 @@ const TESTIMONY: &str = "My name is Ostap Vernyhora. In November 2022 I was prom
     after six months of service, and nobody was released after that time.\n";
 
 fn lines(output: &std::process::Output) -> Vec<serde_json::Value> {
-    String::from_utf8(output.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
+    common::json_lines(output)
 }
 
 fn case() -> tempfile::TempDir {

@@ -13,14 +13,9 @@ use common::{code, json, run};
 
 #[test]
 fn the_seed_report_is_found_by_the_units_russian_name_across_scripts_only() {
-    let Some(seed) = casefile_testkit::shared_path("seed") else {
+    let Some(report) = common::seed_report() else {
         return;
     };
-    let report = std::fs::read_dir(&seed)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "txt"))
-        .unwrap();
     let temp = tempfile::tempdir().unwrap();
     let root = temp.path();
     assert_eq!(code(&run(&["init"], root)), 0);

@@ -11,23 +11,14 @@ mod common;
 use common::{code, json, run};
 
 fn lines(output: &std::process::Output) -> Vec<serde_json::Value> {
-    String::from_utf8(output.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
+    common::json_lines(output)
 }
 
 #[test]
 fn one_entity_each_for_the_unit_its_founder_and_the_ministries() {
-    let Some(seed) = casefile_testkit::shared_path("seed") else {
+    let Some(report) = common::seed_report() else {
         return;
     };
-    let report = std::fs::read_dir(&seed)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "txt"))
-        .unwrap();
     let temp = tempfile::tempdir().unwrap();
     let root = temp.path();
     assert_eq!(code(&run(&["init"], root)), 0);
@@ -86,14 +77,9 @@ fn one_entity_each_for_the_unit_its_founder_and_the_ministries() {
 
 #[test]
 fn the_report_dates_the_seed_and_says_how_long_the_promise_is_overdue() {
-    let Some(seed) = casefile_testkit::shared_path("seed") else {
+    let Some(report_file) = common::seed_report() else {
         return;
     };
-    let report_file = std::fs::read_dir(&seed)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "txt"))
-        .unwrap();
     let temp = tempfile::tempdir().unwrap();
     let root = temp.path();
     assert_eq!(code(&run(&["init"], root)), 0);

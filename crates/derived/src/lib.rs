@@ -479,24 +479,17 @@ impl Store {
     /// protected), in order: those whose mentions may be resolved into
     /// entities stored in plain text.
     pub fn unsealed_sources(&self) -> Result<Vec<u64>, DerivedError> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT log_index FROM sources WHERE sealed = 0 ORDER BY log_index")
-            .map_err(self.sql())?;
-        let rows = statement
-            .query_map([], |row| row.get::<_, i64>(0))
-            .map_err(self.sql())?;
-        rows.map(|row| row.map(|index| index as u64))
-            .collect::<Result<_, _>>()
-            .map_err(self.sql())
+        self.indexes("SELECT log_index FROM sources WHERE sealed = 0 ORDER BY log_index")
     }
 
     /// The log indexes of every source read, sealed or not, in order.
     pub fn read_sources(&self) -> Result<Vec<u64>, DerivedError> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT log_index FROM sources ORDER BY log_index")
-            .map_err(self.sql())?;
+        self.indexes("SELECT log_index FROM sources ORDER BY log_index")
+    }
+
+    /// The log indexes a query selects.
+    fn indexes(&self, sql: &str) -> Result<Vec<u64>, DerivedError> {
+        let mut statement = self.conn.prepare(sql).map_err(self.sql())?;
         let rows = statement
             .query_map([], |row| row.get::<_, i64>(0))
             .map_err(self.sql())?;

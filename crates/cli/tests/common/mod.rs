@@ -94,3 +94,21 @@ pub fn children_peak_kib() -> i64 {
     };
     usage.ru_maxrss
 }
+
+/// Each line of a command's standard output, read as JSON.
+pub fn json_lines(output: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(output.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+/// The seed report in `../shared/seed`, if it is there (in CI it must be).
+pub fn seed_report() -> Option<PathBuf> {
+    let seed = casefile_testkit::shared_path("seed")?;
+    std::fs::read_dir(&seed)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "txt"))
+}
