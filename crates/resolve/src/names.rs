@@ -62,6 +62,8 @@ pub struct LegalForm {
 /// A name read for comparison.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Name {
+    /// The name as given, trimmed.
+    pub written: String,
     /// What it names.
     pub kind: NameKind,
     /// Its words, in order, legal forms removed.
@@ -909,6 +911,7 @@ impl Name {
             }
         }
         Name {
+            written: text.trim().to_owned(),
             kind,
             words,
             legal_forms,
@@ -1170,6 +1173,22 @@ pub fn compare(left: &Name, right: &Name) -> Comparison {
         });
     }
 
+    // Names with no letter or digit that spells anything ("Ъь") are the
+    // same only as written.
+    if left.words.is_empty() && right.words.is_empty() {
+        let same = !left.written.is_empty() && left.written == right.written;
+        if same {
+            reasons.push(Reason::Same {
+                left: left.written.clone(),
+                right: right.written.clone(),
+            });
+        }
+        return Comparison {
+            score: if same { 1.0 } else { 0.0 },
+            same,
+            reasons,
+        };
+    }
     let mut a = left.words.clone();
     let mut b = right.words.clone();
     join_runs(&mut a, &right.words, Side::Left, &mut reasons);
