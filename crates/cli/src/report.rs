@@ -63,8 +63,23 @@ pub(crate) fn build(
     } else {
         store.unsealed_sources()?
     };
-    for index in indexes {
-        let record = case.source(index)?;
+    // The sources' entries, read from the log a page at a time rather
+    // than one open of the log per source.
+    let mut records = Vec::with_capacity(indexes.len());
+    let mut next = indexes.first().copied();
+    while let Some(first) = next {
+        let page = case.sources(first, 4096)?;
+        let Some(last) = page.last().map(|r| r.entry.index) else {
+            break;
+        };
+        records.extend(
+            page.into_iter()
+                .filter(|r| indexes.binary_search(&r.entry.index).is_ok()),
+        );
+        next = indexes.iter().copied().find(|&i| i > last);
+    }
+    for record in records {
+        let index = record.entry.index;
         if record.entry.kind == SourceKind::Curation {
             continue;
         }
