@@ -26,7 +26,7 @@ pub const DOCUMENTS_FILE: &str = "documents.sqlite";
 /// The sealing key's file inside the `.casefile` folder.
 pub const SEALING_KEY_FILE: &str = "sealing.key";
 /// The schema this build writes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// What can go wrong with the derived store.
 #[derive(Debug, thiserror::Error)]
@@ -148,6 +148,32 @@ pub struct EntitySummary {
     pub sources: u64,
 }
 
+/// One stored record, as listed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RecordSummary {
+    /// Its id (`C3.0.5`, `E3.0.1`, `H41`).
+    pub id: String,
+    /// What it is (`claim`, `violation`, `relation`...).
+    pub kind: String,
+    /// Its kind within its kind, if it has one.
+    pub subtype: Option<String>,
+    /// `proposed`, `confirmed`, `rejected` or `disputed`.
+    pub status: String,
+    /// A line a person reads.
+    pub label: String,
+}
+
+/// A link to a stored record from another, with the linking record's
+/// summary.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RecordLink {
+    /// The role the target plays for the linking record.
+    pub role: String,
+    /// The linking record.
+    #[serde(flatten)]
+    pub from: RecordSummary,
+}
+
 /// Counts over the whole store.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Totals {
@@ -202,6 +228,21 @@ CREATE TABLE IF NOT EXISTS entities (
     body BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS entities_by_mentions ON entities (mentions DESC, number);
+CREATE TABLE IF NOT EXISTS records (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    subtype TEXT,
+    status TEXT NOT NULL,
+    label TEXT NOT NULL,
+    body BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_by_kind ON records (kind, status);
+CREATE TABLE IF NOT EXISTS record_links (
+    record TEXT NOT NULL,
+    role TEXT NOT NULL,
+    target TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS record_links_by_target ON record_links (target);
 ";
 
 /// The tables that hold one value per document of a source.
@@ -281,6 +322,7 @@ impl Store {
             conn.execute_batch(
                 "DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS documents; \
                  DROP TABLE IF EXISTS extractions; DROP TABLE IF EXISTS entities; \
+                 DROP TABLE IF EXISTS records; DROP TABLE IF EXISTS record_links; \
                  DELETE FROM meta WHERE key <> 'schema';",
             )
             .map_err(sql)?;
@@ -557,6 +599,108 @@ impl Store {
         Ok(value.and_then(|value| value.parse().ok()))
     }
 
+    /// The stored records, in id order, of `kind` and `status` only when
+    /// given.
+    pub fn record_list(
+        &self,
+        kind: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Vec<RecordSummary>, DerivedError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT id, kind, subtype, status, label FROM records \
+                 WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR status = ?2) ORDER BY id",
+            )
+            .map_err(self.sql())?;
+        let rows = statement
+            .query_map([kind, status], |row| {
+                Ok(RecordSummary {
+                    id: row.get(0)?,
+                    kind: row.get(1)?,
+                    subtype: row.get(2)?,
+                    status: row.get(3)?,
+                    label: row.get(4)?,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+
+    /// The stored body of record `id`, if there is one.
+    pub fn record<T: serde::de::DeserializeOwned>(
+        &self,
+        id: &str,
+    ) -> Result<Option<T>, DerivedError> {
+        let body: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT body FROM records WHERE id = ?1", [id], |row| {
+                row.get(0)
+            })
+            .optional()
+            .map_err(self.sql())?;
+        body.map(|body| {
+            serde_json::from_slice(&body).map_err(|error| DerivedError::Corrupt {
+                path: self.path.clone(),
+                log_index: 0,
+                message: format!("record {id}: {error}"),
+            })
+        })
+        .transpose()
+    }
+
+    /// Calls `each` with every stored record's body, in id order.
+    pub fn records<T: serde::de::DeserializeOwned>(
+        &self,
+        mut each: impl FnMut(T),
+    ) -> Result<(), DerivedError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT id, body FROM records ORDER BY id")
+            .map_err(self.sql())?;
+        let mut rows = statement.query([]).map_err(self.sql())?;
+        while let Some(row) = rows.next().map_err(self.sql())? {
+            let id: String = row.get(0).map_err(self.sql())?;
+            let body: Vec<u8> = row.get(1).map_err(self.sql())?;
+            let value = serde_json::from_slice(&body).map_err(|error| DerivedError::Corrupt {
+                path: self.path.clone(),
+                log_index: 0,
+                message: format!("record {id}: {error}"),
+            })?;
+            each(value);
+        }
+        Ok(())
+    }
+
+    /// The links that point at record `target` (an entity's relations,
+    /// events, violations and claims), each with the record that links,
+    /// found through an index.
+    pub fn links_to(&self, target: &str) -> Result<Vec<RecordLink>, DerivedError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT l.role, r.id, r.kind, r.subtype, r.status, r.label \
+                 FROM record_links l JOIN records r ON r.id = l.record \
+                 WHERE l.target = ?1 ORDER BY r.kind, r.id, l.role",
+            )
+            .map_err(self.sql())?;
+        let rows = statement
+            .query_map([target], |row| {
+                Ok(RecordLink {
+                    role: row.get(0)?,
+                    from: RecordSummary {
+                        id: row.get(1)?,
+                        kind: row.get(2)?,
+                        subtype: row.get(3)?,
+                        status: row.get(4)?,
+                        label: row.get(5)?,
+                    },
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+
     /// Counts over the whole store.
     pub fn totals(&self) -> Result<Totals, DerivedError> {
         self.conn
@@ -793,6 +937,58 @@ impl Writer<'_> {
                 path: self.store.path.clone(),
                 source,
             })
+    }
+
+    /// Removes every stored record, before they are stored anew.
+    pub fn clear_records(&mut self) -> Result<(), DerivedError> {
+        self.store
+            .conn
+            .execute_batch("DELETE FROM records; DELETE FROM record_links;")
+            .map_err(|source| DerivedError::Sqlite {
+                path: self.store.path.clone(),
+                source,
+            })
+    }
+
+    /// Stores one record: its summary, its links (indexed by target) and a
+    /// body the caller defines (stored as JSON, in plain text: only records
+    /// of unsealed sources belong here).
+    pub fn put_record(
+        &mut self,
+        summary: &RecordSummary,
+        links: &[(String, String)],
+        body: &impl serde::Serialize,
+    ) -> Result<(), DerivedError> {
+        let body = serde_json::to_vec(body).map_err(|e| DerivedError::Encode(e.to_string()))?;
+        let conn = &self.store.conn;
+        let result = conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO records (id, kind, subtype, status, label, body) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .and_then(|mut insert| {
+                insert.execute(params![
+                    summary.id,
+                    summary.kind,
+                    summary.subtype,
+                    summary.status,
+                    summary.label,
+                    body
+                ])
+            })
+            .and_then(|_| {
+                let mut insert = conn.prepare_cached(
+                    "INSERT INTO record_links (record, role, target) VALUES (?1, ?2, ?3)",
+                )?;
+                for (role, target) in links {
+                    insert.execute(params![summary.id, role, target])?;
+                }
+                Ok(())
+            });
+        result.map_err(|source| DerivedError::Sqlite {
+            path: self.store.path.clone(),
+            source,
+        })
     }
 
     /// Makes everything put so far durable and visible.
