@@ -3,13 +3,12 @@
 //! reading), and the `entity` commands that show them.
 
 use std::collections::HashMap;
-use std::io::Read as _;
 
 use anyhow::Context as _;
 use casefile_derived::{EntitySummary, Store};
 use casefile_extract::{Extraction, Field, ner::EntityKind};
 use casefile_resolve::entities::{MentionAt, Resolution, Resolver};
-use casefile_resolve::judgements::{Judgement, MAX_JUDGEMENT_LEN, MentionRef, Verdict};
+use casefile_resolve::judgements::{Judgement, MentionRef, Verdict};
 use casefile_resolve::names::{NameKind, compare_names};
 use casefile_vault::{AddOptions, Case, SourceKind};
 use clap::Subcommand;
@@ -107,6 +106,15 @@ pub(crate) struct StoredEntity {
     pub mentions: Vec<StoredMention>,
 }
 
+/// An entity as `entity show --json` prints it: as stored, with the
+/// records that link it.
+#[derive(Serialize)]
+struct ShownEntity<'a> {
+    #[serde(flatten)]
+    entity: &'a StoredEntity,
+    linked_from: &'a [casefile_derived::RecordLink],
+}
+
 /// One mention of an entity.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct StoredMention {
@@ -170,48 +178,25 @@ pub(crate) struct ResolveStats {
     /// Judgements about mentions no longer found (the sources were read
     /// differently since): kept in the log, not applied.
     pub judgements_unmatched: u64,
+    /// Records made (proposed, then with the log's actions applied).
+    pub records: u64,
+    /// Actions on records in the log that were applied.
+    pub actions: u64,
+    /// Actions about records no longer found: kept in the log, not applied.
+    pub actions_unmatched: u64,
 }
 
 /// One line on what a resolution run did.
 pub(crate) fn describe(stats: &ResolveStats) -> String {
     format!(
-        "resolved {} mention{} into {} entit{}",
+        "resolved {} mention{} into {} entit{}; {} record{}",
         stats.mentions,
         if stats.mentions == 1 { "" } else { "s" },
         stats.entities,
-        if stats.entities == 1 { "y" } else { "ies" }
+        if stats.entities == 1 { "y" } else { "ies" },
+        stats.records,
+        if stats.records == 1 { "" } else { "s" }
     )
-}
-
-/// The judgements recorded in the case's log, in log order, each read
-/// from its blob (digest checked).
-fn judgements(case: &Case) -> anyhow::Result<Vec<(u64, Judgement)>> {
-    let (size, _) = case.latest_checkpoint()?;
-    let mut out = Vec::new();
-    let mut first = 0;
-    while first < size {
-        let page = case.sources(first, 4096)?;
-        let Some(last) = page.last().map(|r| r.entry.index) else {
-            break;
-        };
-        for record in page.iter().filter(|r| r.entry.kind == SourceKind::Curation) {
-            let mut blob = case.open_blob(&record.entry.sha256)?;
-            let mut bytes = Vec::new();
-            std::io::Read::by_ref(&mut blob)
-                .take(MAX_JUDGEMENT_LEN as u64 + 1)
-                .read_to_end(&mut bytes)
-                .with_context(|| format!("reading judgement #{}", record.entry.index))?;
-            if bytes.len() <= MAX_JUDGEMENT_LEN {
-                blob.finish()
-                    .with_context(|| format!("reading judgement #{}", record.entry.index))?;
-            }
-            let judgement = Judgement::decode(&bytes)
-                .with_context(|| format!("judgement #{} ({})", record.entry.index, record.id))?;
-            out.push((record.entry.index, judgement));
-        }
-        first = last + 1;
-    }
-    Ok(out)
 }
 
 /// A mention to resolve, with what is stored about it.
@@ -279,7 +264,15 @@ pub(crate) fn resolve(
     }
     let mut resolver = Resolver::new();
     let mut stats = ResolveStats::default();
-    let judgements = judgements(case)?;
+    let view = crate::records::read_log(case)?;
+    let judgements: Vec<&Judgement> = view
+        .curated
+        .iter()
+        .filter_map(|(_, c)| match c {
+            crate::records::Curated::Judgement(j) => Some(&**j),
+            crate::records::Curated::Action(_) => None,
+        })
+        .collect();
     if !judgements.is_empty() {
         let by_place: HashMap<(u64, u64, &str, usize, usize), MentionAt> = pending
             .iter()
@@ -296,7 +289,7 @@ pub(crate) fn resolve(
                 .get(&(m.source, m.document, m.field.as_str(), m.start, m.end))
                 .copied()
         };
-        for (_, judgement) in &judgements {
+        for judgement in &judgements {
             match (find(&judgement.left), find(&judgement.right)) {
                 (Some(a), Some(b)) => {
                     resolver.judge(judgement.verdict, a, b);
@@ -335,7 +328,48 @@ pub(crate) fn resolve(
     }
     let entities = resolver.into_entities();
     stats.entities = entities.len() as u64;
+    // Which entity each mention went to, and the entities' records, for
+    // the records proposed from the extractions.
+    let mut mention_entities: HashMap<(u64, u64, u32), String> = HashMap::new();
+    let mut entity_inputs = Vec::with_capacity(entities.len());
+    for (entity, mentions) in entities.iter().zip(&details) {
+        let Some(first) = mentions.first() else {
+            continue;
+        };
+        let id = format!("E{}.{}.{}", first.source, first.document, first.mention);
+        let mut sources: Vec<u64> = mentions.iter().map(|m| m.source).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        for m in mentions {
+            mention_entities.insert((m.source, m.document, m.mention), id.clone());
+        }
+        entity_inputs.push(casefile_records::EntityInput {
+            id,
+            kind: match entity.kind {
+                NameKind::Person => casefile_records::RecordKind::Person,
+                NameKind::Place => casefile_records::RecordKind::Place,
+                NameKind::Organization | NameKind::Other => {
+                    casefile_records::RecordKind::Organization
+                }
+            },
+            name: entity.name.clone(),
+            mentions: mentions.len() as u64,
+            sources: sources.len() as u64,
+            first_source: first.source,
+            resolver: casefile_resolve::RESOLVER.to_owned(),
+        });
+    }
+    let (records, record_stats) =
+        crate::records::make(store, &view, &mention_entities, entity_inputs, bar)?;
+    stats.records = record_stats.records;
+    stats.actions = record_stats.actions;
+    stats.actions_unmatched = record_stats.actions_unmatched;
     let mut writer = store.writer()?;
+    writer.clear_records()?;
+    for record in records.iter() {
+        let (summary, links) = crate::records::summary(record);
+        writer.put_record(&summary, &links, record)?;
+    }
     writer.clear_entities()?;
     for (entity, mentions) in entities.into_iter().zip(details) {
         let mut sources: Vec<u64> = mentions.iter().map(|m| m.source).collect();
@@ -591,9 +625,16 @@ pub(crate) fn run(case: Option<&Case>, command: EntityCommand, json: bool) -> an
             }
         }
         EntityCommand::Show { entity } => {
-            let entity = load(&open()?, &entity)?;
+            let store = open()?;
+            let entity = load(&store, &entity)?;
+            // The records that link it: its relations, the claims, events
+            // and violations it takes part in.
+            let linked = store.links_to(&format!("E{}", entity.id))?;
             if json {
-                print_json(&entity);
+                print_json(&ShownEntity {
+                    entity: &entity,
+                    linked_from: &linked,
+                });
             } else {
                 println!("E{} {} {}", entity.id, entity.kind, entity.name);
                 println!("names:");
@@ -618,6 +659,24 @@ pub(crate) fn run(case: Option<&Case>, command: EntityCommand, json: bool) -> an
                         m.text,
                         m.method
                     );
+                }
+                if !linked.is_empty() {
+                    println!("records ({}):", linked.len());
+                    for l in &linked {
+                        println!(
+                            "  {} of {} {}{} [{}] {}",
+                            l.role,
+                            l.from.id,
+                            l.from.kind,
+                            l.from
+                                .subtype
+                                .as_deref()
+                                .map(|s| format!(" ({s})"))
+                                .unwrap_or_default(),
+                            l.from.status,
+                            l.from.label
+                        );
+                    }
                 }
             }
         }

@@ -10,6 +10,7 @@ mod extract;
 mod models;
 mod output;
 mod read;
+mod records;
 mod report;
 mod search;
 
@@ -124,6 +125,23 @@ enum Command {
         #[arg(long)]
         include_protected: bool,
     },
+    /// Print the case's timeline: every dated event and claim in the order
+    /// their dates allow (uncertain dates as ranges), with its status and
+    /// the sentence it comes from. Protected sources are left out unless
+    /// --include-protected.
+    Timeline {
+        /// Include testimonies and complaints (the timeline then quotes
+        /// them).
+        #[arg(long)]
+        include_protected: bool,
+    },
+    /// The case's records: people, organizations, places, groups with
+    /// their counts, relations over time, engagements and their promises,
+    /// events, violations and claims, each with its evidence and status.
+    /// The machine proposes; `record confirm`, `reject`, `dispute`, `edit`
+    /// and `add` record a person's decisions in the log.
+    #[command(subcommand)]
+    Record(records::RecordCommand),
     /// Search the case's documents and entities: in English, Russian and
     /// Ukrainian (each word in its forms) and across scripts (Каскад finds
     /// Cascade; --no-cross-script turns that off), with counts by source
@@ -282,6 +300,10 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             include_protected,
             json,
         ),
+        Command::Timeline { include_protected } => {
+            report::timeline(&open_case(cli.case.as_deref())?, include_protected, json)
+        }
+        Command::Record(command) => records::run(&open_case(cli.case.as_deref())?, command, json),
         Command::Entity(command) => {
             // Comparing two names needs no case; everything else does.
             let needs_case = !matches!(

@@ -45,6 +45,24 @@ pub(crate) fn run(
     Ok(Exit::Success)
 }
 
+/// `casefile timeline`: the report's timeline alone.
+pub(crate) fn timeline(case: &Case, include_protected: bool, json: bool) -> anyhow::Result<Exit> {
+    let today = jiff::ZonedDateTime::now().date();
+    let report = build(case, today, include_protected)?;
+    if json {
+        for event in &report.timeline {
+            print_json(event);
+        }
+    } else if report.timeline.is_empty() {
+        println!(
+            "no dated events yet (add sources, or `casefile record add event ... --set when=DATE`)"
+        );
+    } else {
+        print!("{}", casefile_report::render_timeline(&report));
+    }
+    Ok(Exit::Success)
+}
+
 /// The case's report as of `as_of`, after bringing what is derived up to
 /// the log.
 pub(crate) fn build(
@@ -121,8 +139,10 @@ pub(crate) fn build(
             sources: e.sources,
         })
         .collect();
+    let records = crate::records::load_all(&store)?;
     Ok(casefile_report::build(
         &inputs,
+        &records,
         entities,
         as_of,
         include_protected,

@@ -97,7 +97,7 @@ fn the_report_dates_the_seed_and_says_how_long_the_promise_is_overdue() {
     );
     assert_eq!(code(&added), 0);
     let report = json(&run(&["report", "--as-of", "2024-11-24", "--json"], root));
-    assert_eq!(report["format"], "casefile-report 1");
+    assert_eq!(report["format"], "casefile-report 2");
 
     // The dated events are in order.
     let timeline = report["timeline"].as_array().unwrap();

@@ -27,13 +27,18 @@ pub mod edtf;
 use std::collections::{BTreeMap, BTreeSet};
 
 use casefile_document::Document;
-use casefile_extract::{Assertion, Claim, ClaimKind};
-use casefile_extract::{Extraction, Field};
+use casefile_extract::Extraction;
+use casefile_extract::{Claim, ClaimKind};
+use casefile_records::propose::{
+    self, asserted, chars, counts_people, field_name, field_text, name, sentence_around,
+};
+use casefile_records::vocabulary::{act, fact_kind};
+use casefile_records::{ClaimIds, Record, RecordKind, Records, Status};
 use jiff::civil::Date;
 use serde::Serialize;
 
 /// The report format's name and version, in its JSON.
-pub const REPORT_FORMAT: &str = "casefile-report 1";
+pub const REPORT_FORMAT: &str = "casefile-report 2";
 
 /// A source as the report cites it.
 #[derive(Debug, Clone)]
@@ -95,6 +100,11 @@ pub struct Citation {
     pub quote: String,
     /// Who asserts it: the document, a quoted speaker or a reported source.
     pub asserted: String,
+    /// The record of what is cited (`T3.0.5`, `V3.0.5`, `G3.0.2`, `H41`).
+    pub record: String,
+    /// Its status: proposed, confirmed or disputed (rejected records are
+    /// left out of the report).
+    pub status: String,
 }
 
 /// A dated claim on the timeline.
@@ -150,8 +160,17 @@ pub struct Violations {
     pub kind: String,
     /// How many claims.
     pub claims: usize,
+    /// The act it is filed under in HURIDOCS' terms.
+    pub act: Option<String>,
     /// How many sources assert them.
     pub sources: usize,
+    /// How many of those are independent: sources carrying the same
+    /// sentence word for word count once.
+    pub independent: usize,
+    /// The victims people linked (records' labels).
+    pub victims: Vec<String>,
+    /// The perpetrators people linked.
+    pub perpetrators: Vec<String>,
     /// How many voices: the documents themselves and each quoted or
     /// reported speaker, counted once per source.
     pub voices: usize,
@@ -173,6 +192,23 @@ pub struct Group {
     /// Who is counted.
     pub noun: Option<String>,
     /// The sentence it is in.
+    pub citation: Citation,
+}
+
+/// A relation over time between two records.
+#[derive(Debug, Clone, Serialize)]
+pub struct Relation {
+    /// membership, command, affiliation, succession, founder.
+    pub kind: String,
+    /// Who or what (the person, the old unit).
+    pub subject: String,
+    /// To whom or what (the unit, the ministry, the new unit).
+    pub object: String,
+    /// Since when (EDTF), when known.
+    pub since: Option<String>,
+    /// Until when (EDTF), when known.
+    pub until: Option<String>,
+    /// Where it is said.
     pub citation: Citation,
 }
 
@@ -208,63 +244,24 @@ pub struct Report {
     pub groups: Vec<Group>,
     /// People, units and places, the most mentioned first.
     pub entities: Vec<EntityLine>,
+    /// Relations over time between them.
+    pub relations: Vec<Relation>,
     /// Claims that cannot both be true.
     pub contradictions: Vec<Contradiction>,
 }
 
-fn name<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+/// The claim's date: of its sentence's time expressions, the one nearest
+/// its cue that can be placed in time.
+fn claim_time(input: &Input<'_>, claim: &Claim) -> Option<(String, String, edtf::Bounds)> {
+    let time = propose::claim_time(input.doc, input.extraction, claim, |e| {
+        edtf::bounds(e).is_some()
+    })?;
+    let bounds = edtf::bounds(&time.edtf)?;
+    Some((time.edtf.clone(), time.text.clone(), bounds))
 }
 
-/// A field's name in citations: `text`, `title`, `subtitle`, `caption 2`.
-fn field_name(field: Field) -> String {
-    match field {
-        Field::Text => "text".to_owned(),
-        Field::Title => "title".to_owned(),
-        Field::Subtitle => "subtitle".to_owned(),
-        Field::Caption(n) => format!("caption {n}"),
-        Field::CaptionCredit(n) => format!("caption credit {n}"),
-        Field::Author(n) => format!("author {n}"),
-        Field::Translator(n) => format!("translator {n}"),
-        Field::Publisher => "publisher".to_owned(),
-    }
-}
-
-/// The text of a field of a document.
-fn field_text(doc: &Document, field: Field) -> &str {
-    match field {
-        Field::Text => &doc.text,
-        Field::Title => doc.title.as_deref().unwrap_or(""),
-        Field::Subtitle => doc.subtitle.as_deref().unwrap_or(""),
-        Field::Caption(n) => doc.captions.get(n).map_or("", |c| c.text.as_str()),
-        Field::CaptionCredit(n) => doc
-            .captions
-            .get(n)
-            .and_then(|c| c.credit.as_deref())
-            .unwrap_or(""),
-        _ => "",
-    }
-}
-
-fn chars(text: &str, start: usize, end: usize) -> String {
-    text.chars()
-        .skip(start)
-        .take(end.saturating_sub(start))
-        .collect()
-}
-
-fn asserted(assertion: &Assertion) -> String {
-    match assertion {
-        Assertion::Document => "the document".to_owned(),
-        Assertion::Quoted { speaker } => format!("quoted: {speaker}"),
-        Assertion::Reported { source } => format!("reported: {source}"),
-    }
-}
-
-fn cite(input: &Input<'_>, claim: &Claim) -> Citation {
+/// Where a claim is said, with the status of what it asserts.
+fn cite(input: &Input<'_>, claim: &Claim, record: &str, status: Status) -> Citation {
     let text = field_text(input.doc, claim.field);
     Citation {
         source: input.source.index,
@@ -276,33 +273,112 @@ fn cite(input: &Input<'_>, claim: &Claim) -> Citation {
         end: claim.span.end,
         quote: chars(text, claim.span.start, claim.span.end),
         asserted: asserted(&claim.asserted),
+        record: record.to_owned(),
+        status: status.as_str().to_owned(),
     }
 }
 
-/// The claim's date: of its sentence's time expressions, the one nearest
-/// its cue that names days.
-fn claim_time(input: &Input<'_>, claim: &Claim) -> Option<(String, String, edtf::Bounds)> {
-    let text = field_text(input.doc, claim.field);
-    let sentence = chars(text, claim.span.start, claim.span.end);
-    let cue_at = sentence
-        .find(&claim.cue)
-        .map(|byte| claim.span.start + sentence[..byte].chars().count())
-        .unwrap_or(claim.span.start);
-    claim
-        .times
+/// A person's record cited from its first evidence, or as entered.
+fn cite_record(record: &Record) -> Citation {
+    let by = format!(
+        "entered by {}",
+        record.status_by.method.trim_start_matches("person:")
+    );
+    match record.evidence.first() {
+        Some(e) => Citation {
+            source: e.source,
+            source_id: String::new(),
+            source_kind: String::new(),
+            document: e.document,
+            field: e.field.clone(),
+            start: e.start,
+            end: e.end,
+            quote: e.quote.clone(),
+            asserted: e.asserted.clone(),
+            record: record.id.clone(),
+            status: record.status.as_str().to_owned(),
+        },
+        None => Citation {
+            source: record.status_by.entry,
+            source_id: String::new(),
+            source_kind: "curation".to_owned(),
+            document: 0,
+            field: String::new(),
+            start: 0,
+            end: 0,
+            quote: record.label.clone(),
+            asserted: by,
+            record: record.id.clone(),
+            status: record.status.as_str().to_owned(),
+        },
+    }
+}
+
+/// The status a claim's items get: rejected when the claim or what it
+/// asserts is; else the fact's own status if a person gave it one, else
+/// the claim's.
+fn claim_status(records: &Records, ids: &ClaimIds) -> Status {
+    let claim = records.status(&ids.claim).unwrap_or_default();
+    let fact = records.status(&ids.fact).unwrap_or_default();
+    if claim == Status::Rejected || fact == Status::Rejected {
+        Status::Rejected
+    } else if fact != Status::Proposed {
+        fact
+    } else {
+        claim
+    }
+}
+
+/// Words of a sentence, lowercased, for telling repeated text apart.
+fn words(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How many independent sources the citations come from: sources that
+/// carry the same sentence word for word (a syndicated or copied report)
+/// count as one.
+fn independent(citations: &[Citation]) -> usize {
+    let sources: Vec<u64> = citations
         .iter()
-        .filter_map(|&n| input.extraction.times.get(n))
-        .filter(|t| t.field == claim.field)
-        .filter_map(|t| edtf::bounds(&t.edtf).map(|b| (t, b)))
-        .min_by_key(|(t, _)| {
-            let (start, end) = (t.span.start, t.span.end);
-            if cue_at < start {
-                start - cue_at
-            } else {
-                cue_at.saturating_sub(end)
+        .map(|c| c.source)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut parent: Vec<usize> = (0..sources.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut first_with: BTreeMap<String, usize> = BTreeMap::new();
+    for c in citations {
+        let Ok(slot) = sources.binary_search(&c.source) else {
+            continue;
+        };
+        let key = words(&c.quote);
+        if key.split(' ').count() < 6 {
+            // Too short to tell a copy from two people saying the same.
+            continue;
+        }
+        match first_with.get(&key) {
+            Some(&other) => {
+                let (a, b) = (root(&mut parent, slot), root(&mut parent, other));
+                parent[a] = b;
             }
-        })
-        .map(|(t, b)| (t.edtf.clone(), t.text.clone(), b))
+            None => {
+                first_with.insert(key, slot);
+            }
+        }
+    }
+    (0..sources.len())
+        .filter(|&i| root(&mut parent, i) == i)
+        .count()
 }
 
 /// An ISO 8601 duration of one unit (P6M, P1Y, P2W, P30D) as a span.
@@ -331,52 +407,64 @@ fn months_between(from: Date, to: Date) -> i64 {
     }
 }
 
-/// The sentence around a span of a text: from the last sentence end
-/// before it to the next one after it.
-fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let chars: Vec<char> = text.chars().collect();
-    let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n');
-    let mut from = start.min(chars.len());
-    while from > 0 && !is_end(chars[from - 1]) {
-        from -= 1;
-    }
-    while from < chars.len() && chars[from].is_whitespace() {
-        from += 1;
-    }
-    let mut to = end.min(chars.len());
-    while to < chars.len() && !is_end(chars[to]) {
-        to += 1;
-    }
-    if to < chars.len() && chars[to] != '\n' {
-        to += 1;
-    }
-    (from, to)
-}
-
-fn is_violation(kind: ClaimKind) -> bool {
-    matches!(
-        kind,
-        ClaimKind::IllTreatment
-            | ClaimKind::Threat
-            | ClaimKind::PressureToSign
-            | ClaimKind::PaymentStop
-            | ClaimKind::DeathOrInjury
-            | ClaimKind::RefusalOfStatus
-            | ClaimKind::Assignment
-    )
-}
-
 fn happens_once(kind: ClaimKind) -> bool {
     matches!(kind, ClaimKind::Founding | ClaimKind::Dissolution)
 }
 
 /// The claims of one violation kind so far: their citations, their
-/// sources, and their voices (source and who asserts).
-type Tally = (Vec<Citation>, BTreeSet<u64>, BTreeSet<(u64, String)>);
+/// sources, their voices (source and who asserts), and the records of the
+/// violations.
+type Tally = (
+    Vec<Citation>,
+    BTreeSet<u64>,
+    BTreeSet<(u64, String)>,
+    Vec<String>,
+);
 
-/// Builds the report as of `as_of`.
+/// An event on the timeline from a date and what it cites.
+fn event(
+    when: &str,
+    written: &str,
+    bounds: edtf::Bounds,
+    kind: String,
+    cue: String,
+    citation: Citation,
+) -> Event {
+    Event {
+        when: when.to_owned(),
+        written: written.to_owned(),
+        earliest: bounds.earliest,
+        latest: bounds.latest,
+        open: bounds.open,
+        uncertain: !bounds.exact(),
+        kind,
+        cue,
+        citation,
+    }
+}
+
+/// The labels of the records a record links in a role.
+fn labels(records: &Records, ids: &[String], role: &str) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for id in ids {
+        let Some(record) = records.get(id) else {
+            continue;
+        };
+        for target in record.linked(role) {
+            if let Some(t) = records.get(target).filter(|t| t.status != Status::Rejected) {
+                out.insert(t.label.clone());
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Builds the report as of `as_of` from the extractions, with the records'
+/// statuses (rejected items are left out), the relations and the records a
+/// person made.
 pub fn build(
     inputs: &[Input<'_>],
+    records: &Records,
     entities: Vec<EntityLine>,
     as_of: Date,
     protected_included: bool,
@@ -388,50 +476,71 @@ pub fn build(
     let mut once: Vec<(ClaimKind, Event)> = Vec::new();
     for input in inputs {
         let extraction = input.extraction;
+        let (s, d) = (input.source.index, input.document);
         // The recruitment this document dates, for promises without a date
         // of their own: the earliest.
         let recruitment = extraction
             .claims
             .iter()
-            .filter(|c| c.kind == ClaimKind::Recruitment)
-            .filter_map(|c| claim_time(input, c))
+            .enumerate()
+            .filter(|(n, c)| {
+                c.kind == ClaimKind::Recruitment
+                    && claim_status(records, &ClaimIds::new(s, d, *n, RecordKind::Event))
+                        != Status::Rejected
+            })
+            .filter_map(|(_, c)| claim_time(input, c))
             .min_by_key(|(_, _, b)| (b.earliest, b.latest));
-        for claim in &extraction.claims {
-            let citation = cite(input, claim);
+        for (n, claim) in extraction.claims.iter().enumerate() {
+            let fact = fact_kind(claim.kind);
+            let ids = ClaimIds::new(s, d, n, fact);
+            let status = claim_status(records, &ids);
+            if status == Status::Rejected {
+                continue;
+            }
+            let citation = cite(input, claim, &ids.fact, status);
             let kind = name(&claim.kind);
             let time = claim_time(input, claim);
             if let Some((when, written, bounds)) = &time {
-                let event = Event {
-                    when: when.clone(),
-                    written: written.clone(),
-                    earliest: bounds.earliest,
-                    latest: bounds.latest,
-                    open: bounds.open,
-                    uncertain: !bounds.exact(),
-                    kind: kind.clone(),
-                    cue: claim.cue.clone(),
-                    citation: citation.clone(),
-                };
+                let e = event(
+                    when,
+                    written,
+                    *bounds,
+                    kind.clone(),
+                    claim.cue.clone(),
+                    citation.clone(),
+                );
                 if happens_once(claim.kind) {
-                    once.push((claim.kind, event.clone()));
+                    once.push((claim.kind, e.clone()));
                 }
-                timeline.push(event);
+                timeline.push(e);
             }
-            if is_violation(claim.kind) {
+            if fact == RecordKind::Violation {
                 let entry = violations.entry(kind.clone()).or_default();
                 entry.0.push(citation.clone());
                 entry.1.insert(input.source.index);
                 entry
                     .2
                     .insert((input.source.index, citation.asserted.clone()));
+                entry.3.push(ids.fact.clone());
             }
             if claim.kind == ClaimKind::Promise {
-                let after = claim
-                    .durations
-                    .iter()
-                    .filter_map(|&n| extraction.durations.get(n))
-                    .map(|d| d.iso.clone())
-                    .find(|iso| duration(iso).is_some());
+                let outcome = records
+                    .get(&ids.fact)
+                    .and_then(|r| r.value("outcome"))
+                    .map(str::to_owned);
+                let after = records
+                    .get(&ids.fact)
+                    .and_then(|r| r.value("after"))
+                    .map(str::to_owned)
+                    .or_else(|| {
+                        claim
+                            .durations
+                            .iter()
+                            .filter_map(|&k| extraction.durations.get(k))
+                            .map(|d| d.iso.clone())
+                            .find(|iso| duration(iso).is_some())
+                    })
+                    .filter(|iso| duration(iso).is_some());
                 // Counted from its own date, else the recruitment its
                 // document dates, else the day the document was published
                 // (a promise made in a post is made by then).
@@ -448,11 +557,12 @@ pub fn build(
                     }),
                     _ => None,
                 };
-                let (status, overdue) = match due {
-                    None => ("undated", None),
-                    Some((early, _)) if as_of < early => ("not_yet_due", None),
-                    Some((_, late)) if as_of <= late => ("due", None),
-                    Some((early, late)) => (
+                let (state, overdue) = match (outcome.as_deref(), due) {
+                    (Some("kept"), _) => ("kept", None),
+                    (_, None) => ("undated", None),
+                    (_, Some((early, _))) if as_of < early => ("not_yet_due", None),
+                    (_, Some((_, late))) if as_of <= late => ("due", None),
+                    (_, Some((early, late))) => (
                         "overdue",
                         Some((months_between(late, as_of), months_between(early, as_of))),
                     ),
@@ -463,22 +573,23 @@ pub fn build(
                     from: from.map(|(when, written, _)| (when, written)),
                     due_earliest: due.map(|d| d.0),
                     due_latest: due.map(|d| d.1),
-                    status: status.to_owned(),
+                    status: state.to_owned(),
                     overdue_months: overdue,
                     citation,
                 });
             }
         }
-        for quantity in &extraction.quantities {
-            let counts_people = quantity.noun.is_some()
-                && (quantity.value.is_some()
-                    || quantity.magnitude.is_some()
-                    || quantity.low.is_some());
-            if !counts_people {
+        for (q, quantity) in extraction.quantities.iter().enumerate() {
+            if !counts_people(quantity) {
                 continue;
             }
-            let text = field_text(input.doc, quantity.field);
-            let (start, end) = sentence_around(text, quantity.span.start, quantity.span.end);
+            let id = format!("G{s}.{d}.{q}");
+            let status = records.status(&id).unwrap_or_default();
+            if status == Status::Rejected {
+                continue;
+            }
+            let text: Vec<char> = field_text(input.doc, quantity.field).chars().collect();
+            let (start, end) = sentence_around(&text, quantity.span.start, quantity.span.end);
             groups.push(Group {
                 written: quantity.text.clone(),
                 value: quantity.value,
@@ -493,12 +604,90 @@ pub fn build(
                     field: field_name(quantity.field),
                     start,
                     end,
-                    quote: chars(text, start, end),
+                    quote: text[start..end].iter().collect(),
                     asserted: "the document".to_owned(),
+                    record: id,
+                    status: status.as_str().to_owned(),
                 },
             });
         }
     }
+    // What people entered by hand: events and violations with their
+    // dates, and groups with their counts.
+    let mut relations = Vec::new();
+    for record in records.iter().filter(|r| r.status != Status::Rejected) {
+        let hand = record.id.starts_with('H');
+        match record.kind {
+            RecordKind::Event | RecordKind::Violation if hand => {
+                let kind = record
+                    .subtype
+                    .clone()
+                    .unwrap_or_else(|| record.kind.as_str().to_owned());
+                let citation = cite_record(record);
+                if let Some(when) = record.value("when")
+                    && let Some(bounds) = edtf::bounds(when)
+                {
+                    timeline.push(event(
+                        when,
+                        when,
+                        bounds,
+                        kind.clone(),
+                        record.label.clone(),
+                        citation.clone(),
+                    ));
+                }
+                if record.kind == RecordKind::Violation {
+                    let entry = violations.entry(kind).or_default();
+                    entry.1.insert(citation.source);
+                    entry.2.insert((citation.source, citation.asserted.clone()));
+                    entry.0.push(citation);
+                    entry.3.push(record.id.clone());
+                }
+            }
+            RecordKind::Group if hand => {
+                let count = record.value("count").and_then(|c| c.parse::<f64>().ok());
+                groups.push(Group {
+                    written: record.label.clone(),
+                    value: count,
+                    magnitude: None,
+                    approximate: record.value("approximate") == Some("true"),
+                    noun: record.value("noun").map(str::to_owned),
+                    citation: cite_record(record),
+                });
+            }
+            RecordKind::Relation => {
+                let end = |role: &str| {
+                    record
+                        .linked(role)
+                        .filter_map(|t| records.get(t))
+                        .map(|t| t.label.clone())
+                        .next()
+                        .unwrap_or_else(|| "(not linked)".to_owned())
+                };
+                relations.push(Relation {
+                    kind: record.subtype.clone().unwrap_or_default(),
+                    subject: end("subject"),
+                    object: end("object"),
+                    since: record
+                        .value("since")
+                        .or(record.value("when"))
+                        .map(str::to_owned),
+                    until: record.value("until").map(str::to_owned),
+                    citation: cite_record(record),
+                });
+            }
+            _ => {}
+        }
+    }
+    relations.sort_by(|a, b| {
+        let since = |r: &Relation| {
+            r.since
+                .as_deref()
+                .and_then(edtf::bounds)
+                .map(|b| b.earliest)
+        };
+        (since(a), &a.subject, &a.kind, &a.object).cmp(&(since(b), &b.subject, &b.kind, &b.object))
+    });
     timeline.sort_by(|a, b| {
         (a.earliest, a.latest, a.citation.source, a.citation.start).cmp(&(
             b.earliest,
@@ -522,13 +711,21 @@ pub fn build(
     }
     let violations = violations
         .into_iter()
-        .map(|(kind, (citations, sources, voices))| Violations {
-            kind,
+        .map(|(kind, (citations, sources, voices, ids))| Violations {
+            act: act(&kind).map(|a| a.huridocs.to_owned()),
             claims: citations.len(),
             sources: sources.len(),
+            independent: independent(&citations),
             voices: voices.len(),
+            victims: labels(records, &ids, "victim"),
+            perpetrators: labels(records, &ids, "perpetrator"),
+            kind,
             citations,
         })
+        .collect();
+    let entities = entities
+        .into_iter()
+        .filter(|e| records.status(&format!("E{}", e.id)) != Some(Status::Rejected))
         .collect();
     Report {
         format: REPORT_FORMAT.to_owned(),
@@ -540,6 +737,7 @@ pub fn build(
         violations,
         groups,
         entities,
+        relations,
         contradictions,
     }
 }
@@ -555,10 +753,40 @@ fn range(earliest: Date, latest: Date, open: bool) -> String {
 }
 
 fn at(c: &Citation) -> String {
+    let status = if c.status == "proposed" {
+        String::new()
+    } else {
+        format!(" [{}]", c.status)
+    };
+    if c.source_kind == "curation" {
+        return format!("{}{status}", c.record);
+    }
+    let id = if c.source_id.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", c.source_id)
+    };
     format!(
-        "source {} ({}) document {}",
-        c.source, c.source_id, c.document
+        "{} source {}{id} document {}{status}",
+        c.record, c.source, c.document
     )
+}
+
+/// The report's timeline as text a person reads, one event and its
+/// citation per two lines.
+pub fn render_timeline(report: &Report) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for e in &report.timeline {
+        let when = if e.uncertain {
+            format!("{} [{}]", e.when, range(e.earliest, e.latest, e.open))
+        } else {
+            e.when.clone()
+        };
+        let _ = writeln!(out, "  {when:<32} {:<18} \"{}\"", e.kind, e.written);
+        let _ = writeln!(out, "      {}: {}", at(&e.citation), e.citation.quote);
+    }
+    out
 }
 
 /// The report as text a person reads.
@@ -578,15 +806,7 @@ pub fn render(report: &Report) -> String {
         }
     );
     let _ = writeln!(out, "\nTimeline");
-    for e in &report.timeline {
-        let when = if e.uncertain {
-            format!("{} [{}]", e.when, range(e.earliest, e.latest, e.open))
-        } else {
-            e.when.clone()
-        };
-        let _ = writeln!(out, "  {when:<32} {:<18} \"{}\"", e.kind, e.written);
-        let _ = writeln!(out, "      {}: {}", at(&e.citation), e.citation.quote);
-    }
+    out.push_str(&render_timeline(report));
     let _ = writeln!(out, "\nPromises");
     for p in &report.promises {
         let what = if p.promised.is_empty() {
@@ -612,6 +832,7 @@ pub fn render(report: &Report) -> String {
             ),
             ("due", _, Some(a), Some(b)) => format!("falls due {}", range(a, b, false)),
             ("not_yet_due", _, Some(a), Some(b)) => format!("not yet due ({})", range(a, b, false)),
+            ("kept", ..) => "kept, a person recorded".to_owned(),
             _ => "no due date: the source gives no duration or no start".to_owned(),
         };
         let from = p
@@ -631,15 +852,26 @@ pub fn render(report: &Report) -> String {
     for v in &report.violations {
         let _ = writeln!(
             out,
-            "  {}: {} claim{} in {} source{}, {} voice{}",
+            "  {}{}: {} claim{} in {} source{} ({} independent), {} voice{}",
             v.kind,
+            v.act
+                .as_deref()
+                .map(|a| format!(" [{a}]"))
+                .unwrap_or_default(),
             v.claims,
             if v.claims == 1 { "" } else { "s" },
             v.sources,
             if v.sources == 1 { "" } else { "s" },
+            v.independent,
             v.voices,
             if v.voices == 1 { "" } else { "s" }
         );
+        if !v.victims.is_empty() {
+            let _ = writeln!(out, "      victims: {}", v.victims.join("; "));
+        }
+        if !v.perpetrators.is_empty() {
+            let _ = writeln!(out, "      perpetrators: {}", v.perpetrators.join("; "));
+        }
         for c in &v.citations {
             let _ = writeln!(out, "      {} ({}): {}", at(c), c.asserted, c.quote);
         }
@@ -671,6 +903,20 @@ pub fn render(report: &Report) -> String {
             if e.sources == 1 { " " } else { "s" },
             e.name
         );
+    }
+    let _ = writeln!(out, "\nRelations over time");
+    if report.relations.is_empty() {
+        let _ = writeln!(out, "  none recorded");
+    }
+    for r in &report.relations {
+        let when = match (&r.since, &r.until) {
+            (Some(a), Some(b)) => format!(" ({a} to {b})"),
+            (Some(a), None) => format!(" (since {a})"),
+            (None, Some(b)) => format!(" (until {b})"),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(out, "  {} {} {}{when}", r.subject, r.kind, r.object);
+        let _ = writeln!(out, "      {}: {}", at(&r.citation), r.citation.quote);
     }
     let _ = writeln!(out, "\nContradictions");
     if report.contradictions.is_empty() {
@@ -714,7 +960,8 @@ mod tests {
     fn sentences_are_cut_at_their_ends() {
         let text = "First one. According to him, about 500 people are here. Last.";
         let start = text.find("about").unwrap();
-        let (a, b) = sentence_around(text, start, start + 16);
+        let all: Vec<char> = text.chars().collect();
+        let (a, b) = sentence_around(&all, start, start + 16);
         assert_eq!(
             chars(text, a, b),
             "According to him, about 500 people are here."

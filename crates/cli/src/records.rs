@@ -1,0 +1,639 @@
+//! The case's records (`casefile-records`): proposed from what was
+//! extracted and resolved each time entities are resolved, with every
+//! person's recorded action applied in log order, and the `record`
+//! commands that show them and record actions.
+
+use std::collections::HashMap;
+use std::io::Read as _;
+
+use anyhow::Context as _;
+use casefile_derived::{RecordSummary, Store};
+use casefile_document::Document;
+use casefile_extract::Extraction;
+use casefile_records::action::Citation;
+use casefile_records::{
+    ACTION_FORMAT, Action, ActionKind, DocumentInput, EntityInput, Link, Provenance, Record,
+    RecordKind, Records,
+};
+use casefile_resolve::judgements::{JUDGEMENT_FORMAT, Judgement};
+use casefile_vault::{AddOptions, Case, SourceKind};
+use clap::Subcommand;
+use indicatif::ProgressBar;
+
+use crate::output::{Exit, print_json};
+
+/// The larger of the two curation documents' size limits.
+const MAX_CURATION_LEN: usize =
+    if casefile_records::MAX_ACTION_LEN > casefile_resolve::judgements::MAX_JUDGEMENT_LEN {
+        casefile_records::MAX_ACTION_LEN
+    } else {
+        casefile_resolve::judgements::MAX_JUDGEMENT_LEN
+    };
+
+/// A person's recorded curation: a judgement about entities, or an action
+/// on records.
+pub(crate) enum Curated {
+    /// `entity merge`, `split`, `not-same`.
+    Judgement(Box<Judgement>),
+    /// `record add`, `edit`, `confirm`, `reject`, `dispute`.
+    Action(Box<Action>),
+}
+
+/// What the log says: its curation entries in log order, each with who
+/// made it, and when each source was logged.
+pub(crate) struct LogView {
+    /// The curation entries.
+    pub curated: Vec<(Provenance, Curated)>,
+    /// When each source was logged, by log index.
+    pub logged_at: HashMap<u64, String>,
+}
+
+/// Reads the log a page at a time: every curation entry (read from its
+/// blob, digest checked, decoded by its format) and each entry's time.
+pub(crate) fn read_log(case: &Case) -> anyhow::Result<LogView> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        format: String,
+    }
+    let (size, _) = case.latest_checkpoint()?;
+    let mut view = LogView {
+        curated: Vec::new(),
+        logged_at: HashMap::new(),
+    };
+    let mut first = 0;
+    while first < size {
+        let page = case.sources(first, 4096)?;
+        let Some(last) = page.last().map(|r| r.entry.index) else {
+            break;
+        };
+        for record in &page {
+            let entry = &record.entry;
+            view.logged_at.insert(entry.index, entry.added_at.clone());
+            if entry.kind != SourceKind::Curation || entry.index >= size {
+                continue;
+            }
+            let place = || format!("curation entry #{} ({})", entry.index, record.id);
+            let mut blob = case.open_blob(&entry.sha256)?;
+            let mut bytes = Vec::new();
+            std::io::Read::by_ref(&mut blob)
+                .take(MAX_CURATION_LEN as u64 + 1)
+                .read_to_end(&mut bytes)
+                .with_context(|| format!("reading {}", place()))?;
+            if bytes.len() <= MAX_CURATION_LEN {
+                blob.finish()
+                    .with_context(|| format!("reading {}", place()))?;
+            }
+            let head: Head = serde_json::from_slice(&bytes)
+                .with_context(|| format!("{}: not a curation document", place()))?;
+            let curated = match head.format.as_str() {
+                JUDGEMENT_FORMAT => {
+                    Curated::Judgement(Box::new(Judgement::decode(&bytes).with_context(place)?))
+                }
+                ACTION_FORMAT => {
+                    Curated::Action(Box::new(Action::decode(&bytes).with_context(place)?))
+                }
+                other => anyhow::bail!(
+                    "{}: its format {other:?} is neither {JUDGEMENT_FORMAT:?} nor {ACTION_FORMAT:?}",
+                    place()
+                ),
+            };
+            let by = Provenance {
+                method: format!("person:{}", entry.by),
+                entry: entry.index,
+                at: Some(entry.added_at.clone()),
+            };
+            view.curated.push((by, curated));
+        }
+        first = last + 1;
+    }
+    Ok(view)
+}
+
+/// What making the records did.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub(crate) struct RecordStats {
+    /// Records made.
+    pub records: u64,
+    /// Actions applied.
+    pub actions: u64,
+    /// Actions that no longer apply (their record is gone after the
+    /// sources were read again differently).
+    pub actions_unmatched: u64,
+}
+
+/// Whether an EDTF value can be placed in time.
+pub(crate) fn valid_time(edtf: &str) -> bool {
+    casefile_report::edtf::bounds(edtf).is_some()
+}
+
+/// The records of the case: proposed from every unsealed source's
+/// extractions and the entities, then every action of the log applied in
+/// log order.
+pub(crate) fn make(
+    store: &mut Store,
+    view: &LogView,
+    mention_entities: &HashMap<(u64, u64, u32), String>,
+    entities: Vec<EntityInput>,
+    bar: &ProgressBar,
+) -> anyhow::Result<(Records, RecordStats)> {
+    let sources = store.unsealed_sources()?;
+    bar.set_length(sources.len() as u64);
+    bar.set_position(0);
+    bar.set_message("proposing records");
+    let mut proposed = casefile_records::propose(&[], &entities, &valid_time);
+    for source in sources {
+        let mut docs: Vec<Document> = Vec::new();
+        store.documents(source, |d| docs.push(d))?;
+        let mut extractions: Vec<(u64, Extraction)> = Vec::new();
+        store.extractions(source, |ordinal, e| extractions.push((ordinal, e)))?;
+        let ids: Vec<Vec<Option<String>>> = extractions
+            .iter()
+            .map(|(ordinal, e)| {
+                (0..e.mentions.len())
+                    .map(|m| mention_entities.get(&(source, *ordinal, m as u32)).cloned())
+                    .collect()
+            })
+            .collect();
+        let inputs: Vec<DocumentInput<'_>> = extractions
+            .iter()
+            .zip(&ids)
+            .filter_map(|((ordinal, extraction), entities)| {
+                Some(DocumentInput {
+                    source,
+                    document: *ordinal,
+                    logged_at: view.logged_at.get(&source).map(String::as_str),
+                    doc: docs.get(*ordinal as usize)?,
+                    extraction,
+                    entities,
+                })
+            })
+            .collect();
+        proposed.extend(casefile_records::propose(&inputs, &[], &valid_time));
+        bar.inc(1);
+    }
+    let mut records = Records::new(proposed);
+    let mut stats = RecordStats::default();
+    for (by, curated) in &view.curated {
+        if let Curated::Action(action) = curated {
+            match records.apply(action, by) {
+                Ok(()) => stats.actions += 1,
+                Err(_) => stats.actions_unmatched += 1,
+            }
+        }
+    }
+    stats.records = records.len() as u64;
+    Ok((records, stats))
+}
+
+/// The summary and links a record is stored with.
+pub(crate) fn summary(record: &Record) -> (RecordSummary, Vec<(String, String)>) {
+    (
+        RecordSummary {
+            id: record.id.clone(),
+            kind: record.kind.as_str().to_owned(),
+            subtype: record.subtype.clone(),
+            status: record.status.as_str().to_owned(),
+            label: record.label.clone(),
+        },
+        record
+            .links
+            .iter()
+            .map(|l| (l.role.clone(), l.target.clone()))
+            .collect(),
+    )
+}
+
+/// The stored records, as a map for the report.
+pub(crate) fn load_all(store: &Store) -> anyhow::Result<Records> {
+    let mut all = Vec::new();
+    store.records(|r: Record| all.push(r))?;
+    Ok(Records::new(all))
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RecordCommand {
+    /// List the records: people, organizations, places, groups, relations,
+    /// engagements, promises, events, violations and claims.
+    List {
+        /// Only this kind.
+        #[arg(long, value_parser = RecordKind::ALL.map(RecordKind::as_str))]
+        kind: Option<String>,
+        /// Only records of this status.
+        #[arg(long, value_parser = casefile_records::vocabulary::STATUSES.to_vec())]
+        status: Option<String>,
+    },
+    /// Show one record: its values with who set them, its links, its
+    /// evidence (source, document, span, words) and its history.
+    Show {
+        /// The record's id, as `record list` prints it (C3.0.5, E3.0.1, H41).
+        record: String,
+    },
+    /// Make a record by hand (added to the log like evidence); its id is H
+    /// and the log index of the entry that records it.
+    Add {
+        /// What it is.
+        #[arg(value_parser = RecordKind::ALL.map(RecordKind::as_str))]
+        kind: String,
+        /// A line a person reads ("Cascade recruited former inmates").
+        label: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Change a record: its label, values, links or evidence.
+    Edit {
+        /// The record (C3.0.5, H41).
+        record: String,
+        /// A new label.
+        #[arg(long)]
+        label: Option<String>,
+        /// Remove a value, by name (repeat for several).
+        #[arg(long, value_name = "NAME")]
+        unset: Vec<String>,
+        /// Remove a link, as ROLE=ID (repeat for several).
+        #[arg(long, value_name = "ROLE=ID")]
+        unlink: Vec<String>,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Confirm records: a person has checked them against their sources.
+    Confirm(StatusArgs),
+    /// Reject records: reports leave them out.
+    Reject(StatusArgs),
+    /// Mark records disputed: reports show them, marked so.
+    Dispute(StatusArgs),
+}
+
+/// What `record add` and `record edit` set.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ChangeArgs {
+    /// Its kind within its kind: a relation's kind (membership, command,
+    /// affiliation, succession, founder), an event's or violation's kind.
+    #[arg(long)]
+    subtype: Option<String>,
+    /// Set a value, as NAME=VALUE (when=2022-23, until=2024-04, count=500,
+    /// after=P6M); repeat for several. Times are EDTF.
+    #[arg(long, value_name = "NAME=VALUE")]
+    set: Vec<String>,
+    /// Link another record, as ROLE=ID (subject=E3.0.1, object=E3.0.4,
+    /// victim=G3.0.2, perpetrator=E3.0.4); repeat for several.
+    #[arg(long, value_name = "ROLE=ID")]
+    link: Vec<String>,
+    /// Cite a span as evidence, as SOURCE.DOCUMENT:START-END in characters
+    /// of the document's text (3.0:120-180); repeat for several.
+    #[arg(long, value_name = "SOURCE.DOC:START-END")]
+    cite: Vec<String>,
+    /// Why, in your words (kept in the log).
+    #[arg(long)]
+    note: Option<String>,
+    /// Who acts (default: $CASEFILE_USER, else $USER).
+    #[arg(long)]
+    by: Option<String>,
+}
+
+/// The records a status action applies to.
+#[derive(Debug, clap::Args)]
+pub(crate) struct StatusArgs {
+    /// The records (C3.0.5 T3.0.5 ...), one log entry each.
+    #[arg(required = true)]
+    records: Vec<String>,
+    /// Why, in your words (kept in the log).
+    #[arg(long)]
+    note: Option<String>,
+    /// Who acts (default: $CASEFILE_USER, else $USER).
+    #[arg(long)]
+    by: Option<String>,
+}
+
+fn pair(text: &str, what: &str) -> anyhow::Result<(String, String)> {
+    let (name, value) = text
+        .split_once('=')
+        .with_context(|| format!("{what} {text:?} is not NAME=VALUE"))?;
+    if name.trim().is_empty() {
+        anyhow::bail!("{what} {text:?} has no name before '='");
+    }
+    Ok((name.trim().to_owned(), value.trim().to_owned()))
+}
+
+fn link(text: &str) -> anyhow::Result<Link> {
+    let (role, target) = pair(text, "a link")?;
+    Ok(Link {
+        role,
+        target: target
+            .strip_prefix('e')
+            .map_or(target.clone(), |t| format!("E{t}")),
+    })
+}
+
+/// Reads `SOURCE.DOCUMENT:START-END` and the words of that span from the
+/// store. A protected source's words are not copied into the log.
+fn citation(store: &mut Store, text: &str) -> anyhow::Result<Citation> {
+    let bad = || format!("--cite {text:?} is not SOURCE.DOCUMENT:START-END (like 3.0:120-180)");
+    let (at, span) = text.split_once(':').with_context(bad)?;
+    let (source, document) = at.split_once('.').with_context(bad)?;
+    let (start, end) = span.split_once('-').with_context(bad)?;
+    let number = |s: &str| s.trim().parse::<u64>().ok();
+    let (Some(source), Some(document), Some(start), Some(end)) =
+        (number(source), number(document), number(start), number(end))
+    else {
+        anyhow::bail!(bad());
+    };
+    let (start, end) = (start as usize, end as usize);
+    if end < start {
+        anyhow::bail!("--cite {text:?}: the span ends before it starts");
+    }
+    let reading = store
+        .reading(source)?
+        .with_context(|| format!("--cite {text:?}: the case has no read source #{source}"))?;
+    let mut docs: Vec<Document> = Vec::new();
+    store.documents(source, |d| docs.push(d))?;
+    let doc = docs.get(document as usize).with_context(|| {
+        format!(
+            "--cite {text:?}: source #{source} has {} document(s), no document {document}",
+            docs.len()
+        )
+    })?;
+    let length = doc.text.chars().count();
+    if end > length {
+        anyhow::bail!("--cite {text:?}: document {source}.{document} has {length} characters");
+    }
+    let quote = if reading.protected {
+        String::new()
+    } else {
+        casefile_records::propose::chars(&doc.text, start, end)
+    };
+    Ok(Citation {
+        source,
+        document,
+        field: "text".to_owned(),
+        start,
+        end,
+        quote,
+    })
+}
+
+fn changes(store: &mut Store, action: &mut Action, change: ChangeArgs) -> anyhow::Result<String> {
+    action.subtype = change.subtype;
+    for text in &change.set {
+        let (name, value) = pair(text, "--set")?;
+        action.set.insert(name, value);
+    }
+    for text in &change.link {
+        action.link.push(link(text)?);
+    }
+    for text in &change.cite {
+        action.cite.push(citation(store, text)?);
+    }
+    action.note = change.note;
+    Ok(crate::add::who(change.by))
+}
+
+/// Records actions in the log (one entry each, one commit and one
+/// checkpoint) after checking each against the records as they are, then
+/// brings the entities, records and search index up to the log. Returns the
+/// log index of each entry.
+fn commit(case: &Case, store: Store, actions: &[Action], by: String) -> anyhow::Result<Vec<u64>> {
+    let mut records = load_all(&store)?;
+    drop(store);
+    for (n, action) in actions.iter().enumerate() {
+        // Checked against what is stored, as entry "n" would be applied.
+        let trial = Provenance {
+            method: format!("person:{by}"),
+            entry: u64::MAX - n as u64,
+            at: None,
+        };
+        records
+            .apply(action, &trial)
+            .map_err(|e| anyhow::anyhow!("{e} (see `casefile record list`)"))?;
+    }
+    let folder = tempfile::tempdir().context("creating a temporary folder")?;
+    let mut items = Vec::new();
+    for (n, action) in actions.iter().enumerate() {
+        let path = folder.path().join(format!("record-action-{n}.json"));
+        std::fs::write(&path, action.encode())
+            .with_context(|| format!("writing {}", path.display()))?;
+        let note = match &action.record {
+            Some(id) => format!("record {} {id}", action.action.as_str()),
+            None => format!(
+                "record create {}",
+                action.kind.map(RecordKind::as_str).unwrap_or_default()
+            ),
+        };
+        items.push((
+            case.prepare(&path)?,
+            AddOptions {
+                kind: SourceKind::Curation,
+                url: None,
+                acquired_at: None,
+                note: Some(note),
+                by: by.clone(),
+            },
+        ));
+    }
+    let added = case.commit(items)?;
+    case.update_catalogue()?;
+    let mut store = Store::open(case.data_dir())?;
+    let bar = ProgressBar::hidden();
+    crate::derive::read_unread(case, &mut store, &bar)?;
+    crate::entity::resolve(case, &mut store, &bar)?;
+    crate::search::refresh(case, &mut store, &bar, false)?;
+    Ok(added.iter().map(|a| a.log_index).collect())
+}
+
+/// An id as a key that orders its numbers by value.
+fn natural(id: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut letters = String::new();
+    let mut digits = String::new();
+    for c in id.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            if !digits.is_empty() {
+                key.push((
+                    std::mem::take(&mut letters),
+                    digits.parse().unwrap_or(u64::MAX),
+                ));
+                digits.clear();
+            }
+            letters.push(c);
+        }
+    }
+    key.push((letters, digits.parse().unwrap_or(0)));
+    key
+}
+
+fn record_id(text: &str) -> String {
+    let text = text.trim();
+    match text.strip_prefix('e') {
+        Some(rest) => format!("E{rest}"),
+        None => text.to_owned(),
+    }
+}
+
+fn show(record: &Record) {
+    println!(
+        "{} {}{} [{}] {}",
+        record.id,
+        record.kind.as_str(),
+        record
+            .subtype
+            .as_deref()
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default(),
+        record.status.as_str(),
+        record.label
+    );
+    println!(
+        "  status by {} (log entry #{})",
+        record.status_by.method, record.status_by.entry
+    );
+    for (name, value) in &record.values {
+        println!(
+            "  {name} = {}    ({}, entry #{})",
+            value.value, value.by.method, value.by.entry
+        );
+    }
+    for l in &record.links {
+        println!("  {} → {}", l.role, l.target);
+    }
+    for e in &record.evidence {
+        println!(
+            "  source {} document {} {} {}..{} ({}): {}",
+            e.source, e.document, e.field, e.start, e.end, e.asserted, e.quote
+        );
+    }
+    for step in &record.history {
+        println!(
+            "  {} by {} (entry #{}){}",
+            step.action,
+            step.by.method,
+            step.by.entry,
+            step.note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
+        );
+    }
+}
+
+pub(crate) fn run(case: &Case, command: RecordCommand, json: bool) -> anyhow::Result<Exit> {
+    let mut store = Store::open(case.data_dir())?;
+    let bar = ProgressBar::hidden();
+    crate::derive::read_unread(case, &mut store, &bar)?;
+    crate::entity::refresh(case, &mut store, &bar)?;
+    let (actions, by) = match command {
+        RecordCommand::List { kind, status } => {
+            let mut list = store.record_list(kind.as_deref(), status.as_deref())?;
+            // C3.0.2 before C3.0.10: numbers in ids compare as numbers.
+            list.sort_by_cached_key(|r| natural(&r.id));
+            if json {
+                for r in &list {
+                    print_json(r);
+                }
+            } else if list.is_empty() {
+                println!("no records (add sources first; protected sources are not listed)");
+            } else {
+                for r in &list {
+                    println!(
+                        "{:<14} {:<12} {:<18} {:<9} {}",
+                        r.id,
+                        r.kind,
+                        r.subtype.as_deref().unwrap_or("-"),
+                        r.status,
+                        r.label
+                    );
+                }
+            }
+            return Ok(Exit::Success);
+        }
+        RecordCommand::Show { record } => {
+            let id = record_id(&record);
+            let found: Record = store.record(&id)?.with_context(|| {
+                format!("the case has no record {id} (see `casefile record list`)")
+            })?;
+            if json {
+                print_json(&serde_json::json!({
+                    "record": found,
+                    "linked_from": store.links_to(&id)?,
+                }));
+            } else {
+                show(&found);
+                for l in store.links_to(&id)? {
+                    println!(
+                        "  ← {} of {} {} ({})",
+                        l.role, l.from.id, l.from.label, l.from.status
+                    );
+                }
+            }
+            return Ok(Exit::Success);
+        }
+        RecordCommand::Add {
+            kind,
+            label,
+            change,
+        } => {
+            let mut action = Action::on(ActionKind::Create, None);
+            action.kind = RecordKind::parse(&kind);
+            action.label = Some(label);
+            let by = changes(&mut store, &mut action, change)?;
+            (vec![action], by)
+        }
+        RecordCommand::Edit {
+            record,
+            label,
+            unset,
+            unlink,
+            change,
+        } => {
+            let mut action = Action::on(ActionKind::Edit, Some(record_id(&record)));
+            action.label = label;
+            action.unset = unset;
+            for text in &unlink {
+                action.unlink.push(link(text)?);
+            }
+            let by = changes(&mut store, &mut action, change)?;
+            (vec![action], by)
+        }
+        RecordCommand::Confirm(args) => statuses(ActionKind::Confirm, args),
+        RecordCommand::Reject(args) => statuses(ActionKind::Reject, args),
+        RecordCommand::Dispute(args) => statuses(ActionKind::Dispute, args),
+    };
+    for action in &actions {
+        action.check()?;
+    }
+    let entries = commit(case, store, &actions, by)?;
+    let store = Store::open(case.data_dir())?;
+    for (action, entry) in actions.iter().zip(&entries) {
+        let id = action.record.clone().unwrap_or_else(|| format!("H{entry}"));
+        let now: Option<Record> = store.record(&id)?;
+        if json {
+            print_json(&serde_json::json!({
+                "entry": entry,
+                "action": action.action.as_str(),
+                "record": now,
+            }));
+        } else {
+            println!(
+                "logged as entry #{entry}: {} {id}{}",
+                action.action.as_str(),
+                now.as_ref()
+                    .map(|r| format!(" ({}, {})", r.label, r.status.as_str()))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    Ok(Exit::Success)
+}
+
+fn statuses(kind: ActionKind, args: StatusArgs) -> (Vec<Action>, String) {
+    let actions = args
+        .records
+        .iter()
+        .map(|r| {
+            let mut action = Action::on(kind, Some(record_id(r)));
+            action.note.clone_from(&args.note);
+            action
+        })
+        .collect();
+    (actions, crate::add::who(args.by))
+}

@@ -1,0 +1,302 @@
+//! The records of a case: proposed from the seed report, judged and added
+//! to by a person through `casefile record`, every action in the log, and
+//! the same after a rebuild from nothing.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test states its expectations with unwrap"
+)]
+
+mod common;
+
+use std::path::Path;
+
+use common::{code, json, run};
+
+fn ok(args: &[&str], root: &Path) -> std::process::Output {
+    let output = run(args, root);
+    assert_eq!(
+        code(&output),
+        0,
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn log_size(root: &Path) -> u64 {
+    json(&ok(&["verify", "--json"], root))["tree_size"]
+        .as_u64()
+        .unwrap()
+}
+
+fn record(root: &Path, id: &str) -> serde_json::Value {
+    json(&ok(&["record", "show", id, "--json"], root))["record"].clone()
+}
+
+#[test]
+fn records_are_proposed_judged_logged_and_rebuilt() {
+    let Some(seed) = common::seed_report() else {
+        return;
+    };
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    ok(&["init"], root);
+    ok(
+        &[
+            "add",
+            seed.to_str().unwrap(),
+            "--kind",
+            "news",
+            "--acquired-at",
+            "2024-06-15T12:00:00Z",
+        ],
+        root,
+    );
+    let list = common::json_lines(&ok(&["record", "list", "--json"], root));
+    let find = |kind: &str, label: &str| -> String {
+        list.iter()
+            .find(|r| r["kind"] == kind && r["label"].as_str().unwrap().contains(label))
+            .unwrap_or_else(|| panic!("no {kind} record labelled {label:?}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // Every record is proposed by the machine until a person judges it.
+    assert!(list.iter().all(|r| r["status"] == "proposed"));
+    let dikiy = find("person", "Dikiy");
+    let cascade = list
+        .iter()
+        .find(|r| r["kind"] == "organization" && r["label"] == "Cascade")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The founding sentence proposes a relation: the founder and his unit.
+    let founder = find("relation", "founder");
+    let relation = record(root, &founder);
+    assert_eq!(relation["subtype"], "founder");
+    assert_eq!(relation["values"]["since"]["value"], "2017");
+    let ends: Vec<(&str, &str)> = relation["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["role"].as_str().unwrap(), l["target"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        ends,
+        [("subject", dikiy.as_str()), ("object", cascade.as_str())]
+    );
+    // "About 500 people" is a group with its count and its sentence.
+    let group = record(root, &find("group", "about 500 people"));
+    assert_eq!(group["values"]["count"]["value"], "500");
+    assert_eq!(group["values"]["approximate"]["value"], "true");
+    assert!(
+        group["evidence"][0]["quote"]
+            .as_str()
+            .unwrap()
+            .contains("500 people")
+    );
+    assert!(
+        group["status_by"]["method"]
+            .as_str()
+            .unwrap()
+            .starts_with("casefile-extract@")
+    );
+    // The amnesty promise belongs to the recruitment's engagement.
+    let amnesty = find("promise", "amnesty");
+    let engagement = list.iter().find(|r| r["kind"] == "engagement").unwrap();
+    let engagement = record(root, engagement["id"].as_str().unwrap());
+    assert!(
+        engagement["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["role"] == "promise" && l["target"] == amnesty.as_str())
+    );
+    // Ill-treatment is a violation filed under HURIDOCS' act.
+    let violation = find("violation", "ill treatment");
+    assert!(
+        record(root, &violation)["values"]["huridocs_act"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Torture")
+    );
+
+    // A person judges: every action is one more log entry.
+    let size = log_size(root);
+    let award = list
+        .iter()
+        .find(|r| r["kind"] == "event" && r["subtype"] == "award")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok(
+        &[
+            "record",
+            "reject",
+            &award,
+            "--note",
+            "not this case",
+            "--by",
+            "ana",
+        ],
+        root,
+    );
+    ok(
+        &["record", "confirm", &violation, &amnesty, "--by", "ana"],
+        root,
+    );
+    let made = json(&ok(
+        &[
+            "record",
+            "add",
+            "relation",
+            "Dikiy commands Cascade",
+            "--subtype",
+            "command",
+            "--set",
+            "since=2017",
+            "--set",
+            "until=2024-04",
+            "--link",
+            &format!("subject={dikiy}"),
+            "--link",
+            &format!("object={cascade}"),
+            "--cite",
+            "0.0:0-20",
+            "--by",
+            "ana",
+            "--json",
+        ],
+        root,
+    ));
+    let hand = made["record"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(hand, format!("H{}", made["entry"]));
+    ok(
+        &[
+            "record",
+            "edit",
+            &hand,
+            "--set",
+            "until=2024-05",
+            "--note",
+            "the order came in May",
+        ],
+        root,
+    );
+    assert_eq!(log_size(root), size + 5);
+
+    // Bad actions are refused with a clear error, and nothing is logged.
+    for (args, says) in [
+        (vec!["record", "confirm", "C99.0.0"], "no record C99.0.0"),
+        (
+            vec!["record", "edit", &hand, "--link", "victim=G42.0.0"],
+            "G42.0.0",
+        ),
+        (
+            vec!["record", "edit", &hand, "--link", "boss=E0.0.0"],
+            "not a link role",
+        ),
+        (
+            vec!["record", "add", "relation", "x", "--subtype", "love"],
+            "not a relation kind",
+        ),
+        (
+            vec!["record", "edit", &hand, "--cite", "0.0:5-1"],
+            "ends before",
+        ),
+        (
+            vec!["record", "edit", &hand, "--set", "novalue"],
+            "NAME=VALUE",
+        ),
+    ] {
+        let refused = run(&args, root);
+        assert_ne!(code(&refused), 0, "{args:?} was accepted");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    assert_eq!(log_size(root), size + 5);
+
+    // The records show who did what, from which log entry.
+    let rejected = record(root, &award);
+    assert_eq!(rejected["status"], "rejected");
+    assert_eq!(rejected["history"][0]["by"]["method"], "person:ana");
+    assert_eq!(rejected["history"][0]["note"], "not this case");
+    let edited = record(root, &hand);
+    assert_eq!(edited["values"]["until"]["value"], "2024-05");
+    assert_eq!(edited["values"]["since"]["value"], "2017");
+    assert_eq!(edited["history"].as_array().unwrap().len(), 2);
+    assert_eq!(edited["evidence"][0]["start"], 0);
+    let confirmed = common::json_lines(&ok(
+        &["record", "list", "--status", "confirmed", "--json"],
+        root,
+    ));
+    let confirmed: Vec<&str> = confirmed
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(confirmed.len(), 2);
+    assert!(confirmed.contains(&amnesty.as_str()) && confirmed.contains(&violation.as_str()));
+
+    // The report leaves the rejected award out, marks what was confirmed,
+    // and lists the relations over time.
+    let report = json(&ok(&["report", "--as-of", "2024-11-24", "--json"], root));
+    let timeline = report["timeline"].as_array().unwrap();
+    assert!(
+        timeline
+            .iter()
+            .all(|e| e["citation"]["record"] != award.as_str())
+    );
+    assert!(timeline.iter().any(|e| e["kind"] == "award"));
+    let promise = report["promises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["citation"]["record"] == amnesty.as_str())
+        .unwrap();
+    assert_eq!(promise["citation"]["status"], "confirmed");
+    let relations = report["relations"].as_array().unwrap();
+    let commands = relations.iter().find(|r| r["kind"] == "command").unwrap();
+    assert_eq!(commands["subject"], "Alexey Dikiy");
+    assert_eq!(commands["object"], "Cascade");
+    assert_eq!(commands["until"], "2024-05");
+    assert!(relations.iter().any(|r| r["kind"] == "founder"));
+    let ill = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["kind"] == "ill_treatment")
+        .unwrap();
+    assert!(ill["act"].as_str().unwrap().contains("Torture"));
+    assert_eq!(ill["independent"], 1);
+
+    // The entity shows the records that link it.
+    let shown = json(&ok(&["entity", "show", &dikiy, "--json"], root));
+    let linked: Vec<&str> = shown["linked_from"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert!(linked.contains(&hand.as_str()) && linked.contains(&founder.as_str()));
+
+    // The timeline command is the report's timeline.
+    let timeline_only = common::json_lines(&ok(&["timeline", "--json"], root));
+    assert_eq!(timeline_only.len(), timeline.len());
+
+    // Rebuilt from the vault and the log alone, the records and the
+    // report are the same.
+    let before = ok(&["record", "list", "--json"], root).stdout;
+    let text = ok(&["report", "--as-of", "2024-11-24"], root).stdout;
+    let shown_before = ok(&["record", "show", &hand, "--json"], root).stdout;
+    ok(&["rebuild"], root);
+    assert_eq!(ok(&["record", "list", "--json"], root).stdout, before);
+    assert_eq!(ok(&["report", "--as-of", "2024-11-24"], root).stdout, text);
+    assert_eq!(
+        ok(&["record", "show", &hand, "--json"], root).stdout,
+        shown_before
+    );
+    assert_eq!(json(&ok(&["verify", "--json"], root))["ok"], true);
+}
