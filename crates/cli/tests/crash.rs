@@ -283,3 +283,57 @@ fn killed_rebuilds_leave_entities_whole_or_absent() {
     assert_eq!(code(&run(&["add", "late.txt", "--kind", "news"], root)), 0);
     assert_eq!(run(&["entity", "list", "--json"], root).stdout, whole);
 }
+
+#[test]
+fn killed_record_actions_are_logged_whole_and_applied_or_absent() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    assert_eq!(code(&run(&["init"], root)), 0);
+    let dir = root.join("news");
+    std::fs::create_dir_all(&dir).unwrap();
+    let sources = 60;
+    for i in 0..sources {
+        std::fs::write(
+            dir.join(format!("{i:03}.txt")),
+            format!("Recruits were beaten by instructors in Donetsk on day {i}.\n"),
+        )
+        .unwrap();
+    }
+    assert_eq!(code(&run(&["add", "news", "--kind", "news"], root)), 0);
+    let violations: Vec<String> = common::json_lines(&run(
+        &["record", "list", "--kind", "violation", "--json"],
+        root,
+    ))
+    .iter()
+    .map(|r| r["id"].as_str().unwrap().to_owned())
+    .collect();
+    assert_eq!(violations.len(), sources);
+    let mut random = Random(0x2545_f491_4f6c_dd1d);
+    let mut kills = 0;
+    for id in violations.iter().take(12) {
+        let mut child = casefile()
+            .args(["record", "confirm", id, "--by", "ana"])
+            .current_dir(root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(random.next() % 150_000));
+        if matches!(child.try_wait(), Ok(None)) {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        // The case verifies, and every confirmation in the log, and only
+        // those, shows once the records are brought up to the log.
+        let (verified, report) = verify_json(root);
+        assert_eq!(verified, 0, "{report}");
+        let logged = report["tree_size"].as_u64().unwrap() - sources as u64;
+        let confirmed = common::json_lines(&run(
+            &["record", "list", "--status", "confirmed", "--json"],
+            root,
+        ));
+        assert_eq!(confirmed.len() as u64, logged, "after confirming {id}");
+    }
+    assert!(kills > 0, "no run was killed: the test proved nothing");
+}
