@@ -570,18 +570,30 @@ impl Store {
         &self,
         id: &str,
     ) -> Result<Option<T>, DerivedError> {
+        self.body("entities", "entity", id)
+    }
+
+    /// The JSON body of the row `id` of `table` (entities or records).
+    fn body<T: serde::de::DeserializeOwned>(
+        &self,
+        table: &str,
+        what: &str,
+        id: &str,
+    ) -> Result<Option<T>, DerivedError> {
         let body: Option<Vec<u8>> = self
             .conn
-            .query_row("SELECT body FROM entities WHERE id = ?1", [id], |row| {
-                row.get(0)
-            })
+            .query_row(
+                &format!("SELECT body FROM {table} WHERE id = ?1"),
+                [id],
+                |row| row.get(0),
+            )
             .optional()
             .map_err(self.sql())?;
         body.map(|body| {
             serde_json::from_slice(&body).map_err(|error| DerivedError::Corrupt {
                 path: self.path.clone(),
                 log_index: 0,
-                message: format!("entity {id}: {error}"),
+                message: format!("{what} {id}: {error}"),
             })
         })
         .transpose()
@@ -632,21 +644,7 @@ impl Store {
         &self,
         id: &str,
     ) -> Result<Option<T>, DerivedError> {
-        let body: Option<Vec<u8>> = self
-            .conn
-            .query_row("SELECT body FROM records WHERE id = ?1", [id], |row| {
-                row.get(0)
-            })
-            .optional()
-            .map_err(self.sql())?;
-        body.map(|body| {
-            serde_json::from_slice(&body).map_err(|error| DerivedError::Corrupt {
-                path: self.path.clone(),
-                log_index: 0,
-                message: format!("record {id}: {error}"),
-            })
-        })
-        .transpose()
+        self.body("records", "record", id)
     }
 
     /// Calls `each` with every stored record's body, in id order.

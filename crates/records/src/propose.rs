@@ -485,29 +485,17 @@ fn propose_document(
         // A founding with a person and an organization in its sentence: the
         // person founded it.
         if claim.kind == ClaimKind::Founding {
-            let persons: Vec<usize> = claim
-                .mentions
-                .iter()
-                .copied()
-                .filter(|&m| {
-                    extraction
-                        .mentions
-                        .get(m)
-                        .is_some_and(|x| x.kind == EntityKind::Person)
-                })
-                .collect();
-            let orgs: Vec<usize> = claim
-                .mentions
-                .iter()
-                .copied()
-                .filter(|&m| {
-                    extraction
-                        .mentions
-                        .get(m)
-                        .is_some_and(|x| x.kind == EntityKind::Organization)
-                })
-                .collect();
-            if let (Some(&p), Some(&o)) = (persons.first(), orgs.first()) {
+            let first_of = |kind: EntityKind| {
+                claim
+                    .mentions
+                    .iter()
+                    .copied()
+                    .find(|&m| extraction.mentions.get(m).is_some_and(|x| x.kind == kind))
+            };
+            if let (Some(p), Some(o)) = (
+                first_of(EntityKind::Person),
+                first_of(EntityKind::Organization),
+            ) {
                 relation(
                     &maker,
                     out,
