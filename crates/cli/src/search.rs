@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use casefile_derived::Store;
 use casefile_document::Document;
 use casefile_extract::Extraction;
-use casefile_index::{IndexDocument, IndexEntity, SearchIndex, SearchQuery, What};
+use casefile_index::{IndexDocument, IndexEntity, IndexRecord, SearchIndex, SearchQuery, What};
 use casefile_vault::{Case, SourceKind};
 use indicatif::ProgressBar;
 
@@ -45,12 +45,21 @@ pub(crate) struct SearchArgs {
     /// Only documents dated before this day.
     #[arg(long, value_name = "DATE")]
     until: Option<String>,
+    /// Only records of this status (proposed, confirmed, rejected,
+    /// disputed); implies --records.
+    #[arg(long, value_parser = casefile_records::vocabulary::STATUSES.to_vec())]
+    status: Option<String>,
     /// Only documents, not entities.
-    #[arg(long, conflicts_with = "entities")]
+    #[arg(long, conflicts_with_all = ["entities", "records"])]
     documents: bool,
     /// Only entities, not documents.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "records")]
     entities: bool,
+    /// Search the records (claims, events, violations, relations...) by
+    /// their labels, values and quoted evidence, instead of documents and
+    /// entities.
+    #[arg(long)]
+    records: bool,
     /// How many hits to show.
     #[arg(long, default_value_t = 20)]
     limit: usize,
@@ -97,6 +106,8 @@ pub(crate) struct IndexStats {
     pub documents: u64,
     /// Entities indexed.
     pub entities: u64,
+    /// Records indexed.
+    pub records: u64,
 }
 
 /// Brings the search index up to the log: the documents of unsealed
@@ -220,6 +231,21 @@ pub(crate) fn refresh(
     }
     stats.entities = entities.len() as u64;
     update.replace_entities(&entities)?;
+    let mut records = Vec::new();
+    store.records(|r: casefile_records::Record| {
+        let mut text: Vec<String> = r.values.values().map(|v| v.value.clone()).collect();
+        text.extend(r.evidence.iter().map(|e| e.quote.clone()));
+        records.push(IndexRecord {
+            id: r.id,
+            kind: r.kind.as_str().to_owned(),
+            subtype: r.subtype,
+            status: r.status.as_str().to_owned(),
+            label: r.label,
+            text,
+        });
+    })?;
+    stats.records = records.len() as u64;
+    update.replace_records(&records)?;
     update.commit(complete)?;
     Ok(Some(stats))
 }
@@ -264,10 +290,13 @@ pub(crate) fn run(case: &Case, args: SearchArgs, json: bool) -> anyhow::Result<E
             .entity
             .map(|e| e.trim_start_matches(['E', 'e']).to_owned()),
         claim: args.claim,
+        status: args.status.clone(),
         from: date(&args.from, "from")?,
         until: date(&args.until, "until")?,
         what: if args.documents {
             What::Documents
+        } else if args.records || args.status.is_some() {
+            What::Records
         } else if args.entities {
             What::Entities
         } else {
@@ -291,6 +320,14 @@ pub(crate) fn run(case: &Case, args: SearchArgs, json: bool) -> anyhow::Result<E
         }
     );
     for hit in &results.hits {
+        if let Some(record) = &hit.record {
+            println!(
+                "  {record} {}  {}",
+                hit.preview,
+                hit.title.as_deref().unwrap_or("")
+            );
+            continue;
+        }
         match (&hit.entity, hit.source, hit.document) {
             (Some(entity), _, _) => println!(
                 "  E{entity} {} {}",
@@ -315,6 +352,7 @@ pub(crate) fn run(case: &Case, args: SearchArgs, json: bool) -> anyhow::Result<E
     facet("by source kind", &results.facets.source_kind);
     facet("by language", &results.facets.language);
     facet("by claim", &results.facets.claim);
+    facet("by status", &results.facets.status);
     // Entities by name, with their ids.
     let named: Vec<(String, u64)> = results
         .facets

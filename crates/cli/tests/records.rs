@@ -272,6 +272,34 @@ fn records_are_proposed_judged_logged_and_rebuilt() {
     assert!(ill["act"].as_str().unwrap().contains("Torture"));
     assert_eq!(ill["independent"], 1);
 
+    // Records are searched by their words and filtered by status.
+    let found = json(&ok(
+        &["search", "electric", "--status", "confirmed", "--json"],
+        root,
+    ));
+    let ids: Vec<&str> = found["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["record"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&violation.as_str()), "{found}");
+    assert!(
+        found["facets"]["status"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s[0] == "confirmed")
+    );
+    let commands = json(&ok(&["search", "commands", "--records", "--json"], root));
+    assert!(
+        commands["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["record"] == hand.as_str())
+    );
+
     // The entity shows the records that link it.
     let shown = json(&ok(&["entity", "show", &dikiy, "--json"], root));
     let linked: Vec<&str> = shown["linked_from"]

@@ -103,6 +103,23 @@ pub struct IndexEntity {
     pub names: Vec<String>,
 }
 
+/// One record of the case model to index.
+#[derive(Debug, Clone, Default)]
+pub struct IndexRecord {
+    /// Its id (`V3.0.14`, `H41`).
+    pub id: String,
+    /// Its kind (`violation`, `relation`...).
+    pub kind: String,
+    /// Its kind within its kind, if any.
+    pub subtype: Option<String>,
+    /// proposed, confirmed, rejected, disputed.
+    pub status: String,
+    /// Its label.
+    pub label: String,
+    /// Its words: values and the quotes of its evidence.
+    pub text: Vec<String>,
+}
+
 /// What to search for.
 #[derive(Debug, Clone)]
 pub struct SearchQuery {
@@ -117,8 +134,11 @@ pub struct SearchQuery {
     pub language: Option<String>,
     /// Only documents mentioning this entity (its id).
     pub entity: Option<String>,
-    /// Only documents proposing a claim of this kind.
+    /// Only documents proposing a claim of this kind (or claim records
+    /// of it).
     pub claim: Option<String>,
+    /// Only records of this status.
+    pub status: Option<String>,
     /// Only documents dated from this time on (seconds since 1970).
     pub from: Option<i64>,
     /// Only documents dated before this time.
@@ -138,6 +158,7 @@ impl Default for SearchQuery {
             language: None,
             entity: None,
             claim: None,
+            status: None,
             from: None,
             until: None,
             what: What::Both,
@@ -153,7 +174,9 @@ pub enum What {
     Documents,
     /// Entities only.
     Entities,
-    /// Both.
+    /// Records only.
+    Records,
+    /// Documents and entities (records only when asked for).
     Both,
 }
 
@@ -162,7 +185,7 @@ pub enum What {
 pub struct Hit {
     /// How well it matches.
     pub score: f32,
-    /// `document` or `entity`.
+    /// `document`, `entity` or `record`.
     pub kind: String,
     /// A document's source (log index).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -173,6 +196,9 @@ pub struct Hit {
     /// An entity's id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
+    /// A record's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
     /// A document's title, or an entity's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -203,6 +229,8 @@ pub struct Facets {
     pub claim: Vec<(String, u64)>,
     /// By entity id (the 20 most frequent).
     pub entity: Vec<(String, u64)>,
+    /// Records by status.
+    pub status: Vec<(String, u64)>,
 }
 
 #[derive(Clone, Copy)]
@@ -518,6 +546,9 @@ impl SearchIndex {
         if let Some(claim) = &query.claim {
             clauses.push((Occur::Must, facet_term(&["claim", claim])));
         }
+        if let Some(status) = &query.status {
+            clauses.push((Occur::Must, facet_term(&["status", status])));
+        }
         if query.from.is_some() || query.until.is_some() {
             let bound = |at: Option<i64>, inclusive: bool| match at {
                 Some(at) if inclusive => Bound::Included(Term::from_field_i64(f.date, at)),
@@ -547,11 +578,24 @@ impl SearchIndex {
                     IndexRecordOption::Basic,
                 )),
             )),
-            What::Both => {}
+            What::Records => clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.record, "record"),
+                    IndexRecordOption::Basic,
+                )),
+            )),
+            What::Both => clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.record, "record"),
+                    IndexRecordOption::Basic,
+                )),
+            )),
         }
         let query_all = BooleanQuery::new(clauses);
         let mut facets = FacetCollector::for_field("facets");
-        for root in ["/kind", "/language", "/claim", "/entity"] {
+        for root in ["/kind", "/language", "/claim", "/entity", "/status"] {
             facets.add_facet(root);
         }
         let (top, total, counts) = searcher
@@ -575,16 +619,26 @@ impl SearchIndex {
             let number = |field| doc.get_first(field).and_then(|v| v.as_u64());
             let record = text(f.record).unwrap_or_default();
             let is_document = record == "document";
+            let kind = record.clone();
             hits.push(Hit {
                 score,
-                kind: record,
+                kind,
                 source: if is_document { number(f.source) } else { None },
                 document: if is_document {
                     number(f.document)
                 } else {
                     None
                 },
-                entity: if is_document { None } else { text(f.entity_id) },
+                entity: if record == "entity" {
+                    text(f.entity_id)
+                } else {
+                    None
+                },
+                record: if record == "record" {
+                    text(f.entity_id)
+                } else {
+                    None
+                },
                 title: text(f.title),
                 preview: text(f.preview).unwrap_or_default(),
             });
@@ -594,6 +648,7 @@ impl SearchIndex {
             language: sorted(counts.get("/language").collect(), usize::MAX),
             claim: sorted(counts.get("/claim").collect(), usize::MAX),
             entity: sorted(counts.get("/entity").collect(), 20),
+            status: sorted(counts.get("/status").collect(), usize::MAX),
         };
         Ok(SearchResults {
             total,
@@ -684,6 +739,40 @@ impl IndexUpdate<'_> {
                 doc.add_text(f.latin, name);
             }
             doc.add_text(f.preview, &entity.kind);
+            self.writer.add_document(doc).map_err(self.tantivy())?;
+        }
+        Ok(())
+    }
+
+    /// Replaces every indexed record with `records` (their ids are kept
+    /// in the field entities' ids are).
+    pub fn replace_records(&mut self, records: &[IndexRecord]) -> Result<(), IndexError> {
+        let f = self.index.fields;
+        self.writer
+            .delete_term(Term::from_field_text(f.record, "record"));
+        for record in records {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.record, "record");
+            doc.add_text(f.entity_id, &record.id);
+            doc.add_text(f.title, &record.label);
+            doc.add_text(f.latin, &record.label);
+            for text in &record.text {
+                doc.add_text(f.text_other, text);
+                doc.add_text(f.latin, text);
+            }
+            let subtype = record
+                .subtype
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            doc.add_text(
+                f.preview,
+                format!("{}{subtype}, {}", record.kind, record.status),
+            );
+            doc.add_facet(f.facets, facet(&["status", &record.status]));
+            if let (Some(subtype), "claim") = (&record.subtype, record.kind.as_str()) {
+                doc.add_facet(f.facets, facet(&["claim", subtype]));
+            }
             self.writer.add_document(doc).map_err(self.tantivy())?;
         }
         Ok(())
