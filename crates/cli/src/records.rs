@@ -392,7 +392,20 @@ fn changes(store: &mut Store, action: &mut Action, change: ChangeArgs) -> anyhow
 /// brings the entities, records and search index up to the log. Returns the
 /// log index of each entry.
 fn commit(case: &Case, store: Store, actions: &[Action], by: String) -> anyhow::Result<Vec<u64>> {
-    let mut records = load_all(&store)?;
+    // Only the records the actions touch are needed to check them: the
+    // one acted on and every link's target.
+    let mut needed: Vec<&str> = Vec::new();
+    for action in actions {
+        needed.extend(action.record.as_deref());
+        needed.extend(action.link.iter().map(|l| l.target.as_str()));
+    }
+    let mut touched = Vec::new();
+    for id in needed {
+        if let Some(record) = store.record::<Record>(id)? {
+            touched.push(record);
+        }
+    }
+    let mut records = Records::new(touched);
     drop(store);
     for (n, action) in actions.iter().enumerate() {
         // Checked against what is stored, as entry "n" would be applied.
