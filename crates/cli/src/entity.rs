@@ -328,33 +328,53 @@ pub(crate) fn resolve(
     }
     let entities = resolver.into_entities();
     stats.entities = entities.len() as u64;
-    // Which entity each mention went to, and the entities' records, for
-    // the records proposed from the extractions.
+    // Each entity's summary, as stored; which entity each mention went to,
+    // and the entities' records, for the records proposed from the
+    // extractions.
+    let summaries: Vec<EntitySummary> = entities
+        .iter()
+        .zip(&details)
+        .map(|(entity, mentions)| {
+            let mut sources: Vec<u64> = mentions.iter().map(|m| m.source).collect();
+            sources.sort_unstable();
+            sources.dedup();
+            EntitySummary {
+                id: mentions
+                    .first()
+                    .map(|m| format!("{}.{}.{}", m.source, m.document, m.mention))
+                    .unwrap_or_default(),
+                number: entity.id,
+                kind: match entity.kind {
+                    NameKind::Person => "person",
+                    NameKind::Organization => "organization",
+                    NameKind::Place => "place",
+                    NameKind::Other => "other",
+                }
+                .to_owned(),
+                name: entity.name.clone(),
+                mentions: mentions.len() as u64,
+                sources: sources.len() as u64,
+            }
+        })
+        .collect();
     let mut mention_entities: HashMap<(u64, u64, u32), String> = HashMap::new();
     let mut entity_inputs = Vec::with_capacity(entities.len());
-    for (entity, mentions) in entities.iter().zip(&details) {
+    for (summary, mentions) in summaries.iter().zip(&details) {
         let Some(first) = mentions.first() else {
             continue;
         };
-        let id = format!("E{}.{}.{}", first.source, first.document, first.mention);
-        let mut sources: Vec<u64> = mentions.iter().map(|m| m.source).collect();
-        sources.sort_unstable();
-        sources.dedup();
+        let id = format!("E{}", summary.id);
         for m in mentions {
             mention_entities.insert((m.source, m.document, m.mention), id.clone());
         }
         entity_inputs.push(casefile_records::EntityInput {
             id,
-            kind: match entity.kind {
-                NameKind::Person => casefile_records::RecordKind::Person,
-                NameKind::Place => casefile_records::RecordKind::Place,
-                NameKind::Organization | NameKind::Other => {
-                    casefile_records::RecordKind::Organization
-                }
-            },
-            name: entity.name.clone(),
-            mentions: mentions.len() as u64,
-            sources: sources.len() as u64,
+            // A name of another kind is filed as an organization's.
+            kind: casefile_records::RecordKind::parse(&summary.kind)
+                .unwrap_or(casefile_records::RecordKind::Organization),
+            name: summary.name.clone(),
+            mentions: summary.mentions,
+            sources: summary.sources,
             first_source: first.source,
             resolver: casefile_resolve::RESOLVER.to_owned(),
         });
@@ -371,31 +391,10 @@ pub(crate) fn resolve(
         writer.put_record(&summary, &links, record)?;
     }
     writer.clear_entities()?;
-    for (entity, mentions) in entities.into_iter().zip(details) {
-        let mut sources: Vec<u64> = mentions.iter().map(|m| m.source).collect();
-        sources.sort_unstable();
-        sources.dedup();
-        let kind = match entity.kind {
-            NameKind::Person => "person",
-            NameKind::Organization => "organization",
-            NameKind::Place => "place",
-            NameKind::Other => "other",
-        };
-        let first = mentions
-            .first()
-            .map(|m| format!("{}.{}.{}", m.source, m.document, m.mention))
-            .unwrap_or_default();
-        let summary = EntitySummary {
-            id: first.clone(),
-            number: entity.id,
-            kind: kind.to_owned(),
-            name: entity.name.clone(),
-            mentions: mentions.len() as u64,
-            sources: sources.len() as u64,
-        };
+    for ((entity, mentions), summary) in entities.into_iter().zip(details).zip(summaries) {
         let stored = StoredEntity {
-            id: first,
-            kind: kind.to_owned(),
+            id: summary.id.clone(),
+            kind: summary.kind.clone(),
             name: entity.name,
             names: entity.names,
             resolver: casefile_resolve::RESOLVER.to_owned(),

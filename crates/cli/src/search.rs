@@ -47,7 +47,11 @@ pub(crate) struct SearchArgs {
     until: Option<String>,
     /// Only records of this status (proposed, confirmed, rejected,
     /// disputed); implies --records.
-    #[arg(long, value_parser = casefile_records::vocabulary::STATUSES.to_vec())]
+    #[arg(
+        long,
+        value_parser = casefile_records::vocabulary::STATUSES.to_vec(),
+        conflicts_with_all = ["documents", "entities"]
+    )]
     status: Option<String>,
     /// Only documents, not entities.
     #[arg(long, conflicts_with_all = ["entities", "records"])]

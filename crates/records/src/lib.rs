@@ -121,18 +121,6 @@ impl Status {
             Status::Disputed => "disputed",
         }
     }
-
-    /// The status a name names.
-    pub fn parse(text: &str) -> Option<Status> {
-        [
-            Status::Proposed,
-            Status::Confirmed,
-            Status::Rejected,
-            Status::Disputed,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
-    }
 }
 
 /// Who or what set something, and from which log entry.
