@@ -47,6 +47,12 @@ pub struct Word {
     pub lineage: bool,
     /// Written in Cyrillic, so its ending may be a case ending ("Дикого").
     pub cyrillic: bool,
+    /// Written in Arabic letters, which leave most vowels unwritten: it is
+    /// compared with a word in another script by its consonants.
+    pub abjad: bool,
+    /// A familiar form of a given name ("Bill", "Саша"): it may stand for a
+    /// given name it does not spell.
+    pub familiar: bool,
 }
 
 /// A legal form set aside from an organization's name.
@@ -123,6 +129,40 @@ pub enum Reason {
         left: String,
         /// The word in the second name.
         right: String,
+    },
+    /// One name is the other cut short inside its last word, as at a
+    /// field's width.
+    Truncated {
+        /// The name cut short.
+        side: Side,
+        /// The letters it lacks.
+        missing: String,
+    },
+    /// A word in Arabic letters and a word in another script have the same
+    /// consonants; Arabic leaves most vowels unwritten.
+    Consonants {
+        /// The word in the first name.
+        left: String,
+        /// The word in the second name.
+        right: String,
+    },
+    /// A given name and a short or familiar form of it ("Bill" and
+    /// "William", "Саша" and "Александр").
+    ShortForm {
+        /// The word in the first name.
+        left: String,
+        /// The word in the second name.
+        right: String,
+    },
+    /// Initials written as one word stand for a person's given names
+    /// ("JC" for "Jean-Claude").
+    Initials {
+        /// The name with the initials.
+        side: Side,
+        /// The initials.
+        short: String,
+        /// The names.
+        long: String,
     },
     /// An initial stands for a word that starts with it.
     Initial {
@@ -238,6 +278,14 @@ impl std::fmt::Display for Reason {
             Reason::Inflected { left, right } => write!(f, "inflected: {left} ~ {right}"),
             Reason::Abbreviation { side, short, long } => {
                 write!(f, "abbreviation ({side}): {short} = {long}")
+            }
+            Reason::Truncated { side, missing } => {
+                write!(f, "cut short ({side}): lacks {missing:?}")
+            }
+            Reason::Consonants { left, right } => write!(f, "consonants: {left} ~ {right}"),
+            Reason::ShortForm { left, right } => write!(f, "short form: {left} ~ {right}"),
+            Reason::Initials { side, short, long } => {
+                write!(f, "initials ({side}): {short} = {long}")
             }
             Reason::Initial { left, right } => write!(f, "initial: {left} ~ {right}"),
             Reason::Different { left, right, edits } => {
@@ -473,6 +521,41 @@ const COUNTRY_WORDS: &[&str] = &[
     "Української",
 ];
 
+/// Other countries and the world's regions, in English: in an
+/// organization's name they are qualifiers too ("Faberlic Europe", "PLA
+/// China"). Matched by key, whole word, as they are not inflected.
+const WORLD_WORDS: &str = "Afghanistan Albania Algeria Andorra Angola Argentina Armenia \
+    Australia Austria Azerbaijan Bahamas Bahrain Bangladesh Barbados Belarus Belgium Belize \
+    Benin Bhutan Bolivia Bosnia Botswana Brazil Brunei Bulgaria Burundi Cambodia Cameroon \
+    Canada Chile China Colombia Comoros Congo Croatia Cuba Cyprus Czechia Denmark Djibouti \
+    Ecuador Egypt Eritrea Estonia Eswatini Ethiopia Finland France Gabon Gambia Germany Ghana \
+    Greece Guatemala Guinea Guyana Haiti Honduras Hungary Iceland India Indonesia Iran Iraq \
+    Ireland Israel Italy Jamaica Japan Kazakhstan Kenya Korea Kosovo Kuwait Kyrgyzstan Laos \
+    Latvia Lebanon Lesotho Liberia Libya Liechtenstein Lithuania Luxembourg Madagascar Malawi \
+    Malaysia Maldives Malta Mauritania Mauritius Mexico Moldova Monaco Mongolia Montenegro \
+    Morocco Mozambique Myanmar Namibia Nepal Netherlands Nicaragua Nigeria Norway Oman \
+    Pakistan Palestine Panama Paraguay Philippines Poland Portugal Qatar Romania Rwanda \
+    Senegal Serbia Singapore Slovakia Slovenia Somalia Spain Sudan Suriname Sweden \
+    Switzerland Syria Taiwan Tajikistan Tanzania Thailand Tunisia Turkey Turkmenistan Uganda \
+    Uruguay Uzbekistan Venezuela Vietnam Yemen Zambia Zimbabwe \
+    Europe European Eurasia Asia Asian Africa African Americas";
+
+/// The keys of [`WORLD_WORDS`].
+static WORLD_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut keys: Vec<String> = WORLD_WORDS
+        .split_whitespace()
+        .map(|w| key(&w.to_lowercase()))
+        .collect();
+    keys.sort();
+    keys
+});
+
+/// Whether a word's key names a country or a region of the world.
+fn place_word(key: &str) -> bool {
+    COUNTRY_STEMS.iter().any(|s| s == stem(key))
+        || WORLD_KEYS.binary_search_by(|k| k.as_str().cmp(key)).is_ok()
+}
+
 /// The stems of the keys of [`COUNTRY_WORDS`].
 static COUNTRY_STEMS: LazyLock<Vec<String>> = LazyLock::new(|| {
     let mut stems: Vec<String> = COUNTRY_WORDS
@@ -555,6 +638,137 @@ static GIVEN_KEYS: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
     }
     map
 });
+
+/// Short and familiar forms of given names, each row a name and the forms
+/// that stand for it: English (Bill for William, Ted for Edward or
+/// Theodore) and Russian and Ukrainian (Саша for Александр, Вова for
+/// Владимир), spelled in Latin letters as [`key`] reads them. A form may
+/// stand for more than one name. Testimonies name people the way the
+/// witness knew them.
+const NICKNAMES: &[(&str, &[&str])] = &[
+    ("william", &["bill", "billy", "will", "willy", "liam"]),
+    ("robert", &["bob", "bobby", "rob", "robbie", "bert"]),
+    ("richard", &["dick", "rick", "ricky", "rich"]),
+    ("james", &["jim", "jimmy", "jamie"]),
+    ("john", &["jack", "johnny"]),
+    ("michael", &["mike", "mikey", "mick"]),
+    ("thomas", &["tom", "tommy"]),
+    ("anthony", &["tony"]),
+    ("joseph", &["joe", "joey"]),
+    ("edward", &["ed", "eddie", "ted", "ned"]),
+    ("theodore", &["ted", "teddy", "theo"]),
+    ("benjamin", &["ben", "benny", "bibi"]),
+    ("barack", &["barry"]),
+    ("charles", &["charlie", "chuck"]),
+    ("christopher", &["chris"]),
+    ("daniel", &["dan", "danny"]),
+    ("david", &["dave"]),
+    ("donald", &["don"]),
+    ("elizabeth", &["liz", "lizzie", "beth", "betsy", "betty"]),
+    ("margaret", &["maggie", "meg", "peggy"]),
+    ("katherine", &["kate", "katie", "kathy"]),
+    ("catherine", &["kate", "katie", "cathy"]),
+    ("patricia", &["pat", "patty"]),
+    ("patrick", &["pat", "paddy"]),
+    ("steven", &["steve"]),
+    ("stephen", &["steve"]),
+    ("nicholas", &["nick"]),
+    ("matthew", &["matt"]),
+    ("samuel", &["sam"]),
+    ("andrew", &["andy", "drew"]),
+    ("gregory", &["greg"]),
+    ("jonathan", &["jon"]),
+    ("timothy", &["tim"]),
+    ("lawrence", &["larry"]),
+    ("gerald", &["gerry", "jerry"]),
+    ("ronald", &["ron"]),
+    ("frederick", &["fred"]),
+    ("francis", &["frank"]),
+    ("henry", &["harry", "hank"]),
+    ("aleksandr", &["alex", "sasha", "sashko", "shura", "sanya"]),
+    ("aleksandra", &["sasha", "shura"]),
+    ("aleksei", &["lyosha", "alyosha", "lesha", "lyokha"]),
+    ("vladimir", &["vova", "volodya", "vovan"]),
+    ("nikolai", &["kolya"]),
+    ("sergei", &["seryozha", "serezha", "seryoga"]),
+    ("dmitri", &["dima", "mitya"]),
+    ("mikhail", &["misha"]),
+    ("pyotr", &["petya"]),
+    ("pavel", &["pasha"]),
+    ("yuri", &["yura"]),
+    ("yevgeni", &["zhenya"]),
+    ("yevgenia", &["zhenya"]),
+    ("konstantin", &["kostya"]),
+    ("viktor", &["vitya"]),
+    ("anatoli", &["tolya", "tolik"]),
+    ("fyodor", &["fedya"]),
+    ("ivan", &["vanya"]),
+    ("maksim", &["max", "maks"]),
+    ("grigori", &["grisha"]),
+    ("vasili", &["vasya"]),
+    ("vyacheslav", &["slava"]),
+    ("artyom", &["tyoma"]),
+    ("yakov", &["yasha"]),
+    ("stanislav", &["stas"]),
+    ("elena", &["lena"]),
+    ("tatiana", &["tanya"]),
+    ("ekaterina", &["katya"]),
+    ("maria", &["masha"]),
+    ("natalia", &["natasha"]),
+    ("olga", &["olya"]),
+    ("galina", &["galya"]),
+    ("lyudmila", &["lyuda", "mila"]),
+    ("anna", &["anya"]),
+    ("irina", &["ira"]),
+    ("yulia", &["yulya"]),
+    ("svetlana", &["sveta"]),
+];
+
+/// The keys of [`NICKNAMES`]: each short form's key to the keys of the
+/// names it stands for.
+static NICKNAME_KEYS: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
+    let mut map: HashMap<String, Vec<String>> = HashMap::new();
+    for (name, forms) in NICKNAMES {
+        for form in forms.iter() {
+            map.entry(key(form)).or_default().push(key(name));
+        }
+    }
+    map
+});
+
+/// Whether one key is a short form of the name the other is.
+fn nickname(a: &str, b: &str) -> bool {
+    let stands_for = |short: &str, long: &str| {
+        NICKNAME_KEYS
+            .get(short)
+            .is_some_and(|names| names.iter().any(|n| n == long))
+    };
+    stands_for(a, b) || stands_for(b, a)
+}
+
+/// What a short form of a given name costs in a comparison, in edits: one
+/// letter's worth, as a short form is how the person was called, not how
+/// the name is written.
+const NICKNAME_EDITS: usize = 1;
+
+/// Words of organizations' and places' names written short, as lower-case
+/// Latin words read them ("Int'l" is "intl", "обл." is "obl"), with the
+/// word they stand for.
+const ABBREVIATED: &[(&str, &str)] = &[
+    ("intl", "international"),
+    ("natl", "national"),
+    ("univ", "university"),
+    ("assn", "association"),
+    ("assoc", "association"),
+    ("dept", "department"),
+    ("govt", "government"),
+    ("mgmt", "management"),
+    ("mfg", "manufacturing"),
+    ("bros", "brothers"),
+    ("hldgs", "holdings"),
+    ("svcs", "services"),
+    ("obl", "oblast"),
+];
 
 /// Numbers written as words, as digits.
 const NUMBER_WORDS: &[(&str, u32)] = &[
@@ -729,6 +943,10 @@ fn letters_for_digits(word: String) -> String {
 /// removed, and a Russian, Ukrainian or English given name as the one name
 /// it is ("Oleksii" and "Alexei" have one key).
 pub fn key(word: &str) -> String {
+    let word = ABBREVIATED
+        .iter()
+        .find(|(short, _)| *short == word)
+        .map_or(word, |(_, long)| long);
     let spelled = spelled_key(word);
     match GIVEN_KEYS.get(&spelled) {
         Some(canonical) => canonical.clone(),
@@ -878,6 +1096,9 @@ impl Name {
             Vec::new()
         };
         let cyrillic = text.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c));
+        let abjad = text
+            .chars()
+            .any(|c| matches!(c as u32, 0x600..=0x6FF | 0x750..=0x77F));
         let organization = matches!(kind, NameKind::Organization | NameKind::Other);
         let mut words = Vec::with_capacity(raw.len());
         let mut after_bin = false;
@@ -893,8 +1114,8 @@ impl Name {
             }
             // A country named in an organization's name ("Russia's Defense
             // Ministry") may be left out of another spelling of it.
-            let qualifier =
-                qualifier || (organization && COUNTRY_STEMS.iter().any(|s| s == stem(&key)));
+            let qualifier = qualifier || (organization && place_word(&key));
+            let familiar = NICKNAME_KEYS.contains_key(&key);
             words.push(Word {
                 text,
                 key,
@@ -902,6 +1123,8 @@ impl Name {
                 qualifier,
                 lineage,
                 cyrillic,
+                abjad,
+                familiar,
             });
         }
         // A name of nothing but particles ("Al", "De La") is a name.
@@ -967,6 +1190,104 @@ fn edits(a: &str, b: &str) -> usize {
     d[a.len() * width + b.len()]
 }
 
+/// Whether a key's letter is a vowel. Keys spell y and j as i.
+fn vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')
+}
+
+/// What an edit that only touches vowels costs in [`weighted_edits`]:
+/// spellings of one name across scripts and languages differ mostly in
+/// vowels (Dykyi and Dikiy, Narendra and Narender), and a changed consonant
+/// changes a name more.
+const VOWEL_EDIT: f64 = 0.5;
+
+/// The shortest key from which vowel edits are discounted: in a short word
+/// one vowel is a large part of the name (Tom and Tim).
+const VOWEL_DISCOUNT_FROM: usize = 5;
+
+/// [`edits`] with edits that only touch vowels costing [`VOWEL_EDIT`], when
+/// the keys have the same consonants in the same order and are
+/// [`VOWEL_DISCOUNT_FROM`] letters or more; the plain count otherwise. A
+/// changed consonant is a changed name (Castro and Castillo), and then the
+/// vowels count fully too.
+fn weighted_edits(a: &str, b: &str) -> f64 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let consonants = |w: &[char]| {
+        w.iter()
+            .filter(|c| !vowel(**c))
+            .copied()
+            .collect::<Vec<_>>()
+    };
+    let discount = a.len().min(b.len()) >= VOWEL_DISCOUNT_FROM && consonants(&a) == consonants(&b);
+    let indel = |c: char| {
+        if discount && vowel(c) {
+            VOWEL_EDIT
+        } else {
+            1.0
+        }
+    };
+    let change = |x: char, y: char| {
+        if x == y {
+            0.0
+        } else if discount && vowel(x) && vowel(y) {
+            VOWEL_EDIT
+        } else {
+            1.0
+        }
+    };
+    let width = b.len() + 1;
+    let mut d = vec![0.0f64; (a.len() + 1) * width];
+    for i in 1..=a.len() {
+        d[i * width] = d[(i - 1) * width] + indel(a[i - 1]);
+    }
+    for j in 1..=b.len() {
+        d[j] = d[j - 1] + indel(b[j - 1]);
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let mut best = (d[(i - 1) * width + j] + indel(a[i - 1]))
+                .min(d[i * width + j - 1] + indel(b[j - 1]))
+                .min(d[(i - 1) * width + j - 1] + change(a[i - 1], b[j - 1]));
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * width + j - 2] + 1.0);
+            }
+            d[i * width + j] = best;
+        }
+    }
+    d[a.len() * width + b.len()]
+}
+
+/// What comparing a word in Arabic letters with its spelling in another
+/// script by consonants costs, in edits: the vowels were not there to
+/// compare.
+const UNWRITTEN_VOWELS_EDITS: usize = 1;
+
+/// Whether a word in Arabic letters and a word in another script have the
+/// same consonants, of two or more: Arabic writes long vowels with the
+/// letters that also stand for w and y (spelled v and i in keys), and has
+/// no p or v (written b and f).
+fn same_consonants(a: &Word, b: &Word) -> bool {
+    let (arabic, other) = if a.abjad { (a, b) } else { (b, a) };
+    let skeleton = |key: &str, abjad: bool| {
+        let mut out = String::new();
+        for c in key.chars() {
+            let c = match c {
+                'p' => 'b',
+                'v' if !abjad => 'f',
+                c => c,
+            };
+            if vowel(c) || (abjad && c == 'v') || out.ends_with(c) {
+                continue;
+            }
+            out.push(c);
+        }
+        out
+    };
+    let left = skeleton(&arabic.key, true);
+    left.len() >= 2 && left == skeleton(&other.key, false)
+}
+
 fn is_number(word: &str) -> bool {
     word.chars().all(|c| c.is_ascii_digit())
 }
@@ -982,6 +1303,12 @@ fn word_match(a: &Word, b: &Word) -> Option<usize> {
     }
     if is_number(&a.text) || is_number(&b.text) {
         return None;
+    }
+    if (a.familiar || b.familiar) && nickname(&a.key, &b.key) {
+        return Some(NICKNAME_EDITS);
+    }
+    if a.abjad != b.abjad {
+        return same_consonants(a, b).then_some(UNWRITTEN_VOWELS_EDITS);
     }
     let (short, long) = if a.key.len() <= b.key.len() {
         (a, b)
@@ -1034,18 +1361,23 @@ fn inflected(a: &Word, b: &Word) -> bool {
 }
 
 /// Where a word of `name` (on `side`) is the initials of a run of words of
-/// `other` (weak words inside the run skipped), replaces that run in
-/// `other` by one word that matches it.
+/// `other`, replaces that run in `other` by one word that matches it. In an
+/// organization's name the word may stand for two to six words, weak words
+/// inside the run skipped ("PLA" for "People's Liberation Army"); in a
+/// person's, for two or three given names before the surname ("JC" or
+/// "J.-C." for "Jean-Claude").
 fn expand_abbreviations(
     name: &[Word],
     other: &mut Vec<Word>,
     side: Side,
+    person: bool,
     reasons: &mut Vec<Reason>,
 ) {
+    let letters_allowed = if person { 2..=3 } else { 2..=6 };
     for w in name {
         let letters: Vec<char> = w.text.chars().collect();
         if w.weak
-            || !(2..=6).contains(&letters.len())
+            || !letters_allowed.contains(&letters.len())
             || !w.text.chars().all(|c| c.is_ascii_alphabetic())
         {
             continue;
@@ -1053,15 +1385,21 @@ fn expand_abbreviations(
         if other.iter().any(|o| o.key == w.key) {
             continue;
         }
-        'start: for start in 0..other.len() {
+        // A person's initials stand for given names, never the surname.
+        let limit = if person {
+            other.iter().rposition(|o| !o.weak).unwrap_or(0)
+        } else {
+            other.len()
+        };
+        'start: for start in 0..limit {
             let mut matched = 0;
             let mut end = start;
-            while end < other.len() && matched < letters.len() {
+            while end < limit && matched < letters.len() {
                 let o = &other[end];
                 if o.text.starts_with(letters[matched]) {
                     matched += 1;
                     end += 1;
-                } else if o.weak && matched > 0 {
+                } else if o.weak && matched > 0 && !person {
                     end += 1;
                 } else {
                     continue 'start;
@@ -1070,10 +1408,18 @@ fn expand_abbreviations(
             if matched == letters.len() {
                 let long: Vec<&str> = other[start..end].iter().map(|o| o.text.as_str()).collect();
                 let long = long.join(" ");
-                reasons.push(Reason::Abbreviation {
-                    side,
-                    short: w.text.clone(),
-                    long: long.clone(),
+                reasons.push(if person {
+                    Reason::Initials {
+                        side,
+                        short: w.text.clone(),
+                        long: long.clone(),
+                    }
+                } else {
+                    Reason::Abbreviation {
+                        side,
+                        short: w.text.clone(),
+                        long: long.clone(),
+                    }
                 });
                 let word = Word {
                     text: long,
@@ -1082,6 +1428,8 @@ fn expand_abbreviations(
                     qualifier: other[start].qualifier,
                     lineage: other[start].lineage,
                     cyrillic: other[start].cyrillic,
+                    abjad: other[start].abjad,
+                    familiar: false,
                 };
                 other.splice(start..end, [word]);
                 break;
@@ -1110,6 +1458,8 @@ fn join_runs(name: &mut Vec<Word>, other: &[Word], side: Side, reasons: &mut Vec
                 qualifier: run.iter().all(|w| w.qualifier),
                 lineage: run[0].lineage,
                 cyrillic: run[0].cyrillic,
+                abjad: run[0].abjad,
+                familiar: false,
             };
             let longest = run.iter().map(|w| w.key.len()).max().unwrap_or(0);
             let alone = |w: &Word| other.iter().any(|o| word_match(w, o).is_some());
@@ -1132,8 +1482,44 @@ fn join_runs(name: &mut Vec<Word>, other: &[Word], side: Side, reasons: &mut Vec
     }
 }
 
+/// The shortest name, in characters, that may have been cut at a field's
+/// width: a shorter one ending in part of a word is too likely another
+/// name ("Victory" and "Victory 3").
+const TRUNCATED_FROM: usize = 24;
+
+/// What a name cut short at a field's width scores against the whole name.
+const TRUNCATED_SCORE: f64 = 0.95;
+
+/// Where one written name is the other cut short inside a word, as
+/// registries and sanctions lists cut names at a field's width ("... JOINT
+/// STOCK COMPAN"): the side cut short and what it lacks.
+fn truncated(left: &str, right: &str) -> Option<(Side, String)> {
+    let (l, r) = (left.to_lowercase(), right.to_lowercase());
+    let (side, short, long) = if l.chars().count() < r.chars().count() {
+        (Side::Left, l, r)
+    } else {
+        (Side::Right, r, l)
+    };
+    if short.chars().count() < TRUNCATED_FROM || !long.starts_with(&short) {
+        return None;
+    }
+    let rest = &long[short.len()..];
+    let cut_in_word = short.chars().last().is_some_and(char::is_alphanumeric)
+        && rest.chars().next().is_some_and(char::is_alphanumeric);
+    // The cut is inside the last word: what is missing is the end of it.
+    (cut_in_word && !rest.trim_end().contains(char::is_whitespace))
+        .then(|| (side, rest.trim_end().to_owned()))
+}
+
 /// Compares two names of one kind (the kind of the first decides the rules).
 pub fn compare(left: &Name, right: &Name) -> Comparison {
+    if let Some((side, missing)) = truncated(&left.written, &right.written) {
+        return Comparison {
+            score: TRUNCATED_SCORE,
+            same: true,
+            reasons: vec![Reason::Truncated { side, missing }],
+        };
+    }
     let mut reasons = Vec::new();
     for (side, name) in [(Side::Left, left), (Side::Right, right)] {
         for form in &name.legal_forms {
@@ -1193,10 +1579,9 @@ pub fn compare(left: &Name, right: &Name) -> Comparison {
     let mut b = right.words.clone();
     join_runs(&mut a, &right.words, Side::Left, &mut reasons);
     join_runs(&mut b, &left.words, Side::Right, &mut reasons);
-    if left.kind != NameKind::Person {
-        expand_abbreviations(&left.words, &mut b, Side::Left, &mut reasons);
-        expand_abbreviations(&right.words, &mut a, Side::Right, &mut reasons);
-    }
+    let person = left.kind == NameKind::Person;
+    expand_abbreviations(&left.words, &mut b, Side::Left, person, &mut reasons);
+    expand_abbreviations(&right.words, &mut a, Side::Right, person, &mut reasons);
 
     // Best pairs first: fewest edits relative to length, then in order.
     let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
@@ -1225,13 +1610,12 @@ pub fn compare(left: &Name, right: &Name) -> Comparison {
         }
     }
 
-    let mut total_edits = 0;
+    let mut total_edits = 0.0f64;
     let mut total_length = 0;
     // The similarity of the least alike pair of words.
     let mut worst = 1.0f64;
     let mut aligned = 0;
     let mut order: Vec<usize> = Vec::new();
-    let person = left.kind == NameKind::Person;
     let lineage_marked = |words: &[Word]| words.iter().any(|w| w.lineage);
     let both_lineage = lineage_marked(&a) && lineage_marked(&b);
     for (i, pair) in pair_of_a.iter().enumerate() {
@@ -1242,12 +1626,30 @@ pub fn compare(left: &Name, right: &Name) -> Comparison {
         }
         aligned += 1;
         order.push(j);
-        total_edits += n;
+        let short_form = (wa.familiar || wb.familiar) && nickname(&wa.key, &wb.key);
+        let cost = if n == 0 {
+            0.0
+        } else if short_form || wa.abjad != wb.abjad {
+            n as f64
+        } else {
+            weighted_edits(&wa.key, &wb.key)
+        };
+        total_edits += cost;
         let length = wa.text.len().max(wb.text.len());
         total_length += length;
-        worst = worst.min(1.0 - n as f64 / length.max(1) as f64);
+        worst = worst.min(1.0 - cost / length.max(1) as f64);
         reasons.push(if n == 0 && wa.key != wb.key && inflected(wa, wb) {
             Reason::Inflected {
+                left: wa.text.clone(),
+                right: wb.text.clone(),
+            }
+        } else if wa.abjad != wb.abjad {
+            Reason::Consonants {
+                left: wa.text.clone(),
+                right: wb.text.clone(),
+            }
+        } else if short_form {
+            Reason::ShortForm {
                 left: wa.text.clone(),
                 right: wb.text.clone(),
             }
@@ -1296,19 +1698,23 @@ pub fn compare(left: &Name, right: &Name) -> Comparison {
     // that name has none.
     let qualified = |words: &[Word]| words.iter().any(|w| w.qualifier);
     let (qualified_a, qualified_b) = (qualified(&a), qualified(&b));
+    // A country in two full legal names ("Banco Santander Chile S.A.",
+    // "Banco Santander S.A.") tells a subsidiary from its parent; a name
+    // written without a legal form may be either.
+    let both_legal = !left.legal_forms.is_empty() && !right.legal_forms.is_empty();
     for (side, rest, other_qualified) in [
         (Side::Left, &mut rest_a, qualified_b),
         (Side::Right, &mut rest_b, qualified_a),
     ] {
         if !other_qualified {
             rest.retain(|w| {
-                if w.qualifier {
+                if w.qualifier && !(both_legal && place_word(&w.key)) {
                     reasons.push(Reason::Qualifier {
                         side,
                         word: w.text.clone(),
                     });
                 }
-                !w.qualifier
+                !w.qualifier || (both_legal && place_word(&w.key))
             });
         }
     }
@@ -1403,7 +1809,7 @@ pub fn compare(left: &Name, right: &Name) -> Comparison {
     let similarity = if total_length == 0 {
         0.0
     } else {
-        let overall = 1.0 - total_edits as f64 / total_length as f64;
+        let overall = 1.0 - total_edits / total_length as f64;
         (overall + worst) / 2.0
     };
     let mut score = if fits {
