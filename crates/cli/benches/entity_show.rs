@@ -95,6 +95,7 @@ fn main() {
                 asserted: "the document".to_owned(),
             }],
             history: Vec::new(),
+            merged_into: None,
         };
         let links: Vec<(String, String)> = record
             .links

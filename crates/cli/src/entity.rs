@@ -386,7 +386,9 @@ pub(crate) fn resolve(
     stats.actions_unmatched = record_stats.actions_unmatched;
     let mut writer = store.writer()?;
     writer.clear_records()?;
-    for record in records.iter() {
+    // Stored with merged records folded into the records they were merged
+    // into: what every reader of the case sees.
+    for record in records.folded().iter() {
         let (summary, links) = crate::records::summary(record);
         writer.put_record(&summary, &links, record)?;
     }

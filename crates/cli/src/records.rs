@@ -185,21 +185,34 @@ pub(crate) fn make(
     Ok((records, stats))
 }
 
-/// The summary and links a record is stored with.
+/// The status a merged record is listed with, and the role of its one
+/// stored link, to the record it was merged into.
+pub(crate) const MERGED: &str = "merged";
+
+/// The summary and links a record is stored with. A merged record is
+/// listed as `merged`, and its only stored link leads to the record it was
+/// merged into (its own links were folded into that record's).
 pub(crate) fn summary(record: &Record) -> (RecordSummary, Vec<(String, String)>) {
+    let (status, links) = match &record.merged_into {
+        Some(into) => (MERGED, vec![(MERGED.to_owned(), into.clone())]),
+        None => (
+            record.status.as_str(),
+            record
+                .links
+                .iter()
+                .map(|l| (l.role.clone(), l.target.clone()))
+                .collect(),
+        ),
+    };
     (
         RecordSummary {
             id: record.id.clone(),
             kind: record.kind.as_str().to_owned(),
             subtype: record.subtype.clone(),
-            status: record.status.as_str().to_owned(),
+            status: status.to_owned(),
             label: record.label.clone(),
         },
-        record
-            .links
-            .iter()
-            .map(|l| (l.role.clone(), l.target.clone()))
-            .collect(),
+        links,
     )
 }
 
@@ -218,8 +231,9 @@ pub(crate) enum RecordCommand {
         /// Only this kind.
         #[arg(long, value_parser = RecordKind::ALL.map(RecordKind::as_str))]
         kind: Option<String>,
-        /// Only records of this status.
-        #[arg(long, value_parser = casefile_records::vocabulary::STATUSES.to_vec())]
+        /// Only records of this status (`merged`: records folded into
+        /// another).
+        #[arg(long, value_parser = ["proposed", "confirmed", "rejected", "disputed", MERGED])]
         status: Option<String>,
     },
     /// Show one record: its values with who set them, its links, its
@@ -261,6 +275,30 @@ pub(crate) enum RecordCommand {
     Reject(StatusArgs),
     /// Mark records disputed: reports show them, marked so.
     Dispute(StatusArgs),
+    /// Merge records that tell the same event, violation, promise, group
+    /// or relation into one: the first keeps its id and gains the others'
+    /// evidence and links, and reports show it once with every source.
+    /// People, organizations and places are merged with `entity merge`.
+    Merge(MergeArgs),
+    /// Undo a merge: the other records stand apart from the first again.
+    Split(MergeArgs),
+}
+
+/// The records a merge or split acts on.
+#[derive(Debug, clap::Args)]
+pub(crate) struct MergeArgs {
+    /// The record kept (T3.0.5).
+    record: String,
+    /// The records folded into it, or split off it (T4.0.2 ...), one log
+    /// entry each.
+    #[arg(required = true)]
+    others: Vec<String>,
+    /// Why, in your words (kept in the log).
+    #[arg(long)]
+    note: Option<String>,
+    /// Who acts (default: $CASEFILE_USER, else $USER).
+    #[arg(long)]
+    by: Option<String>,
 }
 
 /// What `record add` and `record edit` set.
@@ -397,10 +435,22 @@ fn commit(case: &Case, store: Store, actions: &[Action], by: String) -> anyhow::
     let mut needed: Vec<&str> = Vec::new();
     for action in actions {
         needed.extend(action.record.as_deref());
+        needed.extend(action.from.as_deref());
         needed.extend(action.link.iter().map(|l| l.target.as_str()));
     }
     let mut touched = Vec::new();
-    for id in needed {
+    let mut ids: Vec<String> = needed.iter().map(|id| (*id).to_owned()).collect();
+    // And the records merged into those, which a merge checks for.
+    for id in &needed {
+        for l in store.links_to(id)? {
+            if l.role == MERGED {
+                ids.push(l.from.id);
+            }
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    for id in &ids {
         if let Some(record) = store.record::<Record>(id)? {
             touched.push(record);
         }
@@ -424,9 +474,10 @@ fn commit(case: &Case, store: Store, actions: &[Action], by: String) -> anyhow::
         let path = folder.path().join(format!("record-action-{n}.json"));
         std::fs::write(&path, action.encode())
             .with_context(|| format!("writing {}", path.display()))?;
-        let note = match &action.record {
-            Some(id) => format!("record {} {id}", action.action.as_str()),
-            None => format!(
+        let note = match (&action.record, &action.from) {
+            (Some(id), Some(from)) => format!("record {} {id} {from}", action.action.as_str()),
+            (Some(id), None) => format!("record {} {id}", action.action.as_str()),
+            (None, _) => format!(
                 "record create {}",
                 action.kind.map(RecordKind::as_str).unwrap_or_default()
             ),
@@ -496,6 +547,9 @@ fn show(record: &Record) {
         record.status.as_str(),
         record.label
     );
+    if let Some(into) = &record.merged_into {
+        println!("  merged into {into}: reports show it as part of that record");
+    }
     println!(
         "  status by {} (log entry #{})",
         record.status_by.method, record.status_by.entry
@@ -517,8 +571,12 @@ fn show(record: &Record) {
     }
     for step in &record.history {
         println!(
-            "  {} by {} (entry #{}){}",
+            "  {}{} by {} (entry #{}){}",
             step.action,
+            step.with
+                .as_deref()
+                .map(|w| format!(" {w}"))
+                .unwrap_or_default(),
             step.by.method,
             step.by.entry,
             step.note
@@ -572,10 +630,14 @@ pub(crate) fn run(case: &Case, command: RecordCommand, json: bool) -> anyhow::Re
             } else {
                 show(&found);
                 for l in store.links_to(&id)? {
-                    println!(
-                        "  ← {} of {} {} ({})",
-                        l.role, l.from.id, l.from.label, l.from.status
-                    );
+                    if l.role == MERGED {
+                        println!("  ← merged into it: {} {}", l.from.id, l.from.label);
+                    } else {
+                        println!(
+                            "  ← {} of {} {} ({})",
+                            l.role, l.from.id, l.from.label, l.from.status
+                        );
+                    }
                 }
             }
             return Ok(Exit::Success);
@@ -610,6 +672,8 @@ pub(crate) fn run(case: &Case, command: RecordCommand, json: bool) -> anyhow::Re
         RecordCommand::Confirm(args) => statuses(ActionKind::Confirm, args),
         RecordCommand::Reject(args) => statuses(ActionKind::Reject, args),
         RecordCommand::Dispute(args) => statuses(ActionKind::Dispute, args),
+        RecordCommand::Merge(args) => merges(ActionKind::Merge, args),
+        RecordCommand::Split(args) => merges(ActionKind::Split, args),
     };
     for action in &actions {
         action.check()?;
@@ -627,8 +691,13 @@ pub(crate) fn run(case: &Case, command: RecordCommand, json: bool) -> anyhow::Re
             }));
         } else {
             println!(
-                "logged as entry #{entry}: {} {id}{}",
+                "logged as entry #{entry}: {} {id}{}{}",
                 action.action.as_str(),
+                action
+                    .from
+                    .as_deref()
+                    .map(|f| format!(" {f}"))
+                    .unwrap_or_default(),
                 now.as_ref()
                     .map(|r| format!(" ({}, {})", r.label, r.status.as_str()))
                     .unwrap_or_default()
@@ -644,6 +713,21 @@ fn statuses(kind: ActionKind, args: StatusArgs) -> (Vec<Action>, String) {
         .iter()
         .map(|r| {
             let mut action = Action::on(kind, Some(record_id(r)));
+            action.note.clone_from(&args.note);
+            action
+        })
+        .collect();
+    (actions, crate::add::who(args.by))
+}
+
+fn merges(kind: ActionKind, args: MergeArgs) -> (Vec<Action>, String) {
+    let kept = record_id(&args.record);
+    let actions = args
+        .others
+        .iter()
+        .map(|other| {
+            let mut action = Action::on(kind, Some(kept.clone()));
+            action.from = Some(record_id(other));
             action.note.clone_from(&args.note);
             action
         })

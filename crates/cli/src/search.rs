@@ -237,6 +237,11 @@ pub(crate) fn refresh(
     update.replace_entities(&entities)?;
     let mut records = Vec::new();
     store.records(|r: casefile_records::Record| {
+        // A merged record is found through the record it was merged into,
+        // which carries its evidence.
+        if r.merged_into.is_some() {
+            return;
+        }
         let mut text: Vec<String> = r.values.values().map(|v| v.value.clone()).collect();
         text.extend(r.evidence.iter().map(|e| e.quote.clone()));
         records.push(IndexRecord {

@@ -328,3 +328,169 @@ fn records_are_proposed_judged_logged_and_rebuilt() {
     );
     assert_eq!(json(&ok(&["verify", "--json"], root))["ok"], true);
 }
+
+/// Two made-up news texts that tell the same dissolution and count the
+/// same people.
+fn two_tellings(root: &Path) -> (String, String) {
+    let first = root.join("storm-first.txt");
+    std::fs::write(
+        &first,
+        "Storm battalion gone\n\nThe Storm battalion was dissolved in April 2024, \
+         former fighters told reporters. About 300 people served in it.\n",
+    )
+    .unwrap();
+    let second = root.join("storm-second.txt");
+    std::fs::write(
+        &second,
+        "Fighters describe the end of Storm\n\nIn April 2024 the command disbanded the \
+         Storm battalion, according to two of its former fighters. About 300 people had \
+         served in it.\n",
+    )
+    .unwrap();
+    let mut sources = Vec::new();
+    for file in [&first, &second] {
+        let added = json(&ok(
+            &["add", file.to_str().unwrap(), "--kind", "news", "--json"],
+            root,
+        ));
+        sources.push(added["added"][0]["log_index"].as_u64().unwrap());
+    }
+    (sources[0].to_string(), sources[1].to_string())
+}
+
+#[test]
+fn merged_records_are_told_once_with_every_source() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    ok(&["init"], root);
+    let (a, b) = two_tellings(root);
+    let dated_dissolutions = |root: &Path| -> Vec<serde_json::Value> {
+        let report = json(&ok(&["report", "--as-of", "2024-12-01", "--json"], root));
+        report["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "dissolution")
+            .cloned()
+            .collect()
+    };
+    // Told twice, the dissolution is on the timeline twice.
+    let told = dated_dissolutions(root);
+    assert_eq!(told.len(), 2, "{told:#?}");
+    let record_of = |e: &serde_json::Value| e["citation"]["record"].as_str().unwrap().to_owned();
+    let kept = told
+        .iter()
+        .map(record_of)
+        .find(|r| r.starts_with(&format!("T{a}.")))
+        .unwrap();
+    let other = told
+        .iter()
+        .map(record_of)
+        .find(|r| r.starts_with(&format!("T{b}.")))
+        .unwrap();
+    let groups = |root: &Path| -> Vec<serde_json::Value> {
+        json(&ok(&["report", "--as-of", "2024-12-01", "--json"], root))["groups"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(groups(root).len(), 2);
+
+    // Refused merges leave no log entry.
+    let size = log_size(root);
+    let group_a = format!("G{a}.0.0");
+    let group_b = format!("G{b}.0.0");
+    for (args, problem) in [
+        (
+            vec!["record", "merge", &kept, &group_a],
+            "only records of one kind",
+        ),
+        (vec!["record", "merge", &kept, &kept], "another record"),
+        (vec!["record", "split", &kept, &other], "is not merged into"),
+        (
+            vec!["record", "merge", &kept, "T99.0.0"],
+            "no record T99.0.0",
+        ),
+    ] {
+        let output = run(&args, root);
+        assert_ne!(code(&output), 0, "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(problem), "{args:?}: {stderr}");
+    }
+    assert_eq!(log_size(root), size);
+
+    // Merged, the dissolution is told once, citing both sources.
+    ok(
+        &[
+            "record",
+            "merge",
+            &kept,
+            &other,
+            "--note",
+            "one dissolution",
+            "--by",
+            "ana",
+        ],
+        root,
+    );
+    ok(
+        &["record", "merge", &group_a, &group_b, "--by", "ana"],
+        root,
+    );
+    assert_eq!(log_size(root), size + 2);
+    let told = dated_dissolutions(root);
+    assert_eq!(told.len(), 1, "{told:#?}");
+    assert_eq!(record_of(&told[0]), kept);
+    let also = told[0]["also"].as_array().unwrap();
+    assert_eq!(also.len(), 1);
+    assert_eq!(also[0]["record"], other.as_str());
+    assert_eq!(also[0]["source"].as_u64().unwrap().to_string(), b);
+    let counted = groups(root);
+    assert_eq!(counted.len(), 1);
+    assert_eq!(counted[0]["also"].as_array().unwrap().len(), 1);
+    let text = String::from_utf8(ok(&["timeline"], root).stdout).unwrap();
+    assert!(text.contains(&format!("also {other} source {b}")), "{text}");
+
+    // The kept record carries the other's evidence; the other says where
+    // it went, and is listed as merged.
+    let shown = record(root, &kept);
+    let sources: Vec<u64> = shown["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"].as_u64().unwrap())
+        .collect();
+    assert!(sources.contains(&a.parse().unwrap()) && sources.contains(&b.parse().unwrap()));
+    assert_eq!(shown["history"][0]["action"], "merge");
+    assert_eq!(shown["history"][0]["with"], other.as_str());
+    assert_eq!(record(root, &other)["merged_into"], kept.as_str());
+    let merged = common::json_lines(&ok(
+        &["record", "list", "--status", "merged", "--json"],
+        root,
+    ));
+    let merged: Vec<&str> = merged.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(merged, [group_b.as_str(), other.as_str()]);
+    // A merged record is searched through the one it was merged into.
+    let hits = json(&ok(&["search", "disbanded", "--records", "--json"], root));
+    let ids: Vec<&str> = hits["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap_or_default())
+        .collect();
+    assert!(!ids.contains(&other.as_str()), "{hits:#}");
+    // A second merge of the same record is refused.
+    let again = run(&["record", "merge", &kept, &other], root);
+    assert_ne!(code(&again), 0);
+
+    // Rebuilt from nothing, the merges hold.
+    let text = ok(&["report", "--as-of", "2024-12-01"], root).stdout;
+    ok(&["rebuild"], root);
+    assert_eq!(ok(&["report", "--as-of", "2024-12-01"], root).stdout, text);
+
+    // Split, the two tellings stand apart again.
+    ok(&["record", "split", &kept, &other, "--by", "ana"], root);
+    assert_eq!(dated_dissolutions(root).len(), 2);
+    assert!(record(root, &other)["merged_into"].is_null());
+    assert_eq!(json(&ok(&["verify", "--json"], root))["ok"], true);
+}

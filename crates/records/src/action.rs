@@ -33,6 +33,11 @@ pub enum ActionKind {
     Reject,
     /// Marks a record disputed.
     Dispute,
+    /// Folds a record (`from`) into another of its kind (`record`): both
+    /// tell the same event, violation, promise or group.
+    Merge,
+    /// Undoes a merge: the record `from` stands apart from `record` again.
+    Split,
 }
 
 impl ActionKind {
@@ -44,6 +49,8 @@ impl ActionKind {
             ActionKind::Confirm => "confirm",
             ActionKind::Reject => "reject",
             ActionKind::Dispute => "dispute",
+            ActionKind::Merge => "merge",
+            ActionKind::Split => "split",
         }
     }
 }
@@ -109,6 +116,9 @@ pub struct Action {
     /// Why, in the person's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The record folded in or split off (`merge` and `split` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 /// Why bytes are not an action document, or an action cannot apply.
@@ -151,6 +161,9 @@ pub enum ActionError {
     /// The record to create exists already.
     #[error("the case already has a record {0}")]
     Exists(String),
+    /// Two records cannot be merged, or a record split off another.
+    #[error("{0}")]
+    Merge(String),
 }
 
 impl Action {
@@ -169,6 +182,7 @@ impl Action {
             unlink: Vec::new(),
             cite: Vec::new(),
             note: None,
+            from: None,
         }
     }
 
@@ -224,7 +238,12 @@ impl Action {
                     }
                 }
             }
-            ActionKind::Edit | ActionKind::Confirm | ActionKind::Reject | ActionKind::Dispute => {
+            ActionKind::Edit
+            | ActionKind::Confirm
+            | ActionKind::Reject
+            | ActionKind::Dispute
+            | ActionKind::Merge
+            | ActionKind::Split => {
                 if self.record.as_deref().is_none_or(|r| r.trim().is_empty()) {
                     return Err(shape("needs the record it acts on"));
                 }
@@ -232,6 +251,18 @@ impl Action {
                     return Err(shape("cannot change a record's kind"));
                 }
             }
+        }
+        match (self.action, self.from.as_deref()) {
+            (ActionKind::Merge | ActionKind::Split, None) => {
+                return Err(shape("needs the other record (from)"));
+            }
+            (ActionKind::Merge | ActionKind::Split, Some(from)) => {
+                if from.trim().is_empty() || Some(from) == self.record.as_deref() {
+                    return Err(shape("needs another record than the one it acts on"));
+                }
+            }
+            (_, Some(_)) => return Err(shape("names no other record (from)")),
+            (_, None) => {}
         }
         let changes = self.label.is_some()
             || self.subtype.is_some()
@@ -244,6 +275,9 @@ impl Action {
             ActionKind::Edit if !changes => return Err(shape("changes nothing")),
             ActionKind::Confirm | ActionKind::Reject | ActionKind::Dispute if changes => {
                 return Err(shape("only changes a status; edit changes values"));
+            }
+            ActionKind::Merge | ActionKind::Split if changes => {
+                return Err(shape("changes no values; edit changes values"));
             }
             _ => {}
         }
@@ -280,10 +314,14 @@ impl Records {
                 return Err(ActionError::NoTarget(link.target.clone()));
             }
         }
+        if matches!(action.action, ActionKind::Merge | ActionKind::Split) {
+            return self.merge_or_split(action, by);
+        }
         let step = Step {
             action: action.action.as_str().to_owned(),
             by: by.clone(),
             note: action.note.clone(),
+            with: None,
         };
         let record = match action.action {
             ActionKind::Create => {
@@ -308,6 +346,7 @@ impl Records {
                     links: Vec::new(),
                     evidence: Vec::new(),
                     history: Vec::new(),
+                    merged_into: None,
                 })
             }
             _ => {
@@ -321,7 +360,7 @@ impl Records {
             ActionKind::Confirm => record.status = Status::Confirmed,
             ActionKind::Reject => record.status = Status::Rejected,
             ActionKind::Dispute => record.status = Status::Disputed,
-            ActionKind::Create | ActionKind::Edit => {}
+            ActionKind::Create | ActionKind::Edit | ActionKind::Merge | ActionKind::Split => {}
         }
         if matches!(
             action.action,
@@ -365,6 +404,69 @@ impl Records {
             });
         }
         record.history.push(step);
+        Ok(())
+    }
+
+    /// A checked `merge` or `split`. People, organizations and places are
+    /// entities, merged and split by identity judgements instead.
+    fn merge_or_split(&mut self, action: &Action, by: &Provenance) -> Result<(), ActionError> {
+        let kept = action.record.as_deref().unwrap_or_default();
+        let from = action.from.as_deref().unwrap_or_default();
+        let refuse = |why: String| Err(ActionError::Merge(why));
+        let (Some(a), Some(b)) = (self.by_id.get(kept), self.by_id.get(from)) else {
+            let missing = if self.by_id.contains_key(kept) {
+                from
+            } else {
+                kept
+            };
+            return Err(ActionError::NoRecord(missing.to_owned()));
+        };
+        if matches!(
+            a.kind,
+            RecordKind::Person | RecordKind::Organization | RecordKind::Place
+        ) {
+            return refuse(format!(
+                "{kept} is a {}: people, organizations and places are merged with `casefile entity merge`",
+                a.kind.as_str()
+            ));
+        }
+        if action.action == ActionKind::Merge {
+            if a.kind != b.kind {
+                return refuse(format!(
+                    "{kept} is a {} and {from} a {}: only records of one kind merge",
+                    a.kind.as_str(),
+                    b.kind.as_str()
+                ));
+            }
+            if let Some(into) = &a.merged_into {
+                return refuse(format!("{kept} is merged into {into}: merge into {into}"));
+            }
+            if let Some(into) = &b.merged_into {
+                return refuse(format!("{from} is already merged into {into}"));
+            }
+            if let Some(c) = self.merged_into(from).next() {
+                return refuse(format!(
+                    "{} is merged into {from}: split it off first, or merge it into {kept}",
+                    c.id
+                ));
+            }
+        } else if b.merged_into.as_deref() != Some(kept) {
+            return refuse(format!("{from} is not merged into {kept}"));
+        }
+        let merge = action.action == ActionKind::Merge;
+        for (id, other) in [(kept, from), (from, kept)] {
+            if let Some(record) = self.by_id.get_mut(id) {
+                if id == from {
+                    record.merged_into = merge.then(|| kept.to_owned());
+                }
+                record.history.push(Step {
+                    action: action.action.as_str().to_owned(),
+                    by: by.clone(),
+                    note: action.note.clone(),
+                    with: Some(other.to_owned()),
+                });
+            }
+        }
         Ok(())
     }
 }
@@ -427,6 +529,113 @@ mod tests {
         assert_eq!(steps, ["create", "edit", "reject"]);
     }
 
+    fn merge(kind: ActionKind, kept: &str, from: &str) -> Action {
+        let mut action = Action::on(kind, Some(kept.to_owned()));
+        action.from = Some(from.to_owned());
+        action
+    }
+
+    #[test]
+    fn merge_folds_and_split_undoes() {
+        let mut records = Records::default();
+        let first = created(&mut records, 1, RecordKind::Event, "unit dissolved");
+        let second = created(&mut records, 2, RecordKind::Event, "the unit was disbanded");
+        let violation = created(&mut records, 3, RecordKind::Violation, "pay stopped");
+        let group = created(&mut records, 4, RecordKind::Group, "recruits");
+        let mut cite = Action::on(ActionKind::Edit, Some(second.clone()));
+        cite.set.insert("when".to_owned(), "2024-04".to_owned());
+        cite.cite = vec![Citation {
+            source: 9,
+            document: 0,
+            field: "text".to_owned(),
+            start: 3,
+            end: 20,
+            quote: "was disbanded".to_owned(),
+        }];
+        records.apply(&cite, &by(5)).expect("edit applies");
+        let mut victims = Action::on(ActionKind::Edit, Some(violation.clone()));
+        victims.link = vec![Link {
+            role: "victim".to_owned(),
+            target: group.clone(),
+        }];
+        records.apply(&victims, &by(6)).expect("edit applies");
+        let mut related = Action::on(ActionKind::Edit, Some(violation.clone()));
+        related.link = vec![Link {
+            role: "fact".to_owned(),
+            target: second.clone(),
+        }];
+        records.apply(&related, &by(7)).expect("edit applies");
+
+        records
+            .apply(&merge(ActionKind::Merge, &first, &second), &by(8))
+            .expect("merge applies");
+        assert_eq!(
+            records.get(&second).and_then(|r| r.merged_into.as_deref()),
+            Some(first.as_str())
+        );
+        let folded = records.folded();
+        let kept = folded.get(&first).expect("kept");
+        assert_eq!(kept.evidence.len(), 1);
+        assert_eq!(kept.value("when"), Some("2024-04"));
+        assert_eq!(
+            folded
+                .get(&violation)
+                .expect("violation")
+                .linked("fact")
+                .collect::<Vec<_>>(),
+            vec![first.as_str()]
+        );
+        let steps: Vec<(&str, Option<&str>)> = kept
+            .history
+            .iter()
+            .map(|s| (s.action.as_str(), s.with.as_deref()))
+            .collect();
+        assert_eq!(steps, [("create", None), ("merge", Some(second.as_str()))]);
+
+        // What may not merge, and changes nothing.
+        let before = records.clone();
+        for (action, problem) in [
+            (merge(ActionKind::Merge, &first, &violation), "one kind"),
+            (merge(ActionKind::Merge, &second, &first), "merged into"),
+            (merge(ActionKind::Merge, &first, &second), "already merged"),
+            (
+                merge(ActionKind::Split, &first, &violation),
+                "not merged into",
+            ),
+            (merge(ActionKind::Merge, &first, "T9.9.9"), "no record"),
+        ] {
+            let error = records.apply(&action, &by(9)).expect_err(problem);
+            assert!(error.to_string().contains(problem), "{error}");
+        }
+        let person = created(&mut records, 10, RecordKind::Person, "Commander");
+        let other = created(&mut records, 11, RecordKind::Person, "The commander");
+        let error = records
+            .apply(&merge(ActionKind::Merge, &person, &other), &by(12))
+            .expect_err("people are entities");
+        assert!(error.to_string().contains("entity merge"), "{error}");
+        records.by_id.remove(&person);
+        records.by_id.remove(&other);
+        assert_eq!(records, before);
+
+        records
+            .apply(&merge(ActionKind::Split, &first, &second), &by(13))
+            .expect("split applies");
+        assert_eq!(
+            records.get(&second).and_then(|r| r.merged_into.clone()),
+            None
+        );
+        let folded = records.folded();
+        assert!(folded.get(&first).expect("kept").evidence.is_empty());
+        assert_eq!(
+            folded
+                .get(&violation)
+                .expect("violation")
+                .linked("fact")
+                .collect::<Vec<_>>(),
+            vec![second.as_str()]
+        );
+    }
+
     #[test]
     fn bad_actions_change_nothing() {
         let mut records = Records::default();
@@ -486,6 +695,22 @@ mod tests {
             (
                 r#"{"format":"casefile-record 1","action":"confirm","record":"C1","extra":1}"#,
                 "unknown field",
+            ),
+            (
+                r#"{"format":"casefile-record 1","action":"merge","record":"T1.0.0"}"#,
+                "needs the other record",
+            ),
+            (
+                r#"{"format":"casefile-record 1","action":"merge","record":"T1.0.0","from":"T1.0.0"}"#,
+                "another record",
+            ),
+            (
+                r#"{"format":"casefile-record 1","action":"confirm","record":"T1.0.0","from":"T2.0.0"}"#,
+                "names no other record",
+            ),
+            (
+                r#"{"format":"casefile-record 1","action":"split","record":"T1.0.0","from":"T2.0.0","label":"x"}"#,
+                "changes no values",
             ),
         ];
         for (text, problem) in cases {

@@ -185,6 +185,10 @@ pub struct Step {
     /// Why, in the person's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The other record of a merge or split: the one folded in, on the
+    /// record kept; the one kept, on the record folded in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with: Option<String>,
 }
 
 /// One record of the case.
@@ -218,6 +222,10 @@ pub struct Record {
     /// What people did to it, in log order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<Step>,
+    /// The record it was merged into: a person found both tell the same
+    /// thing. Reports show it as part of that record, with its evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
 }
 
 impl Record {
@@ -274,6 +282,76 @@ impl Records {
     /// The status of a record, if it exists.
     pub fn status(&self, id: &str) -> Option<Status> {
         self.by_id.get(id).map(|r| r.status)
+    }
+
+    /// The records merged into a record, in id order.
+    pub fn merged_into<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Record> + 'a {
+        self.by_id
+            .values()
+            .filter(move |r| r.merged_into.as_deref() == Some(id))
+    }
+
+    /// The records with the ones merged into others folded in: each kept
+    /// record gains the evidence, links and values (those it lacks) of the
+    /// records merged into it, and links to a merged record lead to the
+    /// record it was merged into. Merged records stay, marked, so that
+    /// their ids still answer; readers of the case leave them out.
+    pub fn folded(&self) -> Records {
+        let mut out = self.clone();
+        let merged: Vec<(String, String)> = self
+            .by_id
+            .values()
+            .filter_map(|r| Some((r.id.clone(), r.merged_into.clone()?)))
+            .collect();
+        if merged.is_empty() {
+            return out;
+        }
+        let kept_of: BTreeMap<&str, &str> = merged
+            .iter()
+            .map(|(from, into)| (from.as_str(), into.as_str()))
+            .collect();
+        for (from, into) in &merged {
+            let Some(source) = self.by_id.get(from) else {
+                continue;
+            };
+            let Some(kept) = out.by_id.get_mut(into) else {
+                continue;
+            };
+            for e in &source.evidence {
+                if !kept.evidence.contains(e) {
+                    kept.evidence.push(e.clone());
+                }
+            }
+            for l in &source.links {
+                if !kept.links.contains(l) {
+                    kept.links.push(l.clone());
+                }
+            }
+            for (name, value) in &source.values {
+                kept.values
+                    .entry(name.clone())
+                    .or_insert_with(|| value.clone());
+            }
+        }
+        for record in out.by_id.values_mut() {
+            if record.merged_into.is_some() {
+                continue;
+            }
+            let mut links: Vec<Link> = Vec::with_capacity(record.links.len());
+            for l in &record.links {
+                let target = kept_of.get(l.target.as_str()).copied().unwrap_or(&l.target);
+                let l = Link {
+                    role: l.role.clone(),
+                    target: target.to_owned(),
+                };
+                // A record merged into this one is not linked to it.
+                if l.target != record.id && !links.contains(&l) {
+                    links.push(l);
+                }
+            }
+            record.links = links;
+        }
+        out
     }
 }
 

@@ -229,6 +229,7 @@ impl Maker<'_> {
             links: Vec::new(),
             evidence: Vec::new(),
             history: Vec::new(),
+            merged_into: None,
         }
     }
 
@@ -300,6 +301,7 @@ pub fn propose(
                 links: Vec::new(),
                 evidence: Vec::new(),
                 history: Vec::new(),
+                merged_into: None,
             },
         );
     }

@@ -20,6 +20,8 @@ fn kind() -> impl Strategy<Value = ActionKind> {
         Just(ActionKind::Confirm),
         Just(ActionKind::Reject),
         Just(ActionKind::Dispute),
+        Just(ActionKind::Merge),
+        Just(ActionKind::Split),
     ]
 }
 
@@ -37,7 +39,7 @@ fn link() -> impl Strategy<Value = Link> {
 prop_compose! {
     fn action()(
         action in kind(),
-        record in prop::option::of(prop::sample::select(vec!["E1.0.0", "H1", "C1.0.0"])),
+        record in prop::option::of(prop::sample::select(vec!["E1.0.0", "H1", "C1.0.0", "H3", "H4"])),
         kind in prop::option::of(prop::sample::select(RecordKind::ALL.to_vec())),
         subtype in prop::option::of(prop::sample::select(RELATIONS.to_vec())),
         label in prop::option::of("\\PC{0,12}"),
@@ -47,6 +49,7 @@ prop_compose! {
         unlink in prop::collection::vec(link(), 0..2),
         cite in prop::collection::vec((0u64..4, 0u64..3, 0usize..50, 0usize..50, "\\PC{0,8}"), 0..2),
         note in prop::option::of("\\PC{0,20}"),
+        from in prop::option::of(prop::sample::select(vec!["E1.0.0", "H1", "H3", "H4", "C1.0.0"])),
     ) -> Action {
         Action {
             format: casefile_records::ACTION_FORMAT.to_owned(),
@@ -71,6 +74,7 @@ prop_compose! {
                 })
                 .collect(),
             note,
+            from: from.map(str::to_owned),
         }
     }
 }
@@ -86,6 +90,27 @@ fn start() -> Records {
         at: None,
     };
     records.apply(&person, &by).unwrap();
+    // Two events, one merged into the other, for merges and splits to act
+    // on.
+    for entry in [3, 4] {
+        let mut event = Action::on(ActionKind::Create, None);
+        event.kind = Some(RecordKind::Event);
+        event.label = Some(format!("event {entry}"));
+        let by = Provenance {
+            method: "person:ana".to_owned(),
+            entry,
+            at: None,
+        };
+        records.apply(&event, &by).unwrap();
+    }
+    let mut merge = Action::on(ActionKind::Merge, Some("H3".to_owned()));
+    merge.from = Some("H4".to_owned());
+    let by = Provenance {
+        method: "person:ana".to_owned(),
+        entry: 5,
+        at: None,
+    };
+    records.apply(&merge, &by).unwrap();
     records
 }
 

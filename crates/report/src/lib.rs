@@ -128,6 +128,9 @@ pub struct Event {
     pub cue: String,
     /// Where it is said.
     pub citation: Citation,
+    /// Where else: the records a person merged into this one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Citation>,
 }
 
 /// A promise and where it stands on the report's date.
@@ -151,6 +154,9 @@ pub struct PromiseStatus {
     pub overdue_months: Option<(i64, i64)>,
     /// Where it is said.
     pub citation: Citation,
+    /// Where else: the records a person merged into this one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Citation>,
 }
 
 /// Claims of one violation kind.
@@ -193,6 +199,9 @@ pub struct Group {
     pub noun: Option<String>,
     /// The sentence it is in.
     pub citation: Citation,
+    /// Where else: the records a person merged into this one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Citation>,
 }
 
 /// A relation over time between two records.
@@ -319,7 +328,7 @@ fn cite_record(record: &Record) -> Citation {
 /// the claim's.
 fn claim_status(records: &Records, ids: &ClaimIds) -> Status {
     let claim = records.status(&ids.claim).unwrap_or_default();
-    let fact = records.status(&ids.fact).unwrap_or_default();
+    let fact = records.status(kept(records, &ids.fact)).unwrap_or_default();
     if claim == Status::Rejected || fact == Status::Rejected {
         Status::Rejected
     } else if fact != Status::Proposed {
@@ -327,6 +336,62 @@ fn claim_status(records: &Records, ids: &ClaimIds) -> Status {
     } else {
         claim
     }
+}
+
+/// The record a record was merged into, else the record itself.
+fn kept<'a>(records: &'a Records, id: &'a str) -> &'a str {
+    records
+        .get(id)
+        .and_then(|r| r.merged_into.as_deref())
+        .unwrap_or(id)
+}
+
+/// Items whose records a person merged, shown once: each group of items
+/// whose records were merged into one record becomes the item of the
+/// record kept (else the first of the group), citing the others as `also`.
+fn fold<T>(
+    items: Vec<T>,
+    records: &Records,
+    parts: impl Fn(&mut T) -> (&Citation, &mut Vec<Citation>),
+) -> Vec<T> {
+    if records.iter().all(|r| r.merged_into.is_none()) {
+        return items;
+    }
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    let keys: Vec<(String, bool)> = slots
+        .iter_mut()
+        .flatten()
+        .map(|item| {
+            let record = &parts(item).0.record;
+            let key = kept(records, record);
+            (key.to_owned(), key == record)
+        })
+        .collect();
+    let mut head: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, (key, own)) in keys.iter().enumerate() {
+        if *own {
+            head.entry(key).or_insert(i);
+        }
+    }
+    for (i, (key, _)) in keys.iter().enumerate() {
+        head.entry(key).or_insert(i);
+    }
+    for (i, (key, _)) in keys.iter().enumerate() {
+        let h = head[key.as_str()];
+        if h == i {
+            continue;
+        }
+        let Some(mut item) = slots[i].take() else {
+            continue;
+        };
+        let (citation, also) = parts(&mut item);
+        let mut moved = vec![citation.clone()];
+        moved.append(also);
+        if let Some(target) = slots[h].as_mut() {
+            parts(target).1.extend(moved);
+        }
+    }
+    slots.into_iter().flatten().collect()
 }
 
 /// Words of a sentence, lowercased, for telling repeated text apart.
@@ -440,6 +505,7 @@ fn event(
         kind,
         cue,
         citation,
+        also: Vec::new(),
     }
 }
 
@@ -576,6 +642,7 @@ pub fn build(
                     status: state.to_owned(),
                     overdue_months: overdue,
                     citation,
+                    also: Vec::new(),
                 });
             }
         }
@@ -584,7 +651,7 @@ pub fn build(
                 continue;
             }
             let id = format!("G{s}.{d}.{q}");
-            let status = records.status(&id).unwrap_or_default();
+            let status = records.status(kept(records, &id)).unwrap_or_default();
             if status == Status::Rejected {
                 continue;
             }
@@ -609,6 +676,7 @@ pub fn build(
                     record: id,
                     status: status.as_str().to_owned(),
                 },
+                also: Vec::new(),
             });
         }
     }
@@ -653,9 +721,11 @@ pub fn build(
                     approximate: record.value("approximate") == Some("true"),
                     noun: record.value("noun").map(str::to_owned),
                     citation: cite_record(record),
+                    also: Vec::new(),
                 });
             }
-            RecordKind::Relation => {
+            // A merged relation is told by the relation it was merged into.
+            RecordKind::Relation if record.merged_into.is_none() => {
                 let end = |role: &str| {
                     record
                         .linked(role)
@@ -679,6 +749,13 @@ pub fn build(
             _ => {}
         }
     }
+    let mut timeline = fold(timeline, records, |e: &mut Event| {
+        (&e.citation, &mut e.also)
+    });
+    let promises = fold(promises, records, |p: &mut PromiseStatus| {
+        (&p.citation, &mut p.also)
+    });
+    let groups = fold(groups, records, |g: &mut Group| (&g.citation, &mut g.also));
     relations.sort_by(|a, b| {
         let since = |r: &Relation| {
             r.since
@@ -785,8 +862,17 @@ pub fn render_timeline(report: &Report) -> String {
         };
         let _ = writeln!(out, "  {when:<32} {:<18} \"{}\"", e.kind, e.written);
         let _ = writeln!(out, "      {}: {}", at(&e.citation), e.citation.quote);
+        also(&mut out, &e.also);
     }
     out
+}
+
+/// The lines of the citations of records merged into an item.
+fn also(out: &mut String, citations: &[Citation]) {
+    use std::fmt::Write as _;
+    for c in citations {
+        let _ = writeln!(out, "      also {}: {}", at(c), c.quote);
+    }
 }
 
 /// The report as text a person reads.
@@ -847,6 +933,7 @@ pub fn render(report: &Report) -> String {
             .unwrap_or_default();
         let _ = writeln!(out, "  {what}{after}{from}: {state}");
         let _ = writeln!(out, "      {}: {}", at(&p.citation), p.citation.quote);
+        also(&mut out, &p.also);
     }
     let _ = writeln!(out, "\nViolations");
     for v in &report.violations {
@@ -889,6 +976,7 @@ pub fn render(report: &Report) -> String {
             if g.approximate { ", approximate" } else { "" }
         );
         let _ = writeln!(out, "      {}: {}", at(&g.citation), g.citation.quote);
+        also(&mut out, &g.also);
     }
     let _ = writeln!(out, "\nPeople, units and places");
     for e in report.entities.iter().take(40) {
