@@ -126,6 +126,20 @@ pub(crate) fn valid_time(edtf: &str) -> bool {
     casefile_report::edtf::bounds(edtf).is_some()
 }
 
+/// The days an EDTF value can mean, as numbers that grow with time.
+fn day_span(edtf: &str) -> Option<casefile_records::duplicates::Span> {
+    let bounds = casefile_report::edtf::bounds(edtf)?;
+    let number = |d: jiff::civil::Date| {
+        i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
+    };
+    let last = if bounds.open {
+        i64::MAX
+    } else {
+        number(bounds.latest)
+    };
+    Some((number(bounds.earliest), last))
+}
+
 /// The records of the case: proposed from every unsealed source's
 /// extractions and the entities, then every action of the log applied in
 /// log order.
@@ -236,6 +250,10 @@ pub(crate) enum RecordCommand {
         #[arg(long, value_parser = ["proposed", "confirmed", "rejected", "disputed", MERGED])]
         status: Option<String>,
     },
+    /// List records that may tell the same thing, to merge: events and
+    /// violations of one kind with dates that can overlap, promises of the
+    /// same things, naming an entity in common when both name any.
+    Duplicates,
     /// Show one record: its values with who set them, its links, its
     /// evidence (source, document, span, words) and its history.
     Show {
@@ -613,6 +631,32 @@ pub(crate) fn run(case: &Case, command: RecordCommand, json: bool) -> anyhow::Re
                         r.status,
                         r.label
                     );
+                }
+            }
+            return Ok(Exit::Success);
+        }
+        RecordCommand::Duplicates => {
+            let records = load_all(&store)?;
+            let found = casefile_records::duplicates::duplicates(&records, &day_span);
+            if json {
+                for d in &found {
+                    print_json(d);
+                }
+            } else if found.is_empty() {
+                println!("no records look alike");
+            } else {
+                for d in &found {
+                    let label =
+                        |id: &str| records.get(id).map(|r| r.label.clone()).unwrap_or_default();
+                    println!(
+                        "{} {} ~ {} {}",
+                        d.kept,
+                        label(&d.kept),
+                        d.other,
+                        label(&d.other)
+                    );
+                    println!("    {}", d.reasons.join("; "));
+                    println!("    casefile record merge {} {}", d.kept, d.other);
                 }
             }
             return Ok(Exit::Success);

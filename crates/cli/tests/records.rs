@@ -419,6 +419,24 @@ fn merged_records_are_told_once_with_every_source() {
     }
     assert_eq!(log_size(root), size);
 
+    // The two tellings are offered as a pair to merge.
+    let pairs = |root: &Path| -> Vec<(String, String)> {
+        common::json_lines(&ok(&["record", "duplicates", "--json"], root))
+            .iter()
+            .map(|d| {
+                (
+                    d["kept"].as_str().unwrap().to_owned(),
+                    d["other"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert!(
+        pairs(root).contains(&(kept.clone(), other.clone())),
+        "{:?}",
+        pairs(root)
+    );
+
     // Merged, the dissolution is told once, citing both sources.
     ok(
         &[
@@ -479,6 +497,8 @@ fn merged_records_are_told_once_with_every_source() {
         .map(|h| h["id"].as_str().unwrap_or_default())
         .collect();
     assert!(!ids.contains(&other.as_str()), "{hits:#}");
+    // Merged, they are no longer offered.
+    assert!(!pairs(root).iter().any(|(_, o)| *o == other));
     // A second merge of the same record is refused.
     let again = run(&["record", "merge", &kept, &other], root);
     assert_ne!(code(&again), 0);

@@ -19,6 +19,7 @@
 //! therefore gives the same records. This crate does no I/O.
 
 pub mod action;
+pub mod duplicates;
 pub mod propose;
 pub mod vocabulary;
 
