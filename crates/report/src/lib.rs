@@ -171,7 +171,7 @@ pub struct Violations {
     /// How many sources assert them.
     pub sources: usize,
     /// How many of those are independent: sources carrying the same
-    /// sentence word for word count once.
+    /// sentence, word for word or copied with small changes, count once.
     pub independent: usize,
     /// The victims people linked (records' labels).
     pub victims: Vec<String>,
@@ -403,9 +403,22 @@ fn words(text: &str) -> String {
         .join(" ")
 }
 
+/// The fewest words a sentence needs to be told apart as a copy: shorter
+/// ones ("the unit was disbanded") two people may well say alike.
+const COPY_MIN_WORDS: usize = 6;
+
+/// The share of three-word runs two sentences must have in common (of all
+/// the runs either has) to be one text copied with small changes: a word
+/// changed or added, a name respelled, a date reworded.
+const COPY_SIMILARITY: f64 = 0.5;
+
+/// A run of three words shared by more sentences than this says nothing of
+/// copying ("in the region"), and is not used to find copies.
+const COMMON_RUN: usize = 64;
+
 /// How many independent sources the citations come from: sources that
-/// carry the same sentence word for word (a syndicated or copied report)
-/// count as one.
+/// carry the same sentence, word for word or copied with small changes
+/// (a syndicated, reposted or rewritten report), count as one.
 fn independent(citations: &[Citation]) -> usize {
     let sources: Vec<u64> = citations
         .iter()
@@ -421,23 +434,47 @@ fn independent(citations: &[Citation]) -> usize {
         }
         i
     }
-    let mut first_with: BTreeMap<String, usize> = BTreeMap::new();
+    // Each long enough sentence as its set of three-word runs, with its
+    // source's slot.
+    let mut sentences: Vec<(usize, BTreeSet<String>)> = Vec::new();
     for c in citations {
         let Ok(slot) = sources.binary_search(&c.source) else {
             continue;
         };
-        let key = words(&c.quote);
-        if key.split(' ').count() < 6 {
-            // Too short to tell a copy from two people saying the same.
+        let text = words(&c.quote);
+        let list: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+        if list.len() < COPY_MIN_WORDS {
             continue;
         }
-        match first_with.get(&key) {
-            Some(&other) => {
-                let (a, b) = (root(&mut parent, slot), root(&mut parent, other));
-                parent[a] = b;
+        let runs = list.windows(3).map(|w| w.join(" ")).collect();
+        sentences.push((slot, runs));
+    }
+    // Sentences found through the runs they share, rarer runs only.
+    let mut with_run: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, (_, runs)) in sentences.iter().enumerate() {
+        for run in runs {
+            with_run.entry(run).or_default().push(i);
+        }
+    }
+    for (i, (slot, runs)) in sentences.iter().enumerate() {
+        let mut shared: BTreeMap<usize, usize> = BTreeMap::new();
+        for run in runs {
+            let Some(others) = with_run.get(run.as_str()) else {
+                continue;
+            };
+            if others.len() > COMMON_RUN {
+                continue;
             }
-            None => {
-                first_with.insert(key, slot);
+            for &j in others.iter().filter(|&&j| j > i) {
+                *shared.entry(j).or_default() += 1;
+            }
+        }
+        for (j, n) in shared {
+            let (other, other_runs) = &sentences[j];
+            let union = runs.len() + other_runs.len() - n;
+            if other != slot && n as f64 >= COPY_SIMILARITY * union as f64 {
+                let (a, b) = (root(&mut parent, *slot), root(&mut parent, *other));
+                parent[a] = b;
             }
         }
     }
@@ -1042,6 +1079,69 @@ mod tests {
         assert_eq!(months_between(date(2023, 5, 30), date(2024, 11, 24)), 17);
         assert_eq!(months_between(date(2023, 3, 1), date(2024, 11, 24)), 20);
         assert_eq!(months_between(date(2024, 11, 24), date(2024, 11, 24)), 0);
+    }
+
+    fn cited(source: u64, quote: &str) -> Citation {
+        Citation {
+            source,
+            source_id: String::new(),
+            source_kind: "news".to_owned(),
+            document: 0,
+            field: "text".to_owned(),
+            start: 0,
+            end: quote.chars().count(),
+            quote: quote.to_owned(),
+            asserted: "the document".to_owned(),
+            record: format!("V{source}.0.0"),
+            status: "proposed".to_owned(),
+        }
+    }
+
+    #[test]
+    fn copies_count_once() {
+        let told = "Recruits of the Storm battalion were beaten by their commanders in March 2023.";
+        let cases: &[(&[&str], usize)] = &[
+            // The same sentence in two sources.
+            (&[told, told], 1),
+            // Copied with a word changed and a name respelled.
+            (
+                &[
+                    told,
+                    "Recruits of the Shtorm battalion were beaten by their commanders in March.",
+                ],
+                1,
+            ),
+            // The same event in other words.
+            (
+                &[
+                    told,
+                    "Commanders beat several new recruits in the battalion's camp, a witness said.",
+                ],
+                2,
+            ),
+            // Too short to tell a copy from two people saying the same.
+            (&["They were beaten.", "They were beaten."], 2),
+            // Copies chain: a copy of a copy is one source too.
+            (
+                &[
+                    told,
+                    "Recruits of the Storm battalion were beaten by their commanders in March 2023, a source said.",
+                    "Recruits of the Storm battalion were beaten by their commanders in 2023, a source said.",
+                    "Commanders beat several new recruits in the battalion's camp, a witness said.",
+                ],
+                2,
+            ),
+        ];
+        for (quotes, expected) in cases {
+            let citations: Vec<Citation> = quotes
+                .iter()
+                .enumerate()
+                .map(|(i, q)| cited(i as u64, q))
+                .collect();
+            assert_eq!(independent(&citations), *expected, "{quotes:?}");
+        }
+        // Two sentences in one source are one source however they read.
+        assert_eq!(independent(&[cited(4, told), cited(4, "Other words.")]), 1);
     }
 
     #[test]
