@@ -454,15 +454,33 @@ fn mentions(
             (_, None) => continue,
         };
         // Russian names' dictionary forms, from the morphology of the
-        // whole part (a word's case depends on its neighbours).
+        // names' words in their context (a word's case depends on its
+        // neighbours); only the names' words are tagged.
         let morphology = match (&models.morph, tongue, found.is_empty()) {
             (Some(morph), Tongue::Russian, false) => {
                 let tokens = ner::tokens::tokenize(words);
                 let token_words: Vec<&str> = tokens.iter().map(|r| &words[r.clone()]).collect();
+                // Tokens and names both in text order: one pass.
+                let mut names: Vec<std::ops::Range<usize>> =
+                    found.iter().map(|(range, _)| range.clone()).collect();
+                names.sort_by_key(|r| (r.start, r.end));
+                let mut next = 0;
+                let wanted: Vec<bool> = tokens
+                    .iter()
+                    .map(|t| {
+                        while next < names.len() && names[next].end <= t.start {
+                            next += 1;
+                        }
+                        names[next..]
+                            .iter()
+                            .take_while(|r| r.start <= t.start)
+                            .any(|r| t.end <= r.end)
+                    })
+                    .collect();
                 let tags: Vec<String> = morph
-                    .tag(&token_words)
+                    .tag_near(&token_words, &wanted)
                     .into_iter()
-                    .map(str::to_owned)
+                    .map(|tag| tag.unwrap_or_default().to_owned())
                     .collect();
                 Some((tokens, tags))
             }

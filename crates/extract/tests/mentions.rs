@@ -59,3 +59,35 @@ fn persons_organizations_and_places_in_russian_blocks() {
     assert_eq!(donetsk.method, casefile_extract::ENGLISH_RULES_METHOD);
     assert!(donetsk.latin.is_none());
 }
+
+/// Tagging only the words of names, with as many neighbours either side as
+/// the network has layers, gives the tags the whole text would give them.
+#[test]
+fn names_are_tagged_as_in_the_whole_text() {
+    let Some(folder) = casefile_testkit::shared_path("data/ner-ru-factrueval/testset") else {
+        return;
+    };
+    let Some(morph) = common::morph_model() else {
+        return;
+    };
+    let mut compared = 0;
+    for (name, text) in common::factrueval_texts(&folder).iter().take(20) {
+        let tokens = casefile_extract::ner::tokens::tokenize(text);
+        let words: Vec<&str> = tokens.iter().map(|r| &text[r.clone()]).collect();
+        let whole = morph.tag(&words);
+        // Every fifth word and a run of three, wanted.
+        let wanted: Vec<bool> = (0..words.len())
+            .map(|i| i % 5 == 0 || (10..13).contains(&i))
+            .collect();
+        let near = morph.tag_near(&words, &wanted);
+        for (i, tag) in near.iter().enumerate() {
+            if wanted[i] {
+                assert_eq!(*tag, Some(whole[i]), "{name}: word {i} {:?}", words[i]);
+                compared += 1;
+            } else {
+                assert_eq!(*tag, None);
+            }
+        }
+    }
+    assert!(compared > 1000, "only {compared} words compared");
+}

@@ -175,29 +175,55 @@ impl std::fmt::Debug for NerModel {
     }
 }
 
-/// A dot product with eight running sums, which the compiler turns into
-/// vector instructions (one running sum would have to stay in order).
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut sums = [0f32; 8];
-    let (a_chunks, b_chunks) = (a.chunks_exact(8), b.chunks_exact(8));
-    let (a_rest, b_rest) = (a_chunks.remainder(), b_chunks.remainder());
-    for (x, y) in a_chunks.zip(b_chunks) {
-        for lane in 0..8 {
-            sums[lane] += x[lane] * y[lane];
-        }
+/// `out (rows × cols) = a (rows × k) · B`, or `out += a · B` when
+/// `accumulate`, where `B` is the `k × cols` matrix whose entry (i, j) is
+/// `b[i * b_row + j * b_col]`. Computed by matrixmultiply's
+/// single-precision product, which picks the widest vector instructions the
+/// processor has (AVX and FMA where present) at run time, so the binary
+/// stays portable.
+fn product(
+    a: &[f32],
+    k: usize,
+    (b, b_row, b_col, cols): (&[f32], usize, usize, usize),
+    out: &mut [f32],
+    accumulate: bool,
+) {
+    let rows = a.len() / k.max(1);
+    if rows == 0 || cols == 0 {
+        return;
     }
-    let mut total: f32 = sums.iter().sum();
-    for (x, y) in a_rest.iter().zip(b_rest) {
-        total += x * y;
-    }
-    total
-}
-
-/// The dot products of `filter` with each of `sums.len()` rows of
-/// `windows` (rows of length `k`), eight lanes per product.
-fn dot_block(windows: &[f32], k: usize, filter: &[f32], sums: &mut [f32]) {
-    for (t, sum) in sums.iter_mut().enumerate() {
-        *sum = dot(&windows[t * k..(t + 1) * k], filter);
+    assert!(
+        k > 0
+            && a.len() == rows * k
+            && out.len() == rows * cols
+            && (k - 1) * b_row + (cols - 1) * b_col < b.len(),
+        "matrix sizes do not fit"
+    );
+    #[allow(
+        unsafe_code,
+        reason = "matrixmultiply takes raw pointers and strides; the sizes are checked above, so every index it forms lies inside the three slices"
+    )]
+    // SAFETY: `a` holds rows × k values read with row stride k and column
+    // stride 1; every index of `b` formed, (k - 1) · b_row + (cols - 1) ·
+    // b_col at most, was checked to lie inside it; `out` holds rows × cols
+    // values read and written with row stride cols.
+    unsafe {
+        matrixmultiply::sgemm(
+            rows,
+            k,
+            cols,
+            1.0,
+            a.as_ptr(),
+            k as isize,
+            1,
+            b.as_ptr(),
+            b_row as isize,
+            b_col as isize,
+            if accumulate { 1.0 } else { 0.0 },
+            out.as_mut_ptr(),
+            cols as isize,
+            1,
+        );
     }
 }
 
@@ -408,36 +434,31 @@ impl Network {
         }
         let mut inputs = width;
         for layer in &self.layers {
-            // im2col: each row holds a token's window, laid out like the
-            // weights (input channel major, then the kernel's 3 positions).
+            // A convolution of kernel 3 is three products: each token's
+            // output takes the previous token's inputs through the kernel's
+            // first position, its own through the second and the next
+            // token's through the third. The weights are `filters ×
+            // (inputs · 3)`, input channel major: position `o` of input `i`
+            // for filter `f` is at `f · k + i · 3 + o`.
             let k = layer.inputs * 3;
-            let mut windows = vec![0f32; n * k];
-            for t in 0..n {
-                let row = &mut windows[t * k..(t + 1) * k];
-                for offset in 0..3usize {
-                    let Some(source) = (t + offset).checked_sub(1).filter(|s| *s < n) else {
-                        continue;
-                    };
-                    for i in 0..inputs {
-                        row[i * 3 + offset] = x[source * inputs + i];
-                    }
-                }
-            }
-            // out (n × filters) = windows (n × k) · weightᵀ, eight tokens at
-            // a time so that each filter's weights are read once per eight
-            // tokens rather than once per token (the first layer's weights
-            // are a megabyte: reading them per token was the bottleneck).
-            let mut out = vec![0f32; n * layer.filters];
-            for (block, windows) in windows.chunks(8 * k).enumerate() {
-                let tokens = windows.len() / k;
-                for (f, filter) in layer.weight.chunks_exact(k).enumerate() {
-                    let mut sums = [0f32; 8];
-                    dot_block(windows, k, filter, &mut sums[..tokens]);
-                    for (t, sum) in sums[..tokens].iter().enumerate() {
-                        out[(block * 8 + t) * layer.filters + f] = *sum;
-                    }
-                }
-            }
+            let f = layer.filters;
+            let position = |o: usize| (&layer.weight[o..], 3, k, f);
+            let mut out = vec![0f32; n * f];
+            product(&x, inputs, position(1), &mut out, false);
+            product(
+                &x[..(n - 1) * inputs],
+                inputs,
+                position(0),
+                &mut out[f..],
+                true,
+            );
+            product(
+                &x[inputs..],
+                inputs,
+                position(2),
+                &mut out[..(n - 1) * f],
+                true,
+            );
             for row in out.chunks_exact_mut(layer.filters) {
                 for (f, value) in row.iter_mut().enumerate() {
                     let activated = (*value + layer.bias[f]).max(0.0);
@@ -449,13 +470,17 @@ impl Network {
         }
         let tags = self.projection_bias.len();
         let mut emissions = vec![0f32; n * tags];
-        for t in 0..n {
-            for j in 0..tags {
-                let mut sum = self.projection_bias[j];
-                for i in 0..inputs {
-                    sum += x[t * inputs + i] * self.projection[i * tags + j];
-                }
-                emissions[t * tags + j] = sum;
+        // The projection is `inputs × tags`, row by row.
+        product(
+            &x,
+            inputs,
+            (&self.projection, tags, 1, tags),
+            &mut emissions,
+            false,
+        );
+        for row in emissions.chunks_exact_mut(tags) {
+            for (value, bias) in row.iter_mut().zip(&self.projection_bias) {
+                *value += bias;
             }
         }
         emissions
@@ -492,6 +517,48 @@ impl MorphModel {
             ));
         }
         Ok(Self { network, tags })
+    }
+
+    /// The tags of the words marked `wanted` (the rest are `None`), the
+    /// same as [`tag`](Self::tag) gives them, computed only over the
+    /// wanted words and their neighbours: each of the network's
+    /// convolutions sees one word either side, so a word's tag depends on
+    /// as many words either side as there are layers, and no further. A
+    /// text's names are a small part of it.
+    pub fn tag_near(&self, words: &[&str], wanted: &[bool]) -> Vec<Option<&str>> {
+        let reach = self.network.layers.len();
+        let mut out = vec![None; words.len()];
+        let mut i = 0;
+        while i < words.len() {
+            if !wanted.get(i).copied().unwrap_or(false) {
+                i += 1;
+                continue;
+            }
+            // A run of wanted words, joined with the next run when their
+            // neighbourhoods meet.
+            let mut end = i + 1;
+            loop {
+                while end < words.len() && wanted.get(end).copied().unwrap_or(false) {
+                    end += 1;
+                }
+                let next = (end..words.len().min(end + 2 * reach + 1))
+                    .find(|&j| wanted.get(j).copied().unwrap_or(false));
+                match next {
+                    Some(j) => end = j + 1,
+                    None => break,
+                }
+            }
+            let from = i.saturating_sub(reach);
+            let to = (end + reach).min(words.len());
+            let tags = self.tag(&words[from..to]);
+            for (j, slot) in out.iter_mut().enumerate().take(end).skip(i) {
+                if wanted.get(j).copied().unwrap_or(false) {
+                    *slot = tags.get(j - from).copied();
+                }
+            }
+            i = end;
+        }
+        out
     }
 
     /// The morphological tag of each of `words` (the tokens of one text).
