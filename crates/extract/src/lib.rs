@@ -205,6 +205,8 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
         let mut times = time::find(text, &index, extraction.anchor.as_ref());
         let mut durations = duration::find(text, &index, &times);
         let mut quantities = quantity::find(text, &index, &times, &durations);
+        // A count that read like a year ("about 1800 people") is a count.
+        times.retain(|t| !quantities.iter().any(|q| overlaps(q.span, t.span)));
         let (mut quotes, mut attributions) = quote::find(text, &index);
         let mut mentions = mentions(document, field, text, &index, models);
         // A speaker or source names a person or organization when one of

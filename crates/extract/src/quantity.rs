@@ -246,12 +246,30 @@ pub(crate) fn find(
         }
         let range = whole.start()..end;
         let span = index.span(range.clone());
-        if taken(span) || out.iter().any(|q| crate::overlaps(q.span, span)) {
-            continue;
-        }
         let approx = captures
             .name("approx")
             .map(|a| a.as_str().trim().to_lowercase());
+        // "About 1800 people", "около 2000 человек": a count that reads
+        // like an approximate year. Followed by a common noun, the count
+        // wins over the bare year (the time is then dropped). A year with
+        // its year word ("2022 года"), with no qualifier ("in 2022 people
+        // left") or before a name ("around 2017 Russia began") stays a
+        // year.
+        let counts_over_year = |t: &TimeMention| {
+            let year = t.edtf.trim_end_matches('~');
+            approx.is_some()
+                && year.len() == 4
+                && year.bytes().all(|b| b.is_ascii_digit())
+                && t.text.ends_with(|c: char| c.is_ascii_digit())
+                && phrase.starts_with(char::is_lowercase)
+        };
+        let in_the_way = times
+            .iter()
+            .any(|t| crate::overlaps(t.span, span) && !counts_over_year(t))
+            || durations.iter().any(|d| crate::overlaps(d.span, span));
+        if in_the_way || out.iter().any(|q| crate::overlaps(q.span, span)) {
+            continue;
+        }
         let high = captures
             .name("n2")
             .and_then(|n| crate::numbers::value(n.as_str()));
