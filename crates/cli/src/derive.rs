@@ -2,7 +2,9 @@
 //! extractions: after every `add` (for whatever is not read yet) and, from
 //! nothing, by `casefile rebuild`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+use std::sync::mpsc;
 
 use anyhow::Context as _;
 use casefile_derived::{Reading, Store, Totals};
@@ -17,6 +19,95 @@ const BATCH_SOURCES: usize = 256;
 const BATCH_DOCUMENTS: u64 = 20_000;
 /// Sources are fetched from the log in pages of this many.
 const PAGE: usize = 4096;
+/// Documents waiting for an extraction thread, per thread: enough to keep
+/// every thread busy, few enough to keep memory bounded.
+const QUEUED_PER_THREAD: usize = 4;
+
+/// A document on its way to be extracted.
+struct Job {
+    /// Its place in the order documents were read.
+    sequence: u64,
+    source: u64,
+    ordinal: u64,
+    protected: bool,
+    context: casefile_extract::Context,
+    document: Document,
+}
+
+/// A document extracted, or the message of the panic that stopped it.
+struct Done {
+    job: Job,
+    extraction: Result<casefile_extract::Extraction, String>,
+}
+
+/// The reader's side of the extraction threads: documents go out in the
+/// order they are read and are stored in that order as they come back, so
+/// the store is written exactly as one thread would write it.
+struct Pipeline<'a> {
+    jobs: Option<mpsc::SyncSender<Job>>,
+    done: &'a mpsc::Receiver<Done>,
+    sent: u64,
+    stored: u64,
+    waiting: BTreeMap<u64, Done>,
+}
+
+impl Pipeline<'_> {
+    /// Hands a document to the threads, then stores what came back.
+    fn send(
+        &mut self,
+        writer: &mut casefile_derived::Writer<'_>,
+        job: impl FnOnce(u64) -> Job,
+    ) -> anyhow::Result<()> {
+        let job = job(self.sent);
+        self.sent += 1;
+        self.jobs
+            .as_ref()
+            .context("the extraction threads stopped")?
+            .send(job)
+            .map_err(|_| anyhow::anyhow!("the extraction threads stopped"))?;
+        while let Ok(done) = self.done.try_recv() {
+            self.waiting.insert(done.job.sequence, done);
+        }
+        self.store_ready(writer)
+    }
+
+    /// Stores, in reading order, the documents that are back.
+    fn store_ready(&mut self, writer: &mut casefile_derived::Writer<'_>) -> anyhow::Result<()> {
+        while let Some(done) = self.waiting.remove(&self.stored) {
+            self.stored += 1;
+            let Job {
+                source,
+                ordinal,
+                protected,
+                document,
+                ..
+            } = done.job;
+            let extraction = done.extraction.map_err(|panic| {
+                anyhow::anyhow!(
+                    "extracting document {ordinal} of source #{source} failed: {panic} (please report this)"
+                )
+            })?;
+            writer
+                .put_document(source, ordinal, protected, &document)
+                .and_then(|()| writer.put_extraction(source, ordinal, protected, &extraction))
+                .with_context(|| format!("storing the documents of source #{source}"))?;
+        }
+        Ok(())
+    }
+
+    /// Waits for every document sent and stores it.
+    fn finish(&mut self, writer: &mut casefile_derived::Writer<'_>) -> anyhow::Result<()> {
+        while self.stored < self.sent {
+            let done = self
+                .done
+                .recv()
+                .map_err(|_| anyhow::anyhow!("the extraction threads stopped"))?;
+            self.waiting.insert(done.job.sequence, done);
+            self.store_ready(writer)?;
+        }
+        Ok(())
+    }
+}
 
 /// What one run of the readers over a case did.
 #[derive(Debug, Default, serde::Serialize)]
@@ -60,6 +151,64 @@ pub(crate) fn read_sources(
     bar.set_length(indexes.len() as u64);
     bar.set_position(0);
     let wanted: BTreeSet<u64> = indexes.iter().copied().collect();
+    // Reading and storing on this thread, extraction on one thread per
+    // core.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (jobs, queue) = mpsc::sync_channel::<Job>(threads * QUEUED_PER_THREAD);
+    let queue = Mutex::new(queue);
+    let (finished, done) = mpsc::channel::<Done>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let (queue, finished, models) = (&queue, finished.clone(), &models);
+            scope.spawn(move || {
+                loop {
+                    let job = match queue.lock() {
+                        Ok(queue) => queue.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    let extraction = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        casefile_extract::extract_with(&job.document, &job.context, models)
+                    }))
+                    .map_err(|panic| {
+                        panic
+                            .downcast_ref::<&str>()
+                            .map(|s| (*s).to_owned())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_else(|| "a panic".to_owned())
+                    });
+                    if finished.send(Done { job, extraction }).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(finished);
+        let mut pipeline = Pipeline {
+            jobs: Some(jobs),
+            done: &done,
+            sent: 0,
+            stored: 0,
+            waiting: BTreeMap::new(),
+        };
+        let result = read_all(case, store, &wanted, &mut pipeline, &mut stats, bar);
+        // Closing the queue lets the threads end, whatever happened.
+        pipeline.jobs = None;
+        result
+    })?;
+    Ok(stats)
+}
+
+/// Reads the sources in `wanted` in log order, committing at source
+/// boundaries once every document read so far is stored.
+fn read_all(
+    case: &Case,
+    store: &mut Store,
+    wanted: &BTreeSet<u64>,
+    pipeline: &mut Pipeline<'_>,
+    stats: &mut ReadStats,
+    bar: &ProgressBar,
+) -> anyhow::Result<()> {
     let mut pending_sources = 0usize;
     let mut pending_documents = 0u64;
     let mut writer = store.writer()?;
@@ -70,11 +219,12 @@ pub(crate) fn read_sources(
             break;
         };
         for record in page.iter().filter(|r| wanted.contains(&r.entry.index)) {
-            let documents = read_one(case, &mut writer, record, &models, &mut stats)?;
+            let documents = read_one(case, &mut writer, record, pipeline, stats)?;
             pending_sources += 1;
             pending_documents += documents;
             bar.inc(1);
             if pending_sources >= BATCH_SOURCES || pending_documents >= BATCH_DOCUMENTS {
+                pipeline.finish(&mut writer)?;
                 writer.commit()?;
                 writer = store.writer()?;
                 pending_sources = 0;
@@ -83,8 +233,9 @@ pub(crate) fn read_sources(
         }
         next = wanted.range(last + 1..).next().copied();
     }
+    pipeline.finish(&mut writer)?;
     writer.commit()?;
-    Ok(stats)
+    Ok(())
 }
 
 /// Reads one source, streaming its documents into the writer; returns how
@@ -93,7 +244,7 @@ fn read_one(
     case: &Case,
     writer: &mut casefile_derived::Writer<'_>,
     record: &SourceRecord,
-    models: &casefile_extract::Models,
+    pipeline: &mut Pipeline<'_>,
     stats: &mut ReadStats,
 ) -> anyhow::Result<u64> {
     let entry = &record.entry;
@@ -137,18 +288,23 @@ fn read_one(
             .diagnostics
             .iter()
             .any(|d| d.severity == Severity::Error);
-        let extraction = casefile_extract::extract_with(&document, &context, models);
-        let stored = writer
-            .put_document(index, ordinal, protected, &document)
-            .and_then(|()| writer.put_extraction(index, ordinal, protected, &extraction));
-        match stored {
+        let this = ordinal;
+        let sent = pipeline.send(writer, |sequence| Job {
+            sequence,
+            source: index,
+            ordinal: this,
+            protected,
+            context: context.clone(),
+            document,
+        });
+        match sent {
             Ok(()) => ordinal += 1,
             Err(error) => failed = Some(error),
         }
     };
     let read = format::detect_and_read(&mut blob, entry.name.as_deref(), &mut visit);
     if let Some(error) = failed {
-        return Err(error).context(format!("storing the documents of source #{index}"));
+        return Err(error);
     }
     // The whole blob is read, so its digest is checked: documents are never
     // stored from bytes that changed on disk.

@@ -138,8 +138,9 @@ enum Command {
     /// The case's records: people, organizations, places, groups with
     /// their counts, relations over time, engagements and their promises,
     /// events, violations and claims, each with its evidence and status.
-    /// The machine proposes; `record confirm`, `reject`, `dispute`, `edit`
-    /// and `add` record a person's decisions in the log.
+    /// The machine proposes; `record confirm`, `reject`, `dispute`, `edit`,
+    /// `add`, `merge` and `split` record a person's decisions in the log,
+    /// and `record duplicates` lists records that may tell the same thing.
     #[command(subcommand)]
     Record(records::RecordCommand),
     /// Search the case's documents and entities: in English, Russian and

@@ -417,3 +417,63 @@ fn extract_names_people_units_and_places_with_the_installed_model() {
     );
     assert_eq!(line["mentions"][0]["method"], "slovnet_ner_news_v1");
 }
+
+/// `add` extracts documents on every core; each stored extraction must be
+/// its own document's, in the order the documents were read.
+#[test]
+fn documents_extracted_in_parallel_keep_their_own_extractions() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    let messages: Vec<String> = (1..=300)
+        .map(|n| {
+            format!(
+                r#"{{"id": {n}, "type": "message", "date_unixtime": "{}", "text": "Message {n}: about {} people were sent to the front."}}"#,
+                1_700_000_000 + n * 60,
+                n * 10
+            )
+        })
+        .collect();
+    std::fs::write(
+        root.join("result.json"),
+        format!(
+            r#"{{"name": "Channel", "type": "public_channel", "id": 9, "messages": [{}]}}"#,
+            messages.join(",")
+        ),
+    )
+    .unwrap();
+    assert_eq!(code(&run(&["init"], root)), 0);
+    let added = run(&["add", "result.json", "--kind", "post"], root);
+    assert_eq!(
+        code(&added),
+        0,
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let shown = run(&["documents", "--json"], root);
+    assert_eq!(
+        code(&shown),
+        0,
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(shown.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 300);
+    for (i, line) in lines.iter().enumerate() {
+        let n = i as u64 + 1;
+        assert_eq!(
+            line["document"]["origin"]["message_id"], n,
+            "documents in reading order"
+        );
+        let quantities = line["extraction"]["quantities"].as_array().unwrap();
+        assert_eq!(quantities.len(), 1, "{line:#}");
+        assert_eq!(
+            quantities[0]["value"].as_f64(),
+            Some((n * 10) as f64),
+            "message {n} has its own extraction"
+        );
+    }
+}
