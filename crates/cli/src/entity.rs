@@ -403,6 +403,13 @@ pub(crate) fn resolve(
             mentions,
         };
         writer.put_entity(&summary, &stored)?;
+        let mut documents: Vec<(u64, u64)> = stored
+            .mentions
+            .iter()
+            .map(|m| (m.source, m.document))
+            .collect();
+        documents.dedup();
+        writer.put_entity_documents(&stored.id, &documents)?;
     }
     writer.set_entities_through(through)?;
     writer.commit()?;

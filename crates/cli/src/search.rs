@@ -84,23 +84,6 @@ fn day_start(text: &str) -> Option<i64> {
     Some(zoned.timestamp().as_second())
 }
 
-/// Which entities each document mentions, from the stored entities.
-fn entities_by_document(store: &Store) -> anyhow::Result<HashMap<(u64, u64), Vec<String>>> {
-    let mut map: HashMap<(u64, u64), Vec<String>> = HashMap::new();
-    for summary in store.entity_list(None)? {
-        let Some(entity) = store.entity::<StoredEntity>(&summary.id)? else {
-            continue;
-        };
-        for m in &entity.mentions {
-            let list = map.entry((m.source, m.document)).or_default();
-            if !list.contains(&entity.id) {
-                list.push(entity.id.clone());
-            }
-        }
-    }
-    Ok(map)
-}
-
 /// What one indexing run did.
 #[derive(Debug, Default, serde::Serialize)]
 pub(crate) struct IndexStats {
@@ -155,7 +138,6 @@ pub(crate) fn refresh(
         .into_iter()
         .filter(|&s| s >= through)
         .collect();
-    let mentions = entities_by_document(store)?;
     let mut stats = IndexStats::default();
     let mut update = index.update()?;
     bar.set_message("indexing");
@@ -182,6 +164,7 @@ pub(crate) fn refresh(
                 .or_else(|| day_start(&record.entry.added_at));
             let mut documents: Vec<Document> = Vec::new();
             store.documents(source, |d| documents.push(d))?;
+            let mut mentions = store.entities_in(source)?;
             let mut claims: HashMap<u64, Vec<String>> = HashMap::new();
             store.extractions(source, |ordinal, extraction: Extraction| {
                 let mut kinds: Vec<String> = extraction
@@ -209,10 +192,7 @@ pub(crate) fn refresh(
                         .as_deref()
                         .and_then(day_start)
                         .or(captured),
-                    entities: mentions
-                        .get(&(source, ordinal))
-                        .cloned()
-                        .unwrap_or_default(),
+                    entities: mentions.remove(&ordinal).unwrap_or_default(),
                     claims: claims.remove(&ordinal).unwrap_or_default(),
                 })?;
                 stats.documents += 1;

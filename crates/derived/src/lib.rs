@@ -12,6 +12,7 @@
 
 mod seal;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use casefile_document::{Diagnostic, Document};
@@ -26,7 +27,7 @@ pub const DOCUMENTS_FILE: &str = "documents.sqlite";
 /// The sealing key's file inside the `.casefile` folder.
 pub const SEALING_KEY_FILE: &str = "sealing.key";
 /// The schema this build writes.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// What can go wrong with the derived store.
 #[derive(Debug, thiserror::Error)]
@@ -228,6 +229,12 @@ CREATE TABLE IF NOT EXISTS entities (
     body BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS entities_by_mentions ON entities (mentions DESC, number);
+CREATE TABLE IF NOT EXISTS entity_documents (
+    log_index INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL,
+    entity TEXT NOT NULL,
+    PRIMARY KEY (log_index, ordinal, entity)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS records (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -323,6 +330,7 @@ impl Store {
                 "DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS documents; \
                  DROP TABLE IF EXISTS extractions; DROP TABLE IF EXISTS entities; \
                  DROP TABLE IF EXISTS records; DROP TABLE IF EXISTS record_links; \
+                 DROP TABLE IF EXISTS entity_documents; \
                  DELETE FROM meta WHERE key <> 'schema';",
             )
             .map_err(sql)?;
@@ -563,6 +571,29 @@ impl Store {
             })
             .map_err(self.sql())?;
         rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+
+    /// The entities each document of source `source` mentions, by
+    /// document ordinal, each list in id order.
+    pub fn entities_in(&self, source: u64) -> Result<BTreeMap<u64, Vec<String>>, DerivedError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT ordinal, entity FROM entity_documents WHERE log_index = ?1 \
+                 ORDER BY ordinal, entity",
+            )
+            .map_err(self.sql())?;
+        let mut out: BTreeMap<u64, Vec<String>> = BTreeMap::new();
+        let rows = statement
+            .query_map([source as i64], |row| {
+                Ok((row.get::<_, i64>(0)? as u64, row.get::<_, String>(1)?))
+            })
+            .map_err(self.sql())?;
+        for row in rows {
+            let (document, entity) = row.map_err(self.sql())?;
+            out.entry(document).or_default().push(entity);
+        }
+        Ok(out)
     }
 
     /// The stored body of entity `id`, if there is one.
@@ -880,7 +911,10 @@ impl Writer<'_> {
     pub fn clear_entities(&mut self) -> Result<(), DerivedError> {
         self.store
             .conn
-            .execute_batch("DELETE FROM entities; DELETE FROM meta WHERE key = 'entities';")
+            .execute_batch(
+                "DELETE FROM entities; DELETE FROM entity_documents; \
+                 DELETE FROM meta WHERE key = 'entities';",
+            )
             .map_err(|source| DerivedError::Sqlite {
                 path: self.store.path.clone(),
                 source,
@@ -919,6 +953,35 @@ impl Writer<'_> {
                 path: self.store.path.clone(),
                 source,
             })
+    }
+
+    /// Stores that entity `entity` is mentioned in each of `documents`
+    /// (source log index, document ordinal), for finding a document's
+    /// entities without reading every entity.
+    pub fn put_entity_documents(
+        &mut self,
+        entity: &str,
+        documents: &[(u64, u64)],
+    ) -> Result<(), DerivedError> {
+        let path = &self.store.path;
+        let sql = |source| DerivedError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let mut insert = self
+            .store
+            .conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO entity_documents (log_index, ordinal, entity) \
+                 VALUES (?1, ?2, ?3)",
+            )
+            .map_err(sql)?;
+        for &(source, document) in documents {
+            insert
+                .execute(params![source as i64, document as i64, entity])
+                .map_err(sql)?;
+        }
+        Ok(())
     }
 
     /// Records that the stored entities were resolved over the first

@@ -213,6 +213,35 @@ fn a_store_from_an_older_casefile_is_emptied_to_be_read_again() {
 }
 
 #[test]
+fn a_documents_entities_are_found_without_the_entities() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    writer
+        .put_entity_documents("E3.0.1", &[(3, 0), (3, 2), (5, 0)])
+        .unwrap();
+    // Told twice, a document is stored once.
+    writer
+        .put_entity_documents("E3.0.0", &[(3, 0), (3, 0)])
+        .unwrap();
+    writer.commit().unwrap();
+    let in_three = store.entities_in(3).unwrap();
+    assert_eq!(
+        in_three.into_iter().collect::<Vec<_>>(),
+        vec![
+            (0, vec!["E3.0.0".to_owned(), "E3.0.1".to_owned()]),
+            (2, vec!["E3.0.1".to_owned()])
+        ]
+    );
+    assert!(store.entities_in(4).unwrap().is_empty());
+    // Cleared with the entities.
+    let mut writer = store.writer().unwrap();
+    writer.clear_entities().unwrap();
+    writer.commit().unwrap();
+    assert!(store.entities_in(3).unwrap().is_empty());
+}
+
+#[test]
 fn a_store_from_a_newer_casefile_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
