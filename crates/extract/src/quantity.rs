@@ -131,7 +131,7 @@ fn describing(word: &str) -> bool {
     if lower.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c)) {
         const ENDINGS: &[&str] = &[
             "ых", "их", "ые", "ие", "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ого", "его", "ому",
-            "ему", "ыми", "ими", "ої", "ій", "ім", "ими", "і",
+            "ему", "ыми", "ими", "ої", "ій", "ім", "ими", "іх", "і",
         ];
         return ENDINGS.iter().any(|ending| lower.ends_with(ending)) && lower.chars().count() > 3;
     }
