@@ -85,6 +85,17 @@ fn exact_span_f1_on_the_ner_uk_test_half() {
                     (m.span.start, m.span.end, kind)
                 })
                 .collect();
+        if std::env::var_os("CASEFILE_SHOW_MISSES").is_some() {
+            let chars: Vec<char> = text.chars().collect();
+            let words =
+                |s: usize, e: usize| chars[s..e.min(chars.len())].iter().collect::<String>();
+            for p in predicted.iter().filter(|p| !gold.contains(p)) {
+                println!("FP {id} {} {:?}", p.2, words(p.0, p.1));
+            }
+            for g in gold.iter().filter(|g| !predicted.contains(g)) {
+                println!("FN {id} {} {:?}", g.2, words(g.0, g.1));
+            }
+        }
         for kind in ["PER", "ORG", "LOC"] {
             let entry = counts.entry(kind).or_default();
             entry.0 += gold
@@ -109,9 +120,10 @@ fn exact_span_f1_on_the_ner_uk_test_half() {
         println!("ner-uk TEST, {kind}: exact-span F1 {:.4}", f1(*c));
     }
     println!("ner-uk TEST, all three: exact-span F1 {:.4}", f1(total));
-    // Measured 0.4820 (PER 0.5870, ORG 0.3140, LOC 0.3829).
+    // Measured 0.5841 (PER 0.6972, ORG 0.3881, LOC 0.5521);
+    // CASEFILE_SHOW_MISSES=1 lists every span missed or wrongly found.
     assert!(
-        f1(total) >= 0.47,
+        f1(total) >= 0.57,
         "F1 {:.4} fell below the baseline",
         f1(total)
     );
