@@ -220,7 +220,28 @@ enum LogCommand {
     },
 }
 
+/// When the reader of casefile's output goes away (`casefile record list
+/// | head`), printing fails; casefile then stops quietly, as command-line
+/// tools do, instead of reporting a crash. Any other panic is reported as
+/// before.
+fn quiet_on_closed_output() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        report(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_output();
     let cli = Cli::parse();
     let json = cli.json;
     match run(cli) {

@@ -477,3 +477,47 @@ fn documents_extracted_in_parallel_keep_their_own_extractions() {
         );
     }
 }
+
+/// `casefile record list | head -1`: when the reader of the output goes
+/// away, casefile stops quietly, not with a crash report.
+#[test]
+fn closed_output_ends_quietly() {
+    use std::io::Read as _;
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    let messages: Vec<String> = (1..=1500)
+        .map(|n| {
+            format!(
+                r#"{{"id": {n}, "type": "message", "date_unixtime": "{}", "text": "About {} people were sent to the front."}}"#,
+                1_700_000_000 + n * 60,
+                n + 10
+            )
+        })
+        .collect();
+    std::fs::write(
+        root.join("result.json"),
+        format!(r#"{{"name": "C", "messages": [{}]}}"#, messages.join(",")),
+    )
+    .unwrap();
+    assert_eq!(code(&run(&["init"], root)), 0);
+    assert_eq!(
+        code(&run(&["add", "result.json", "--kind", "post"], root)),
+        0
+    );
+    let mut child = common::casefile()
+        .args(["record", "list"])
+        .current_dir(root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line's worth, then close the pipe.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
