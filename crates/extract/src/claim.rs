@@ -150,7 +150,7 @@ fn promise_kinds(sentence: &str) -> Vec<PromiseKind> {
         vec![
             rule(PromiseKind::Amnesty, r"\b(?:amnest\w*|pardon\w*|помилова\w*|амнист\w*|амніст\w*|помилува\w*)"),
             rule(PromiseKind::RecordExpunged, r"\b(?:records? (?:\w+ ){0,2}expunged|expunge\w*|снят\w* судимост\w*|погаш\w* судимост\w*|зняття судимост\w*|знят\w* судимост\w*)"),
-            rule(PromiseKind::TermOfService, r"\b(?:after (?:\w+ ){0,2}(?:months?|years?) of service|term of service|через (?:\w+ ){0,2}(?:месяц\w*|полгода|год\w*|місяц\w*|пів року|рок\w*)|контракт на)"),
+            rule(PromiseKind::TermOfService, r"\b(?:after (?:\w+ ){0,2}(?:months?|years?) of service|term of service|releas\w* (?:\w+ ){0,2}(?:from (?:service|the army|the front)|after)|demobili[sz]\w*|через (?:\w+ ){0,2}(?:месяц\w*|полгода|год\w*|місяц\w*|пів року|рок\w*)|контракт на|освобо\w* (?:\w+ ){0,2}(?:от|из) (?:служб\w*|арми\w*)|уволи\w* (?:\w+ ){0,2}(?:со|из) (?:служб\w*|арми\w*)|демобилиз\w*|звільн\w* (?:\w+ ){0,2}(?:з|зі|із|від) (?:служб\w*|армі\w*)|демобіліз\w*)"),
             rule(PromiseKind::Pay, r"\b(?:pay|paid|salary|wages?|payments?|выплат\w*|зарплат\w*|денежн\w*|виплат\w*|грош\w*)"),
             rule(PromiseKind::Leave, r"\b(?:leave|отпуск\w*|відпуст\w*)"),
             rule(PromiseKind::Benefits, r"\b(?:benefits|social protections?|льгот\w*|пільг\w*|соцзащит\w*)"),
