@@ -402,6 +402,47 @@ fn russian_spelling(text: &str) -> String {
         .collect()
 }
 
+/// Whether the word at byte `at` of `text` starts a sentence: only spaces,
+/// opening quotes or dashes stand between it and the text's start or a
+/// sentence's end.
+fn starts_sentence(text: &str, at: usize) -> bool {
+    for c in text[..at].chars().rev() {
+        match c {
+            c if c.is_whitespace() && c != '\n' => {}
+            '«' | '“' | '„' | '"' | '\'' | '—' | '–' | '-' | '(' => {}
+            '.' | '!' | '?' | '…' | '\n' => return true,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Mentions found by the Russian model in Ukrainian text, less the
+/// unsupported ones: a single capitalized word opening a sentence is most
+/// often a common word the model does not know ("Колишні", "Втім"), so it
+/// is kept only when the text also writes it (its first five letters)
+/// with a capital inside a sentence.
+fn supported(
+    text: &str,
+    found: Vec<(std::ops::Range<usize>, ner::EntityKind)>,
+) -> Vec<(std::ops::Range<usize>, ner::EntityKind)> {
+    found
+        .into_iter()
+        .filter(|(range, _)| {
+            let word = &text[range.clone()];
+            if word.contains(char::is_whitespace) || !starts_sentence(text, range.start) {
+                return true;
+            }
+            let stem: String = word.chars().take(5).collect();
+            text.match_indices(stem.as_str()).any(|(at, _)| {
+                at != range.start
+                    && !text[..at].ends_with(char::is_alphanumeric)
+                    && !starts_sentence(text, at)
+            })
+        })
+        .collect()
+}
+
 /// The mentions of one field, part by part: in the text, block by block
 /// (a block in English goes to the English rules; one in Russian or
 /// Ukrainian to the NER model when it is installed); in the title,
@@ -450,7 +491,7 @@ fn mentions(
             (Tongue::English, _) => (names::find(words), ENGLISH_RULES_METHOD),
             (Tongue::Russian, Some(model)) => (model.mentions(words), NER_METHOD),
             (Tongue::Ukrainian, Some(model)) => (
-                model.mentions(&russian_spelling(words)),
+                supported(words, model.mentions(&russian_spelling(words))),
                 UKRAINIAN_NER_METHOD,
             ),
             (_, None) => continue,
