@@ -562,7 +562,27 @@ pub(crate) fn overlaps(a: Span, b: Span) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::russian_spelling;
+    use super::{ner::EntityKind, russian_spelling, supported};
+
+    #[test]
+    fn a_lone_word_opening_a_sentence_needs_support() {
+        let text = "Колишні бійці мовчать. Шевченко відповів. «Втім», каже він, Шевченко знає.";
+        let at = |word: &str| {
+            let start = text.find(word).unwrap_or_default();
+            start..start + word.len()
+        };
+        let found = vec![
+            (at("Колишні"), EntityKind::Person),
+            (at("Шевченко"), EntityKind::Person),
+            (at("Втім"), EntityKind::Person),
+        ];
+        let kept: Vec<&str> = supported(text, found)
+            .into_iter()
+            .map(|(range, _)| &text[range])
+            .collect();
+        // "Шевченко" is written with a capital inside a sentence too.
+        assert_eq!(kept, ["Шевченко"]);
+    }
 
     #[test]
     fn ukrainian_letters_respelled_keep_every_byte_offset() {
