@@ -456,11 +456,7 @@ fn documents_extracted_in_parallel_keep_their_own_extractions() {
         "{}",
         String::from_utf8_lossy(&shown.stderr)
     );
-    let lines: Vec<serde_json::Value> = String::from_utf8(shown.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let lines = common::json_lines(&shown);
     assert_eq!(lines.len(), 300);
     for (i, line) in lines.iter().enumerate() {
         let n = i as u64 + 1;
