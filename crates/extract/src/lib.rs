@@ -402,6 +402,81 @@ fn russian_spelling(text: &str) -> String {
         .collect()
 }
 
+/// Legal forms written before a company's name in quotes, in Russian and
+/// Ukrainian: "ООО «Каскад»", "ТОВ «Шторм»", "ДП «Донецька залізниця»".
+const LEGAL_FORMS: &[&str] = &[
+    "ТОВ", "ТзОВ", "ПрАТ", "ПАТ", "АТ", "ДП", "КП", "ПП", "АБ", "НАК", "ООО", "ЗАО", "ОАО", "ПАО",
+    "АО", "ФГУП", "ГУП", "МУП", "АНО", "НКО",
+];
+
+/// Where the quoted name that opens at byte `open` (a «) ends: after its
+/// closing », quotes inside it counted ("«Страхова компанія «Гарантія
+/// Життя»»"). The text often drops the last closing mark; then the name
+/// ends at the last » before what follows it closes the sentence or the
+/// clause, or opens another quote.
+fn quoted_end(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut last_close = None;
+    for (at, c) in text[open..].char_indices().take(200) {
+        match c {
+            '«' if last_close.is_some() && depth < 2 => break,
+            '«' => depth += 1,
+            '»' => {
+                depth = depth.saturating_sub(1);
+                last_close = Some(open + at + c.len_utf8());
+                if depth == 0 {
+                    return last_close;
+                }
+            }
+            '\n' | ';' | '.' | '!' | '?' | ',' if last_close.is_some() => break,
+            '\n' => break,
+            _ => {}
+        }
+    }
+    last_close
+}
+
+/// Companies written as a legal form and a quoted name ("ООО «Каскад»"):
+/// one organization from the form to the closing quote, in place of what
+/// the model found inside it (often the form alone, or the name cut at an
+/// inner quote).
+fn companies(
+    text: &str,
+    mut found: Vec<(std::ops::Range<usize>, ner::EntityKind)>,
+) -> Vec<(std::ops::Range<usize>, ner::EntityKind)> {
+    let mut added = Vec::new();
+    for form in LEGAL_FORMS {
+        for (at, _) in text.match_indices(form) {
+            let starts_word = !text[..at].ends_with(char::is_alphanumeric);
+            let rest = &text[at + form.len()..];
+            let gap = rest.len() - rest.trim_start().len();
+            if !starts_word || !rest.trim_start().starts_with('«') || gap > 1 {
+                continue;
+            }
+            let open = at + form.len() + gap;
+            if let Some(end) = quoted_end(text, open) {
+                added.push(at..end);
+            }
+        }
+    }
+    if added.is_empty() {
+        return found;
+    }
+    found.retain(|(range, _)| {
+        !added
+            .iter()
+            .any(|a| range.start < a.end && a.start < range.end)
+    });
+    found.extend(
+        added
+            .into_iter()
+            .map(|range| (range, ner::EntityKind::Organization)),
+    );
+    found.sort_by_key(|(range, _)| (range.start, range.end));
+    found.dedup_by(|a, b| a.0.start < b.0.end && b.0.start < a.0.end);
+    found
+}
+
 /// Whether the word at byte `at` of `text` starts a sentence: only spaces,
 /// opening quotes or dashes stand between it and the text's start or a
 /// sentence's end.
@@ -428,6 +503,23 @@ fn supported(
 ) -> Vec<(std::ops::Range<usize>, ner::EntityKind)> {
     found
         .into_iter()
+        .map(|(range, kind)| {
+            // "у Києві", "в Кіровограді", "на Донеччині": a capitalized
+            // word in the locative after "у", "в" or "на" is a place the
+            // Russian model, not knowing the ending, takes for a person.
+            let word = &text[range.clone()];
+            let before = text[..range.start].trim_end();
+            let after_preposition = [" у", " в", " на", "\nу", "\nв", "\nна"]
+                .iter()
+                .any(|p| before.ends_with(p))
+                || matches!(before, "у" | "в" | "на" | "У" | "В" | "На");
+            let locative = word.ends_with('і') && !word.contains(char::is_whitespace);
+            if kind == ner::EntityKind::Person && after_preposition && locative {
+                (range, ner::EntityKind::Place)
+            } else {
+                (range, kind)
+            }
+        })
         .filter(|(range, _)| {
             let word = &text[range.clone()];
             if word.contains(char::is_whitespace) || !starts_sentence(text, range.start) {
@@ -489,9 +581,12 @@ fn mentions(
         let words = &text[part.clone()];
         let (found, method) = match (tongue, model) {
             (Tongue::English, _) => (names::find(words), ENGLISH_RULES_METHOD),
-            (Tongue::Russian, Some(model)) => (model.mentions(words), NER_METHOD),
+            (Tongue::Russian, Some(model)) => (companies(words, model.mentions(words)), NER_METHOD),
             (Tongue::Ukrainian, Some(model)) => (
-                supported(words, model.mentions(&russian_spelling(words))),
+                companies(
+                    words,
+                    supported(words, model.mentions(&russian_spelling(words))),
+                ),
                 UKRAINIAN_NER_METHOD,
             ),
             (_, None) => continue,
@@ -563,6 +658,34 @@ pub(crate) fn overlaps(a: Span, b: Span) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{ner::EntityKind, russian_spelling, supported};
+
+    #[test]
+    fn a_legal_form_and_its_quoted_name_are_one_company() {
+        let text = "Сотрудники ООО «Каскад» и ТОВ «Страхова компанія «Гарантія Життя» \
+                    прийшли; ДП \u{ab}Лінія\u{bb} теж, а ООО без назви ні.";
+        let at = |word: &str| {
+            let start = text.find(word).unwrap_or_default();
+            start..start + word.len()
+        };
+        // What the model found: the form alone, and a name cut at the
+        // inner quote.
+        let found = vec![
+            (at("ООО"), EntityKind::Organization),
+            (at("Страхова компанія"), EntityKind::Organization),
+        ];
+        let kept: Vec<&str> = super::companies(text, found)
+            .into_iter()
+            .map(|(range, _)| &text[range])
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                "ООО «Каскад»",
+                "ТОВ «Страхова компанія «Гарантія Життя»",
+                "ДП «Лінія»"
+            ]
+        );
+    }
 
     #[test]
     fn a_lone_word_opening_a_sentence_needs_support() {

@@ -120,10 +120,10 @@ fn exact_span_f1_on_the_ner_uk_test_half() {
         println!("ner-uk TEST, {kind}: exact-span F1 {:.4}", f1(*c));
     }
     println!("ner-uk TEST, all three: exact-span F1 {:.4}", f1(total));
-    // Measured 0.5986 (PER 0.7296, ORG 0.3876, LOC 0.5538);
+    // Measured 0.6628 (PER 0.7348, ORG 0.5892, LOC 0.5805);
     // CASEFILE_SHOW_MISSES=1 lists every span missed or wrongly found.
     assert!(
-        f1(total) >= 0.59,
+        f1(total) >= 0.65,
         "F1 {:.4} fell below the baseline",
         f1(total)
     );
