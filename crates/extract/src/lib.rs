@@ -477,6 +477,201 @@ fn companies(
     found
 }
 
+/// Ukrainian nouns that head the name of a place ("Полтавської області")
+/// or of an organization ("Волинської обласної ради"), in their case forms
+/// by stem, with the kind of name they head.
+const HEADS: &[(&str, ner::EntityKind)] = &[
+    ("област", ner::EntityKind::Place),
+    ("район", ner::EntityKind::Place),
+    ("краю", ner::EntityKind::Place),
+    ("громад", ner::EntityKind::Place),
+    ("регіон", ner::EntityKind::Place),
+    ("рад", ner::EntityKind::Organization),
+    ("облрад", ner::EntityKind::Organization),
+    ("міськрад", ner::EntityKind::Organization),
+    ("адміністраці", ner::EntityKind::Organization),
+    ("райдержадміністраці", ner::EntityKind::Organization),
+    ("університет", ner::EntityKind::Organization),
+    ("академі", ner::EntityKind::Organization),
+    ("гварді", ner::EntityKind::Organization),
+    ("служб", ner::EntityKind::Organization),
+    ("суд", ner::EntityKind::Organization),
+    ("прокуратур", ner::EntityKind::Organization),
+    ("поліці", ner::EntityKind::Organization),
+    ("міністерств", ner::EntityKind::Organization),
+    ("управлінн", ner::EntityKind::Organization),
+    ("інститут", ner::EntityKind::Organization),
+    ("лікарн", ner::EntityKind::Organization),
+    ("банк", ner::EntityKind::Organization),
+    ("бригад", ner::EntityKind::Organization),
+    ("батальйон", ner::EntityKind::Organization),
+];
+
+/// Whether a Ukrainian word reads as an adjective: the endings of its
+/// case forms.
+fn ukrainian_adjective(word: &str) -> bool {
+    [
+        "ої", "ого", "ий", "ій", "ому", "ою", "а", "е", "і", "их", "ими", "ім",
+    ]
+    .iter()
+    .any(|ending| word.ends_with(ending))
+        && word.chars().count() > 4
+}
+
+/// Names the model cut before their head noun ("Полтавської" of
+/// "Полтавської області", "Волинської обласної" of "... ради"): the span
+/// grows over the adjectives and the head noun that follow, and takes the
+/// kind the head gives.
+fn with_heads(
+    text: &str,
+    found: Vec<(std::ops::Range<usize>, ner::EntityKind)>,
+) -> Vec<(std::ops::Range<usize>, ner::EntityKind)> {
+    let mut out: Vec<(std::ops::Range<usize>, ner::EntityKind)> = Vec::with_capacity(found.len());
+    for (range, kind) in found {
+        let last = text[range.clone()]
+            .split_whitespace()
+            .last()
+            .unwrap_or_default();
+        let mut grown = None;
+        if ukrainian_adjective(last) {
+            // Up to two more lowercase words: adjectives, then the head.
+            let mut end = range.end;
+            for _ in 0..3 {
+                let rest = &text[end..];
+                let gap = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
+                let word: &str = rest[gap..]
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+                    .next()
+                    .unwrap_or_default();
+                if word.is_empty() || gap == 0 || !word.starts_with(char::is_lowercase) {
+                    break;
+                }
+                if let Some((_, head)) = HEADS.iter().find(|(stem, _)| {
+                    word.starts_with(stem) && word.chars().count() <= stem.chars().count() + 3
+                }) {
+                    grown = Some((range.start..end + gap + word.len(), *head));
+                    break;
+                }
+                if !ukrainian_adjective(word) {
+                    break;
+                }
+                end += gap + word.len();
+            }
+        }
+        let item = grown.unwrap_or((range, kind));
+        if out
+            .last()
+            .is_none_or(|(previous, _)| previous.end <= item.0.start)
+        {
+            out.push(item);
+        }
+    }
+    out
+}
+
+/// Stems of Ukraine's regions, its cities of a hundred thousand people or
+/// more, and the towns of the war the case model's sources name, as
+/// Ukrainian writes them: a word that is one of them with a case ending
+/// (at most three letters) is a place, whatever the model took it for.
+const UKRAINIAN_PLACES: &[&str] = &[
+    "Україн",
+    "Київ",
+    "Києв",
+    "Харків",
+    "Харков",
+    "Одес",
+    "Дніпр",
+    "Львів",
+    "Львов",
+    "Запоріжж",
+    "Миколаїв",
+    "Миколаєв",
+    "Маріупол",
+    "Луганськ",
+    "Вінниц",
+    "Макіївк",
+    "Макіївц",
+    "Херсон",
+    "Полтав",
+    "Чернігів",
+    "Чернігов",
+    "Черкас",
+    "Хмельницьк",
+    "Чернівц",
+    "Житомир",
+    "Сум",
+    "Рівн",
+    "Горлівк",
+    "Горлівц",
+    "Івано-Франківськ",
+    "Кам'янськ",
+    "Кропивницьк",
+    "Тернопол",
+    "Тернопіл",
+    "Кременчук",
+    "Луцьк",
+    "Ужгород",
+    "Бахмут",
+    "Вугледар",
+    "Сіверськ",
+    "Авдіївк",
+    "Авдіївц",
+    "Краматорськ",
+    "Слов'янськ",
+    "Мелітопол",
+    "Бердянськ",
+    "Ізюм",
+    "Лиман",
+    "Сєвєродонецьк",
+    "Лисичанськ",
+    "Ірпін",
+    "Буч",
+    "Гостомел",
+    "Покровськ",
+    "Донеччин",
+    "Луганщин",
+    "Харківщин",
+    "Херсонщин",
+    "Київщин",
+    "Львівщин",
+    "Полтавщин",
+    "Вінниччин",
+    "Черкащин",
+    "Чернігівщин",
+    "Сумщин",
+    "Житомирщин",
+    "Волин",
+    "Тернопільщин",
+    "Хмельниччин",
+    "Буковин",
+    "Закарпатт",
+    "Кіровоградщин",
+    "Миколаївщин",
+    "Одещин",
+    "Рівненщин",
+    "Дніпропетровщин",
+    "Крим",
+    "Росі",
+    "Білорус",
+    "Польщ",
+    "Молдов",
+];
+
+/// Case endings of Ukrainian nouns, for [`ukrainian_place`].
+const NOUN_ENDINGS: &[&str] = &[
+    "", "а", "я", "у", "ю", "і", "ї", "и", "е", "є", "ом", "ем", "єм", "ою", "ею", "єю", "ах",
+    "ях", "ам", "ям", "ами", "ями", "ів", "ей", "ові", "еві",
+];
+
+/// Whether a single word is one of [`UKRAINIAN_PLACES`] with a case
+/// ending ("Києві", "Бахмута"; not "Бучко", a surname).
+fn ukrainian_place(word: &str) -> bool {
+    UKRAINIAN_PLACES.iter().any(|stem| {
+        word.strip_prefix(stem)
+            .is_some_and(|ending| NOUN_ENDINGS.contains(&ending))
+    })
+}
+
 /// Whether the word at byte `at` of `text` starts a sentence: only spaces,
 /// opening quotes or dashes stand between it and the text's start or a
 /// sentence's end.
@@ -514,7 +709,8 @@ fn supported(
                 .any(|p| before.ends_with(p))
                 || matches!(before, "у" | "в" | "на" | "У" | "В" | "На");
             let locative = word.ends_with('і') && !word.contains(char::is_whitespace);
-            if kind == ner::EntityKind::Person && after_preposition && locative {
+            let place = !word.contains(char::is_whitespace) && ukrainian_place(word);
+            if kind == ner::EntityKind::Person && (place || (after_preposition && locative)) {
                 (range, ner::EntityKind::Place)
             } else {
                 (range, kind)
@@ -585,7 +781,10 @@ fn mentions(
             (Tongue::Ukrainian, Some(model)) => (
                 companies(
                     words,
-                    supported(words, model.mentions(&russian_spelling(words))),
+                    with_heads(
+                        words,
+                        supported(words, model.mentions(&russian_spelling(words))),
+                    ),
                 ),
                 UKRAINIAN_NER_METHOD,
             ),
@@ -685,6 +884,37 @@ mod tests {
                 "ДП «Лінія»"
             ]
         );
+    }
+
+    #[test]
+    fn ukrainian_names_grow_over_their_head_and_places_are_known() {
+        let text = "Мешканці Полтавської області та депутати Волинської обласної ради, Бучко.";
+        let at = |word: &str| {
+            let start = text.find(word).unwrap_or_default();
+            start..start + word.len()
+        };
+        let found = vec![
+            (at("Полтавської"), EntityKind::Person),
+            (at("Волинської"), EntityKind::Person),
+        ];
+        let grown: Vec<(&str, EntityKind)> = super::with_heads(text, found)
+            .into_iter()
+            .map(|(range, kind)| (&text[range], kind))
+            .collect();
+        assert_eq!(
+            grown,
+            [
+                ("Полтавської області", EntityKind::Place),
+                ("Волинської обласної ради", EntityKind::Organization)
+            ]
+        );
+        for place in ["Києві", "Бахмута", "Донеччині", "Суми", "Запоріжжя"]
+        {
+            assert!(super::ukrainian_place(place), "{place}");
+        }
+        for other in ["Бучко", "Сумний", "Київський", "Білик"] {
+            assert!(!super::ukrainian_place(other), "{other}");
+        }
     }
 
     #[test]

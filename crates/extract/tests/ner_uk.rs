@@ -120,10 +120,10 @@ fn exact_span_f1_on_the_ner_uk_test_half() {
         println!("ner-uk TEST, {kind}: exact-span F1 {:.4}", f1(*c));
     }
     println!("ner-uk TEST, all three: exact-span F1 {:.4}", f1(total));
-    // Measured 0.6628 (PER 0.7348, ORG 0.5892, LOC 0.5805);
+    // Measured 0.6853 (PER 0.7526, ORG 0.6069, LOC 0.6339);
     // CASEFILE_SHOW_MISSES=1 lists every span missed or wrongly found.
     assert!(
-        f1(total) >= 0.65,
+        f1(total) >= 0.675,
         "F1 {:.4} fell below the baseline",
         f1(total)
     );
