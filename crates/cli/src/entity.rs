@@ -386,9 +386,10 @@ pub(crate) fn resolve(
     stats.actions_unmatched = record_stats.actions_unmatched;
     let mut writer = store.writer()?;
     writer.clear_records()?;
-    // Stored with merged records folded into the records they were merged
-    // into: what every reader of the case sees.
-    for record in records.folded().iter() {
+    // Stored as made, merges not folded: a later action applies to the
+    // stored records as it would to these, and readers fold merges as they
+    // read (`records::load_all`, `records::folded_record`).
+    for record in records.iter() {
         let (summary, links) = crate::records::summary(record);
         writer.put_record(&summary, &links, record)?;
     }

@@ -203,20 +203,21 @@ pub(crate) fn make(
 /// stored link, to the record it was merged into.
 pub(crate) const MERGED: &str = "merged";
 
-/// The summary and links a record is stored with. A merged record is
-/// listed as `merged`, and its only stored link leads to the record it was
-/// merged into (its own links were folded into that record's).
+/// The summary and links a record is stored with: its own links, and for
+/// a merged record (listed as `merged`) one more, role `merged`, to the
+/// record it was merged into.
 pub(crate) fn summary(record: &Record) -> (RecordSummary, Vec<(String, String)>) {
-    let (status, links) = match &record.merged_into {
-        Some(into) => (MERGED, vec![(MERGED.to_owned(), into.clone())]),
-        None => (
-            record.status.as_str(),
-            record
-                .links
-                .iter()
-                .map(|l| (l.role.clone(), l.target.clone()))
-                .collect(),
-        ),
+    let mut links: Vec<(String, String)> = record
+        .links
+        .iter()
+        .map(|l| (l.role.clone(), l.target.clone()))
+        .collect();
+    let status = match &record.merged_into {
+        Some(into) => {
+            links.push((MERGED.to_owned(), into.clone()));
+            MERGED
+        }
+        None => record.status.as_str(),
     };
     (
         RecordSummary {
@@ -230,11 +231,56 @@ pub(crate) fn summary(record: &Record) -> (RecordSummary, Vec<(String, String)>)
     )
 }
 
-/// The stored records, as a map for the report.
+/// The stored records with merges folded: what the report, the timeline,
+/// search and `record duplicates` read.
 pub(crate) fn load_all(store: &Store) -> anyhow::Result<Records> {
     let mut all = Vec::new();
     store.records(|r: Record| all.push(r))?;
-    Ok(Records::new(all))
+    Ok(Records::new(all).folded())
+}
+
+/// The stored records `ids` as made (merges not folded), with the records
+/// merged into them: what an action applies to.
+fn load_raw(store: &Store, ids: &[&str]) -> anyhow::Result<Records> {
+    let mut wanted: Vec<String> = ids.iter().map(|id| (*id).to_owned()).collect();
+    for id in ids {
+        for l in store.links_to(id)? {
+            if l.role == MERGED {
+                wanted.push(l.from.id);
+            }
+        }
+    }
+    wanted.sort();
+    wanted.dedup();
+    let mut found = Vec::new();
+    for id in &wanted {
+        if let Some(record) = store.record::<Record>(id)? {
+            found.push(record);
+        }
+    }
+    Ok(Records::new(found))
+}
+
+/// One stored record as readers see it: the records merged into it folded
+/// in, and its links to merged records led to the records they were
+/// merged into.
+fn folded_record(store: &Store, id: &str) -> anyhow::Result<Option<Record>> {
+    let Some(record) = store.record::<Record>(id)? else {
+        return Ok(None);
+    };
+    let targets: Vec<String> = record.links.iter().map(|l| l.target.clone()).collect();
+    let mut ids: Vec<&str> = vec![id];
+    ids.extend(targets.iter().map(String::as_str));
+    let mut around = load_raw(store, &ids)?;
+    // The targets' own merges, so links to a merged record are led on.
+    for target in &targets {
+        if let Some(into) = around.get(target).and_then(|t| t.merged_into.clone())
+            && let Some(kept) = store.record::<Record>(&into)?
+        {
+            around.by_id.insert(into, kept);
+        }
+    }
+    Ok(around.folded().by_id.remove(id))
 }
 
 #[derive(Debug, Subcommand)]
@@ -456,24 +502,14 @@ fn commit(case: &Case, store: Store, actions: &[Action], by: String) -> anyhow::
         needed.extend(action.from.as_deref());
         needed.extend(action.link.iter().map(|l| l.target.as_str()));
     }
-    let mut touched = Vec::new();
-    let mut ids: Vec<String> = needed.iter().map(|id| (*id).to_owned()).collect();
     // And the records merged into those, which a merge checks for.
-    for id in &needed {
-        for l in store.links_to(id)? {
-            if l.role == MERGED {
-                ids.push(l.from.id);
-            }
-        }
-    }
-    ids.sort();
-    ids.dedup();
-    for id in &ids {
-        if let Some(record) = store.record::<Record>(id)? {
-            touched.push(record);
-        }
-    }
-    let mut records = Records::new(touched);
+    let touched = load_raw(&store, &needed)?;
+    let mut records = touched.clone();
+    let (size_before, _) = case.latest_checkpoint()?;
+    // The stored records are up to the log: new actions can be applied to
+    // them alone, instead of making every record again.
+    let current = store.entities_through()? == Some(size_before)
+        && store.unread(size_before)?.is_empty();
     drop(store);
     for (n, action) in actions.iter().enumerate() {
         // Checked against what is stored, as entry "n" would be applied.
@@ -516,9 +552,58 @@ fn commit(case: &Case, store: Store, actions: &[Action], by: String) -> anyhow::
     let mut store = Store::open(case.data_dir())?;
     let bar = ProgressBar::hidden();
     crate::derive::read_unread(case, &mut store, &bar)?;
-    crate::entity::resolve(case, &mut store, &bar)?;
+    let entries: Vec<u64> = added.iter().map(|a| a.log_index).collect();
+    if !(current && apply_new(case, &mut store, touched, actions, &entries)?) {
+        crate::entity::resolve(case, &mut store, &bar)?;
+    }
     crate::search::refresh(case, &mut store, &bar, false)?;
-    Ok(added.iter().map(|a| a.log_index).collect())
+    Ok(entries)
+}
+
+/// Applies actions just logged as `entries` to the stored records they
+/// touch (`touched`, as made), and stores those records: the same records
+/// as making every record again from the log would give, since the stored
+/// ones are the log's actions applied in order up to these. Returns false,
+/// storing nothing, when the log holds more than these actions or an
+/// action does not apply; the caller then makes the records again.
+fn apply_new(
+    case: &Case,
+    store: &mut Store,
+    mut records: Records,
+    actions: &[Action],
+    entries: &[u64],
+) -> anyhow::Result<bool> {
+    let (size, _) = case.latest_checkpoint()?;
+    let Some(&first) = entries.first() else {
+        return Ok(false);
+    };
+    if first + entries.len() as u64 != size {
+        return Ok(false);
+    }
+    let logged = case.sources(first, entries.len())?;
+    if logged.len() != entries.len() {
+        return Ok(false);
+    }
+    let before: Vec<String> = records.by_id.keys().cloned().collect();
+    for (action, record) in actions.iter().zip(&logged) {
+        let by = Provenance {
+            method: format!("person:{}", record.entry.by),
+            entry: record.entry.index,
+            at: Some(record.entry.added_at.clone()),
+        };
+        if records.apply(action, &by).is_err() {
+            return Ok(false);
+        }
+    }
+    let mut writer = store.writer()?;
+    for record in records.iter() {
+        let (summary, links) = summary(record);
+        writer.put_record(&summary, &links, record)?;
+    }
+    debug_assert!(before.iter().all(|id| records.get(id).is_some()));
+    writer.set_entities_through(size)?;
+    writer.commit()?;
+    Ok(true)
 }
 
 /// An id as a key that orders its numbers by value.
@@ -663,7 +748,7 @@ pub(crate) fn run(case: &Case, command: RecordCommand, json: bool) -> anyhow::Re
         }
         RecordCommand::Show { record } => {
             let id = record_id(&record);
-            let found: Record = store.record(&id)?.with_context(|| {
+            let found: Record = folded_record(&store, &id)?.with_context(|| {
                 format!("the case has no record {id} (see `casefile record list`)")
             })?;
             if json {
@@ -726,7 +811,7 @@ pub(crate) fn run(case: &Case, command: RecordCommand, json: bool) -> anyhow::Re
     let store = Store::open(case.data_dir())?;
     for (action, entry) in actions.iter().zip(&entries) {
         let id = action.record.clone().unwrap_or_else(|| format!("H{entry}"));
-        let now: Option<Record> = store.record(&id)?;
+        let now: Option<Record> = folded_record(&store, &id)?;
         if json {
             print_json(&serde_json::json!({
                 "entry": entry,

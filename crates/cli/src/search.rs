@@ -216,11 +216,11 @@ pub(crate) fn refresh(
     stats.entities = entities.len() as u64;
     update.replace_entities(&entities)?;
     let mut records = Vec::new();
-    store.records(|r: casefile_records::Record| {
-        // A merged record is found through the record it was merged into,
-        // which carries its evidence.
+    // A merged record is found through the record it was merged into,
+    // which carries its evidence once merges are folded.
+    for r in crate::records::load_all(store)?.by_id.into_values() {
         if r.merged_into.is_some() {
-            return;
+            continue;
         }
         let mut text: Vec<String> = r.values.values().map(|v| v.value.clone()).collect();
         text.extend(r.evidence.iter().map(|e| e.quote.clone()));
@@ -232,7 +232,7 @@ pub(crate) fn refresh(
             label: r.label,
             text,
         });
-    })?;
+    }
     stats.records = records.len() as u64;
     update.replace_records(&records)?;
     update.commit(complete)?;

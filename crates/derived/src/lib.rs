@@ -250,6 +250,7 @@ CREATE TABLE IF NOT EXISTS record_links (
     target TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS record_links_by_target ON record_links (target);
+CREATE INDEX IF NOT EXISTS record_links_by_record ON record_links (record);
 ";
 
 /// The tables that hold one value per document of a source.
@@ -1011,9 +1012,10 @@ impl Writer<'_> {
             })
     }
 
-    /// Stores one record: its summary, its links (indexed by target) and a
-    /// body the caller defines (stored as JSON, in plain text: only records
-    /// of unsealed sources belong here).
+    /// Stores one record: its summary, its links (indexed by target; a
+    /// record stored again replaces its links) and a body the caller
+    /// defines (stored as JSON, in plain text: only records of unsealed
+    /// sources belong here).
     pub fn put_record(
         &mut self,
         summary: &RecordSummary,
@@ -1038,6 +1040,9 @@ impl Writer<'_> {
                 ])
             })
             .and_then(|_| {
+                // A record stored again keeps only its new links.
+                conn.prepare_cached("DELETE FROM record_links WHERE record = ?1")?
+                    .execute([&summary.id])?;
                 let mut insert = conn.prepare_cached(
                     "INSERT INTO record_links (record, role, target) VALUES (?1, ?2, ?3)",
                 )?;
