@@ -508,8 +508,8 @@ fn commit(case: &Case, store: Store, actions: &[Action], by: String) -> anyhow::
     let (size_before, _) = case.latest_checkpoint()?;
     // The stored records are up to the log: new actions can be applied to
     // them alone, instead of making every record again.
-    let current = store.entities_through()? == Some(size_before)
-        && store.unread(size_before)?.is_empty();
+    let current =
+        store.entities_through()? == Some(size_before) && store.unread(size_before)?.is_empty();
     drop(store);
     for (n, action) in actions.iter().enumerate() {
         // Checked against what is stored, as entry "n" would be applied.
@@ -584,7 +584,6 @@ fn apply_new(
     if logged.len() != entries.len() {
         return Ok(false);
     }
-    let before: Vec<String> = records.by_id.keys().cloned().collect();
     for (action, record) in actions.iter().zip(&logged) {
         let by = Provenance {
             method: format!("person:{}", record.entry.by),
@@ -600,7 +599,6 @@ fn apply_new(
         let (summary, links) = summary(record);
         writer.put_record(&summary, &links, record)?;
     }
-    debug_assert!(before.iter().all(|id| records.get(id).is_some()));
     writer.set_entities_through(size)?;
     writer.commit()?;
     Ok(true)
