@@ -503,13 +503,7 @@ fn commit(case: &Case, store: Store, actions: &[Action], by: String) -> anyhow::
         needed.extend(action.link.iter().map(|l| l.target.as_str()));
     }
     // And the records merged into those, which a merge checks for.
-    let touched = load_raw(&store, &needed)?;
-    let mut records = touched.clone();
-    let (size_before, _) = case.latest_checkpoint()?;
-    // The stored records are up to the log: new actions can be applied to
-    // them alone, instead of making every record again.
-    let current =
-        store.entities_through()? == Some(size_before) && store.unread(size_before)?.is_empty();
+    let mut records = load_raw(&store, &needed)?;
     drop(store);
     for (n, action) in actions.iter().enumerate() {
         // Checked against what is stored, as entry "n" would be applied.
@@ -553,7 +547,12 @@ fn commit(case: &Case, store: Store, actions: &[Action], by: String) -> anyhow::
     let bar = ProgressBar::hidden();
     crate::derive::read_unread(case, &mut store, &bar)?;
     let entries: Vec<u64> = added.iter().map(|a| a.log_index).collect();
-    if !(current && apply_new(case, &mut store, touched, actions, &entries)?) {
+    // Applied to the stored records alone when they were up to the log
+    // just before these entries: nothing else came in between.
+    let current = entries
+        .first()
+        .is_some_and(|&first| store.entities_through().ok().flatten() == Some(first));
+    if !(current && apply_new(case, &mut store, &needed, actions, &entries)?) {
         crate::entity::resolve(case, &mut store, &bar)?;
     }
     crate::search::refresh(case, &mut store, &bar, false)?;
@@ -561,7 +560,7 @@ fn commit(case: &Case, store: Store, actions: &[Action], by: String) -> anyhow::
 }
 
 /// Applies actions just logged as `entries` to the stored records they
-/// touch (`touched`, as made), and stores those records: the same records
+/// touch (`touched`, loaded as made), and stores those records: the same records
 /// as making every record again from the log would give, since the stored
 /// ones are the log's actions applied in order up to these. Returns false,
 /// storing nothing, when the log holds more than these actions or an
@@ -569,10 +568,11 @@ fn commit(case: &Case, store: Store, actions: &[Action], by: String) -> anyhow::
 fn apply_new(
     case: &Case,
     store: &mut Store,
-    mut records: Records,
+    touched: &[&str],
     actions: &[Action],
     entries: &[u64],
 ) -> anyhow::Result<bool> {
+    let mut records = load_raw(store, touched)?;
     let (size, _) = case.latest_checkpoint()?;
     let Some(&first) = entries.first() else {
         return Ok(false);
