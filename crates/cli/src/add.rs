@@ -130,7 +130,7 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
     let mut store = Store::open(case.data_dir())?;
     let read = derive::read_unread(case, &mut store, &bar)?;
     let resolved = crate::entity::refresh(case, &mut store, &bar)?;
-    let indexed = crate::search::refresh(case, &mut store, &bar, false)?;
+    let indexed = crate::search::refresh(case, &mut store, &bar, false, true)?;
     let totals = store.totals()?;
     bar.finish_and_clear();
     let (size, checkpoint) = case.latest_checkpoint()?;

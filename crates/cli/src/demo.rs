@@ -38,7 +38,13 @@ pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
     let read = crate::derive::read_unread(&case, &mut store, &indicatif::ProgressBar::hidden())?;
     let resolved = crate::entity::refresh(&case, &mut store, &indicatif::ProgressBar::hidden())?
         .unwrap_or_default();
-    crate::search::refresh(&case, &mut store, &indicatif::ProgressBar::hidden(), false)?;
+    crate::search::refresh(
+        &case,
+        &mut store,
+        &indicatif::ProgressBar::hidden(),
+        false,
+        true,
+    )?;
     let entities = store.entity_list(None)?;
     // The demo case is made up, so its report quotes the testimony and the
     // complaint too.

@@ -504,7 +504,7 @@ fn record(
     crate::derive::read_unread(case, &mut store, &bar)?;
     let stats = resolve(case, &mut store, &bar)?;
     // A judgement can move mentions of any document: index them all again.
-    crate::search::refresh(case, &mut store, &bar, true)?;
+    crate::search::refresh(case, &mut store, &bar, true, true)?;
     Ok((added.iter().map(|a| a.log_index).collect(), stats))
 }
 

@@ -349,7 +349,7 @@ fn rebuild(case: &Case, json: bool) -> anyhow::Result<Exit> {
     bar.set_message("reading");
     let stats = derive::read_unread(case, &mut store, &bar)?;
     let resolved = entity::resolve(case, &mut store, &bar)?;
-    let indexed = search::refresh(case, &mut store, &bar, true)?;
+    let indexed = search::refresh(case, &mut store, &bar, true, true)?;
     bar.finish_and_clear();
     let totals = store.totals()?;
     if json {

@@ -552,10 +552,12 @@ fn commit(case: &Case, store: Store, actions: &[Action], by: String) -> anyhow::
     let current = entries
         .first()
         .is_some_and(|&first| store.entities_through().ok().flatten() == Some(first));
-    if !(current && apply_new(case, &mut store, &needed, actions, &entries)?) {
+    let alone = current && apply_new(case, &mut store, &needed, actions, &entries)?;
+    if !alone {
         crate::entity::resolve(case, &mut store, &bar)?;
     }
-    crate::search::refresh(case, &mut store, &bar, false)?;
+    // Applied alone, the actions changed records and no entity.
+    crate::search::refresh(case, &mut store, &bar, false, !alone)?;
     Ok(entries)
 }
 

@@ -99,12 +99,15 @@ pub(crate) struct IndexStats {
 
 /// Brings the search index up to the log: the documents of unsealed
 /// sources not indexed yet (all of them when `everything`, as after a
-/// judgement changed which entities documents mention), and every entity.
+/// judgement changed which entities documents mention), every entity
+/// (unless `entities` is false: only record actions came in, which change
+/// no entity) and every record.
 pub(crate) fn refresh(
     case: &Case,
     store: &mut Store,
     bar: &ProgressBar,
     everything: bool,
+    entities: bool,
 ) -> anyhow::Result<Option<IndexStats>> {
     let derived = case.data_dir().join(casefile_derived::DERIVED_DIR);
     // One process updates the index at a time (tantivy refuses a second
@@ -129,6 +132,8 @@ pub(crate) fn refresh(
     if !everything && index.indexed_through()? == Some(tree_size) {
         return Ok(None);
     }
+    // An index made anew has no entities yet, whatever changed.
+    let entities = entities || index.indexed_through()?.is_none();
     // Sources below the first unread one are complete; the index may
     // claim no further than that.
     let unread = store.unread(tree_size)?;
@@ -202,19 +207,21 @@ pub(crate) fn refresh(
         }
         next = unsealed.iter().copied().find(|&s| s > last);
     }
-    let mut entities = Vec::new();
-    for summary in store.entity_list(None)? {
-        if let Some(entity) = store.entity::<StoredEntity>(&summary.id)? {
-            entities.push(IndexEntity {
-                id: entity.id,
-                kind: entity.kind,
-                name: entity.name,
-                names: entity.names.into_iter().map(|(name, _)| name).collect(),
-            });
+    if entities {
+        let mut entities = Vec::new();
+        for summary in store.entity_list(None)? {
+            if let Some(entity) = store.entity::<StoredEntity>(&summary.id)? {
+                entities.push(IndexEntity {
+                    id: entity.id,
+                    kind: entity.kind,
+                    name: entity.name,
+                    names: entity.names.into_iter().map(|(name, _)| name).collect(),
+                });
+            }
         }
+        stats.entities = entities.len() as u64;
+        update.replace_entities(&entities)?;
     }
-    stats.entities = entities.len() as u64;
-    update.replace_entities(&entities)?;
     let mut records = Vec::new();
     // A merged record is found through the record it was merged into,
     // which carries its evidence once merges are folded.
@@ -259,7 +266,7 @@ fn blocks(document: &Document) -> Vec<(Option<String>, String)> {
 
 pub(crate) fn run(case: &Case, args: SearchArgs, json: bool) -> anyhow::Result<Exit> {
     let mut store = Store::open(case.data_dir())?;
-    refresh(case, &mut store, &ProgressBar::hidden(), false)?;
+    refresh(case, &mut store, &ProgressBar::hidden(), false, true)?;
     let derived = case.data_dir().join(casefile_derived::DERIVED_DIR);
     let index = SearchIndex::open(&derived)?;
     let date = |text: &Option<String>, what: &str| -> anyhow::Result<Option<i64>> {
