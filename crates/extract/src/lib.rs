@@ -858,14 +858,17 @@ pub(crate) fn overlaps(a: Span, b: Span) -> bool {
 mod tests {
     use super::{ner::EntityKind, russian_spelling, supported};
 
+    /// The byte range of the first `word` in `text`.
+    fn span_of(text: &str, word: &str) -> std::ops::Range<usize> {
+        let start = text.find(word).unwrap_or_default();
+        start..start + word.len()
+    }
+
     #[test]
     fn a_legal_form_and_its_quoted_name_are_one_company() {
         let text = "Сотрудники ООО «Каскад» и ТОВ «Страхова компанія «Гарантія Життя» \
                     прийшли; ДП \u{ab}Лінія\u{bb} теж, а ООО без назви ні.";
-        let at = |word: &str| {
-            let start = text.find(word).unwrap_or_default();
-            start..start + word.len()
-        };
+        let at = |word: &str| span_of(text, word);
         // What the model found: the form alone, and a name cut at the
         // inner quote.
         let found = vec![
@@ -889,10 +892,7 @@ mod tests {
     #[test]
     fn ukrainian_names_grow_over_their_head_and_places_are_known() {
         let text = "Мешканці Полтавської області та депутати Волинської обласної ради, Бучко.";
-        let at = |word: &str| {
-            let start = text.find(word).unwrap_or_default();
-            start..start + word.len()
-        };
+        let at = |word: &str| span_of(text, word);
         let found = vec![
             (at("Полтавської"), EntityKind::Person),
             (at("Волинської"), EntityKind::Person),
@@ -920,10 +920,7 @@ mod tests {
     #[test]
     fn a_lone_word_opening_a_sentence_needs_support() {
         let text = "Колишні бійці мовчать. Шевченко відповів. «Втім», каже він, Шевченко знає.";
-        let at = |word: &str| {
-            let start = text.find(word).unwrap_or_default();
-            start..start + word.len()
-        };
+        let at = |word: &str| span_of(text, word);
         let found = vec![
             (at("Колишні"), EntityKind::Person),
             (at("Шевченко"), EntityKind::Person),
