@@ -3,7 +3,7 @@
 //! person's recorded action applied in log order, and the `record`
 //! commands that show them and record actions.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Read as _;
 
 use anyhow::Context as _;
@@ -265,19 +265,21 @@ fn load_raw(store: &Store, ids: &[&str]) -> anyhow::Result<Records> {
 /// in, and its links to merged records led to the records they were
 /// merged into.
 fn folded_record(store: &Store, id: &str) -> anyhow::Result<Option<Record>> {
-    let Some(record) = store.record::<Record>(id)? else {
+    let mut around = load_raw(store, &[id])?;
+    if around.get(id).is_none() {
         return Ok(None);
-    };
-    let targets: Vec<String> = record.links.iter().map(|l| l.target.clone()).collect();
-    let mut ids: Vec<&str> = vec![id];
-    ids.extend(targets.iter().map(String::as_str));
-    let mut around = load_raw(store, &ids)?;
-    // The targets' own merges, so links to a merged record are led on.
-    for target in &targets {
-        if let Some(into) = around.get(target).and_then(|t| t.merged_into.clone())
-            && let Some(kept) = store.record::<Record>(&into)?
+    }
+    // The records its links (and those of the records merged into it)
+    // lead to, so that a link to a merged record is led on.
+    let targets: BTreeSet<String> = around
+        .iter()
+        .flat_map(|r| r.links.iter().map(|l| l.target.clone()))
+        .collect();
+    for target in targets {
+        if !around.by_id.contains_key(&target)
+            && let Some(record) = store.record::<Record>(&target)?
         {
-            around.by_id.insert(into, kept);
+            around.by_id.insert(target, record);
         }
     }
     Ok(around.folded().by_id.remove(id))
@@ -293,7 +295,9 @@ pub(crate) enum RecordCommand {
         kind: Option<String>,
         /// Only records of this status (`merged`: records folded into
         /// another).
-        #[arg(long, value_parser = ["proposed", "confirmed", "rejected", "disputed", MERGED])]
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(
+            casefile_records::vocabulary::STATUSES.iter().copied().chain([MERGED])
+        ))]
         status: Option<String>,
     },
     /// List records that may tell the same thing, to merge: events and

@@ -582,7 +582,7 @@ mod tests {
                 .map(str::to_owned)
                 .collect()
         };
-        let folded = records.folded();
+        let folded = records.clone().folded();
         let kept = folded.get(&first).expect("kept");
         assert_eq!(kept.evidence.len(), 1);
         assert_eq!(kept.value("when"), Some("2024-04"));
@@ -626,7 +626,7 @@ mod tests {
             records.get(&second).and_then(|r| r.merged_into.clone()),
             None
         );
-        let folded = records.folded();
+        let folded = records.clone().folded();
         assert!(folded.get(&first).expect("kept").evidence.is_empty());
         assert_eq!(facts(&folded), std::slice::from_ref(&second));
     }

@@ -297,9 +297,9 @@ impl Records {
     /// records merged into it, and links to a merged record lead to the
     /// record it was merged into. Merged records stay, marked, so that
     /// their ids still answer; readers of the case leave them out.
-    pub fn folded(&self) -> Records {
-        let mut out = self.clone();
-        let merged: Vec<(String, String)> = self
+    pub fn folded(self) -> Records {
+        let mut out = self;
+        let merged: Vec<(String, String)> = out
             .by_id
             .values()
             .filter_map(|r| Some((r.id.clone(), r.merged_into.clone()?)))
@@ -312,7 +312,8 @@ impl Records {
             .map(|(from, into)| (from.as_str(), into.as_str()))
             .collect();
         for (from, into) in &merged {
-            let Some(source) = self.by_id.get(from) else {
+            // Only the merged records are copied, to fold them in.
+            let Some(source) = out.by_id.get(from).cloned() else {
                 continue;
             };
             let Some(kept) = out.by_id.get_mut(into) else {
