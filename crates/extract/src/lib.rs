@@ -687,46 +687,77 @@ fn starts_sentence(text: &str, at: usize) -> bool {
     true
 }
 
-/// Mentions found by the Russian model in Ukrainian text, less the
-/// unsupported ones: a single capitalized word opening a sentence is most
-/// often a common word the model does not know ("Колишні", "Втім"), so it
-/// is kept only when the text also writes it (its first five letters)
-/// with a capital inside a sentence.
-fn supported(
+/// Mentions the Russian model took for people in Ukrainian text that are
+/// places: a known region or city in any of its cases ("Бахмута"), or a
+/// capitalized word in the locative after "у", "в" or "на" ("у Києві",
+/// "на Донеччині"), whose ending the model does not know.
+fn places(
     text: &str,
     found: Vec<(std::ops::Range<usize>, ner::EntityKind)>,
 ) -> Vec<(std::ops::Range<usize>, ner::EntityKind)> {
     found
         .into_iter()
         .map(|(range, kind)| {
-            // "у Києві", "в Кіровограді", "на Донеччині": a capitalized
-            // word in the locative after "у", "в" or "на" is a place the
-            // Russian model, not knowing the ending, takes for a person.
             let word = &text[range.clone()];
+            if kind != ner::EntityKind::Person || word.contains(char::is_whitespace) {
+                return (range, kind);
+            }
             let before = text[..range.start].trim_end();
             let after_preposition = [" у", " в", " на", "\nу", "\nв", "\nна"]
                 .iter()
                 .any(|p| before.ends_with(p))
                 || matches!(before, "у" | "в" | "на" | "У" | "В" | "На");
-            let locative = word.ends_with('і') && !word.contains(char::is_whitespace);
-            let place = !word.contains(char::is_whitespace) && ukrainian_place(word);
-            if kind == ner::EntityKind::Person && (place || (after_preposition && locative)) {
+            if ukrainian_place(word) || (after_preposition && word.ends_with('і')) {
                 (range, ner::EntityKind::Place)
             } else {
                 (range, kind)
             }
         })
+        .collect()
+}
+
+/// How many letters of a word [`supported`] compares.
+const SUPPORT_LETTERS: usize = 5;
+
+/// Mentions found by the Russian model in Ukrainian text, less the
+/// unsupported ones: a single capitalized word opening a sentence is most
+/// often a common word the model does not know ("Колишні", "Втім"), so it
+/// is kept only when the text also writes a word beginning with its first
+/// five letters with a capital inside a sentence.
+fn supported(
+    text: &str,
+    found: Vec<(std::ops::Range<usize>, ner::EntityKind)>,
+) -> Vec<(std::ops::Range<usize>, ner::EntityKind)> {
+    // The beginnings (up to five letters) of the capitalized words inside
+    // sentences, read once.
+    let mut inside: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut previous = ' ';
+    for (at, c) in text.char_indices() {
+        let word_start = c.is_alphanumeric() && !previous.is_alphanumeric();
+        previous = c;
+        if !word_start || !c.is_uppercase() || starts_sentence(text, at) {
+            continue;
+        }
+        for (n, (i, c)) in text[at..].char_indices().enumerate() {
+            let in_word = c.is_alphanumeric() || matches!(c, '\'' | '’' | 'ʼ' | '-');
+            if n == SUPPORT_LETTERS || !in_word {
+                break;
+            }
+            inside.insert(&text[at..at + i + c.len_utf8()]);
+        }
+    }
+    found
+        .into_iter()
         .filter(|(range, _)| {
             let word = &text[range.clone()];
             if word.contains(char::is_whitespace) || !starts_sentence(text, range.start) {
                 return true;
             }
-            let stem: String = word.chars().take(5).collect();
-            text.match_indices(stem.as_str()).any(|(at, _)| {
-                at != range.start
-                    && !text[..at].ends_with(char::is_alphanumeric)
-                    && !starts_sentence(text, at)
-            })
+            let stem_end = word
+                .char_indices()
+                .nth(SUPPORT_LETTERS)
+                .map_or(word.len(), |(i, _)| i);
+            inside.contains(&word[..stem_end])
         })
         .collect()
 }
@@ -783,7 +814,10 @@ fn mentions(
                     words,
                     with_heads(
                         words,
-                        supported(words, model.mentions(&russian_spelling(words))),
+                        places(
+                            words,
+                            supported(words, model.mentions(&russian_spelling(words))),
+                        ),
                     ),
                 ),
                 UKRAINIAN_NER_METHOD,
