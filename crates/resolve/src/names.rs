@@ -1494,6 +1494,11 @@ const TRUNCATED_SCORE: f64 = 0.95;
 /// registries and sanctions lists cut names at a field's width ("... JOINT
 /// STOCK COMPAN"): the side cut short and what it lacks.
 fn truncated(left: &str, right: &str) -> Option<(Side, String)> {
+    // Most names are shorter than a field's width: nothing to lower-case
+    // on this hot path (a character is at least one byte).
+    if left.len().min(right.len()) < TRUNCATED_FROM {
+        return None;
+    }
     let (l, r) = (left.to_lowercase(), right.to_lowercase());
     let (side, short, long) = if l.chars().count() < r.chars().count() {
         (Side::Left, l, r)
