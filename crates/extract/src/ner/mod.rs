@@ -13,13 +13,15 @@
 //! (kernel 3, ReLU, batch normalization), a linear projection to the BIO
 //! tags, and a CRF decoded by Viterbi.
 
+mod int8;
 mod shape;
 pub mod tokens;
 
 use std::collections::HashMap;
 use std::io::Read as _;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 /// What kind of entity a mention names.
@@ -130,34 +132,93 @@ fn weight(
     Ok((shape, values))
 }
 
-/// One convolution layer with its normalization.
+/// One convolution layer with its normalization, as the archive stores it.
 #[derive(Debug)]
 struct Layer {
     filters: usize,
     inputs: usize,
-    /// `filters × (inputs · 3)`, as stored.
+    /// `filters × (inputs · 3)`: position `o` of input `i` for filter `f`
+    /// is at `(f · inputs + i) · 3 + o`.
     weight: Vec<f32>,
     bias: Vec<f32>,
     /// Batch normalization folded into a scale and a shift per filter.
     scale: Vec<f32>,
     shift: Vec<f32>,
+    /// Per filter, the normalization's mean and standard deviation of its
+    /// rectified output: how far its values usually reach.
+    reach: Vec<f32>,
+}
+
+impl Layer {
+    fn at(&self, filter: usize, input: usize, position: usize) -> f32 {
+        self.weight[(filter * self.inputs + input) * 3 + position]
+    }
+}
+
+/// How many words' first-layer rows a network keeps once computed: the
+/// most frequent in navec's counts, and the unknown word (numbers,
+/// punctuation and words navec lacks, a third of a news text's tokens).
+/// Each row is `3 × 256` floats, 3 KB, so at most 60 MB a network, reached
+/// only after reading texts that use all of them.
+const KEPT_WORDS: usize = 20_000;
+
+/// The first convolution, folded. It is linear in its input, a word vector
+/// beside a shape vector, so what a word adds through each of the three
+/// kernel positions can be computed once per word and added up per token:
+/// the sum is the convolution, in another order. This was two thirds of
+/// the network's multiplications; the rows of frequent words are kept.
+struct First {
+    filters: usize,
+    /// `dim × (3 · filters)` in integers: column `o · filters + f` is
+    /// position `o` of filter `f`, over the word vector's dimensions,
+    /// quantized per column to -127..127.
+    word_weights: int8::Weights,
+    /// Per column: the step of its quantized weights.
+    step: Vec<f32>,
+    /// Per column: the sum of its quantized weights, times 128 (what the
+    /// offset that makes word vectors unsigned adds).
+    offsets: Vec<i32>,
+    /// `shapes × (3 · filters)`: what each shape adds, per position.
+    shape_rows: Vec<f32>,
+    bias: Vec<f32>,
+    /// The rows of the kept words, by [`Embeddings::slot`], filled on
+    /// first use.
+    kept: Vec<OnceLock<Box<[f32]>>>,
+}
+
+/// A later convolution, in 8-bit integers (see [`int8`]). Its input is the
+/// previous layer's rectified output `h ≥ 0`, quantized per token to 0..255
+/// on a step of its largest value / 255. The previous layer's normalization
+/// (`h · scale + shift`) is folded in: the scale into the weights, which
+/// are quantized per filter and kernel position to -127..127; the shift into a term per kernel
+/// position, added where that neighbour exists.
+struct IntLayer {
+    filters: usize,
+    /// `inputs × (3 · filters)`, column `o · filters + f`.
+    weights: int8::Weights,
+    /// Per column: the step of its quantized weights.
+    step: Vec<f32>,
+    bias: Vec<f32>,
+    /// `3 × filters`: what the previous shift adds through position `o`.
+    shift_terms: Vec<f32>,
+    /// Per input: 1 / how far it usually reaches.
+    inverse_channel: Vec<f32>,
 }
 
 /// The network slovnet's taggers share: word and shape vectors, three
-/// convolutions, a projection to the tags.
+/// convolutions, a projection to the tags. Run as [`First`], then
+/// [`IntLayer`]s, then the projection.
 struct Network {
     embeddings: Arc<Embeddings>,
     shapes: HashMap<String, usize>,
     unknown_shape: usize,
-    /// `shapes × shape_dim`.
-    shape_vectors: Vec<f32>,
-    shape_dim: usize,
-    layers: Vec<Layer>,
-    /// `in × tags`.
+    first: First,
+    later: Vec<IntLayer>,
+    /// `inputs × tags`, the last layer's normalization folded in.
     projection: Vec<f32>,
     projection_bias: Vec<f32>,
+    kernel: int8::Kernel,
 }
-
 /// slovnet's Russian NER model.
 pub struct NerModel {
     network: Network,
@@ -170,7 +231,7 @@ impl std::fmt::Debug for NerModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NerModel")
             .field("words", &self.network.embeddings.words.len())
-            .field("layers", &self.network.layers.len())
+            .field("layers", &self.network.reach())
             .finish_non_exhaustive()
     }
 }
@@ -248,7 +309,14 @@ fn lines(member: &str, members: &HashMap<String, Vec<u8>>) -> Result<Vec<String>
 /// order is the models' word ids) and the product-quantized vectors.
 /// Loaded once and shared by every model that reads them.
 pub struct Embeddings {
-    words: HashMap<String, u32>,
+    /// Hashed with rustc-hash's hasher, several times faster than the
+    /// standard one on short words; the vocabulary is the model's, not an
+    /// attacker's.
+    words: FxHashMap<String, u32>,
+    /// The kept words again, in a table small enough to stay in the
+    /// processor's cache, with the words inside it rather than behind a
+    /// pointer: most tokens are found here first.
+    frequent: FxHashMap<InlineWord, u32>,
     unknown_word: u32,
     /// `vectors × qdim` centroid numbers.
     indexes: Vec<u8>,
@@ -257,6 +325,9 @@ pub struct Embeddings {
     codes: Vec<f32>,
     centroids: usize,
     chunk: usize,
+    /// Per word id, its place among the words whose first-layer rows a
+    /// network keeps ([`KEPT_WORDS`]), or `u32::MAX`.
+    slots: Vec<u32>,
 }
 
 impl std::fmt::Debug for Embeddings {
@@ -280,11 +351,15 @@ impl Embeddings {
             .get(..4)
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
             .ok_or_else(|| member_error("vocab.bin", "too short"))?;
-        let text = vocab
-            .get(4 + 4 * size..)
-            .ok_or_else(|| member_error("vocab.bin", "shorter than its counts"))?;
-        let text = std::str::from_utf8(text).map_err(|e| member_error("vocab.bin", e))?;
-        let words: HashMap<String, u32> = text
+        let counts: Vec<u32> = vocab
+            .get(4..4 + 4 * size)
+            .ok_or_else(|| member_error("vocab.bin", "shorter than its counts"))?
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        let text = std::str::from_utf8(&vocab[4 + 4 * size..])
+            .map_err(|e| member_error("vocab.bin", e))?;
+        let words: FxHashMap<String, u32> = text
             .split('\n')
             .enumerate()
             .map(|(id, word)| (word.to_owned(), id as u32))
@@ -308,21 +383,293 @@ impl Embeddings {
             return Err(member_error("pq.bin", "header does not match its size"));
         }
         let indexes = pq[16..index_end].to_vec();
+        if indexes.iter().any(|&c| usize::from(c) >= centroids) {
+            return Err(member_error("pq.bin", "a centroid number is out of range"));
+        }
         let codes = floats("pq.bin", &pq[index_end..])?;
         let chunk = dim / qdim;
         if codes.len() != qdim * centroids * chunk || words.len() > vectors {
             return Err(member_error("pq.bin", "codes do not match the header"));
         }
-        Ok(Arc::new(Self {
+        Ok(Arc::new(Self::new(
             words,
+            unknown_word,
+            &counts,
+            KEPT_WORDS,
+            (indexes, qdim, codes, centroids, chunk),
+        )))
+    }
+
+    /// The embeddings of a vocabulary with its counts, keeping the rows of
+    /// `keep` words, over product-quantized vectors.
+    fn new(
+        words: FxHashMap<String, u32>,
+        unknown_word: u32,
+        counts: &[u32],
+        keep: usize,
+        (indexes, qdim, codes, centroids, chunk): (Vec<u8>, usize, Vec<f32>, usize, usize),
+    ) -> Self {
+        let slots = slots(counts, words.len(), unknown_word, keep);
+        let frequent = words
+            .iter()
+            .filter(|&(_, &id)| id != unknown_word && slots[id as usize] != u32::MAX)
+            .filter_map(|(word, &id)| Some((inline(word)?, id)))
+            .collect();
+        Self {
+            words,
+            frequent,
             unknown_word,
             indexes,
             qdim,
             codes,
             centroids,
             chunk,
-        }))
+            slots,
+        }
     }
+
+    /// The word vectors' dimensions.
+    fn dim(&self) -> usize {
+        self.qdim * self.chunk
+    }
+
+    /// The id of `word` (looked up in lower case, written into `lower`),
+    /// or the unknown word's.
+    fn id(&self, word: &str, lower: &mut String) -> u32 {
+        let word = if word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+            lower.clear();
+            if word.contains('Σ') {
+                // Its lower case depends on where it stands in the word.
+                lower.push_str(&word.to_lowercase());
+            } else {
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+            }
+            lower.as_str()
+        } else {
+            word
+        };
+        inline(word)
+            .and_then(|key| self.frequent.get(&key))
+            .or_else(|| self.words.get(word))
+            .copied()
+            .unwrap_or(self.unknown_word)
+    }
+
+    /// Where a network keeps word `id`'s first-layer row, if it does.
+    fn slot(&self, id: u32) -> Option<usize> {
+        self.slots
+            .get(id as usize)
+            .filter(|&&slot| slot != u32::MAX)
+            .map(|&slot| slot as usize)
+    }
+
+    /// Writes word `id`'s vector into `out` (`dim` values).
+    fn vector(&self, id: u32, out: &mut [f32]) {
+        let id = id as usize;
+        let indexes = &self.indexes[id * self.qdim..(id + 1) * self.qdim];
+        for (q, &centroid) in indexes.iter().enumerate() {
+            let at = (q * self.centroids + usize::from(centroid)) * self.chunk;
+            out[q * self.chunk..(q + 1) * self.chunk]
+                .copy_from_slice(&self.codes[at..at + self.chunk]);
+        }
+    }
+}
+
+/// A word of up to 32 bytes, zero-padded.
+type InlineWord = [u8; 32];
+
+/// `word` as an [`InlineWord`], when it fits (a zero byte cannot end a
+/// word of the vocabulary, so the padding is unambiguous).
+fn inline(word: &str) -> Option<InlineWord> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 32 || bytes.last() == Some(&0) {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    key[..bytes.len()].copy_from_slice(bytes);
+    Some(key)
+}
+
+/// The slots of the kept words: the unknown word first, then the most
+/// frequent by navec's counts (ties by id), `keep` in all.
+fn slots(counts: &[u32], words: usize, unknown_word: u32, keep: usize) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..words as u32).filter(|&id| id != unknown_word).collect();
+    order.sort_by_key(|&id| {
+        (
+            std::cmp::Reverse(counts.get(id as usize).copied().unwrap_or(0)),
+            id,
+        )
+    });
+    let mut slots = vec![u32::MAX; words];
+    for (slot, id) in std::iter::once(unknown_word)
+        .chain(order)
+        .take(keep)
+        .enumerate()
+    {
+        slots[id as usize] = slot as u32;
+    }
+    slots
+}
+
+impl First {
+    /// The first layer folded from its stored form.
+    fn new(
+        layer: &Layer,
+        dim: usize,
+        shape_vectors: &[f32],
+        shape_dim: usize,
+        kept: usize,
+    ) -> Self {
+        let filters = layer.filters;
+        let width = 3 * filters;
+        let at = |i: usize, column: usize| layer.at(column % filters, i, column / filters);
+        let step: Vec<f32> = (0..width)
+            .map(|column| {
+                let largest = (0..dim).map(|i| at(i, column).abs()).fold(0f32, f32::max);
+                if largest > 0.0 { largest / 127.0 } else { 1.0 }
+            })
+            .collect();
+        let quantized = |i: usize, column: usize| {
+            (at(i, column) / step[column]).round().clamp(-127.0, 127.0) as i8
+        };
+        let word_weights = int8::Weights::new(dim, width, quantized);
+        let offsets = (0..width)
+            .map(|column| {
+                128 * (0..dim)
+                    .map(|i| i32::from(quantized(i, column)))
+                    .sum::<i32>()
+            })
+            .collect();
+        let shapes = shape_vectors.len() / shape_dim.max(1);
+        let mut shape_rows = vec![0f32; shapes * width];
+        for s in 0..shapes {
+            let vector = &shape_vectors[s * shape_dim..(s + 1) * shape_dim];
+            for o in 0..3 {
+                for f in 0..filters {
+                    shape_rows[s * width + o * filters + f] = vector
+                        .iter()
+                        .enumerate()
+                        .map(|(j, v)| v * layer.at(f, dim + j, o))
+                        .sum();
+                }
+            }
+        }
+        Self {
+            filters,
+            word_weights,
+            step,
+            offsets,
+            shape_rows,
+            bias: layer.bias.clone(),
+            kept: (0..kept).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The rows of words `ids`, one after another, computed as one product
+    /// in integers: each word vector is quantized on a step of its largest
+    /// magnitude / 127 and offset by 128 to be unsigned; the offset's
+    /// share is taken off the sums.
+    fn rows(&self, embeddings: &Embeddings, ids: &[u32], kernel: int8::Kernel) -> Vec<f32> {
+        let dim = embeddings.dim();
+        let depth = self.word_weights.depth();
+        let width = self.word_weights.width();
+        let columns = 3 * self.filters;
+        let mut vector = vec![0f32; dim];
+        let mut quantized = vec![0u8; ids.len() * depth];
+        let mut steps = Vec::with_capacity(ids.len());
+        for (&id, q) in ids.iter().zip(quantized.chunks_exact_mut(depth)) {
+            embeddings.vector(id, &mut vector);
+            let largest = vector.iter().fold(0f32, |m, v| m.max(v.abs()));
+            let step = if largest > 0.0 { largest / 127.0 } else { 1.0 };
+            let inverse = 1.0 / step;
+            // -127..127 moved to 1..255; the padding stays 0.
+            for (q, v) in q.iter_mut().zip(&vector) {
+                *q = to_byte(v * inverse + 128.0);
+            }
+            steps.push(step);
+        }
+        let sums = int8::product_new(kernel, &quantized, &self.word_weights);
+        let mut rows = vec![0f32; ids.len() * columns];
+        for ((row, sums), step) in rows
+            .chunks_exact_mut(columns)
+            .zip(sums.chunks_exact(width))
+            .zip(steps)
+        {
+            for (((value, &sum), &offset), &weight_step) in
+                row.iter_mut().zip(sums).zip(&self.offsets).zip(&self.step)
+            {
+                *value = (sum - offset) as f32 * (weight_step * step);
+            }
+        }
+        rows
+    }
+}
+
+impl IntLayer {
+    /// `layer` in integers, with `previous`'s normalization folded in.
+    fn new(layer: &Layer, previous: &Layer) -> Self {
+        let (filters, inputs) = (layer.filters, layer.inputs);
+        let channel: Vec<f32> = previous
+            .reach
+            .iter()
+            .map(|&r| if r > 0.0 { r } else { 1.0 })
+            .collect();
+        let folded =
+            |f: usize, i: usize, o: usize| layer.at(f, i, o) * previous.scale[i] * channel[i];
+        let step: Vec<f32> = (0..3 * filters)
+            .map(|column| {
+                let (o, f) = (column / filters, column % filters);
+                let largest = (0..inputs)
+                    .map(|i| folded(f, i, o).abs())
+                    .fold(0f32, f32::max);
+                if largest > 0.0 { largest / 127.0 } else { 1.0 }
+            })
+            .collect();
+        let weights = int8::Weights::new(inputs, 3 * filters, |i, column| {
+            let (o, f) = (column / filters, column % filters);
+            (folded(f, i, o) / step[column])
+                .round()
+                .clamp(-127.0, 127.0) as i8
+        });
+        let mut shift_terms = vec![0f32; 3 * filters];
+        for o in 0..3 {
+            for f in 0..filters {
+                shift_terms[o * filters + f] = (0..inputs)
+                    .map(|i| layer.at(f, i, o) * previous.shift[i])
+                    .sum();
+            }
+        }
+        Self {
+            filters,
+            weights,
+            step,
+            bias: layer.bias.clone(),
+            shift_terms,
+            inverse_channel: channel.iter().map(|c| 1.0 / c).collect(),
+        }
+    }
+}
+
+/// `x` rounded to the nearest whole number (halves to even) in 0..=255.
+/// Adding 2^23 leaves the rounded number in the low bits of the float,
+/// which, unlike a saturating conversion, compiles to vector instructions.
+#[inline(always)]
+fn to_byte(x: f32) -> u8 {
+    const TWO_TO_23: f32 = 8_388_608.0;
+    ((x.clamp(0.0, 255.0) + TWO_TO_23).to_bits() - TWO_TO_23.to_bits()) as u8
+}
+
+/// The tokens whose neighbour through kernel position `o` (0: the one
+/// before, 1: itself, 2: the one after) is token `s`, for token `t` of `n`.
+fn neighbour(t: usize, o: usize, n: usize) -> Option<usize> {
+    (t + o).checked_sub(1).filter(|&s| s < n)
+}
+
+/// Where a token's first-layer row is: kept by the network, or among the
+/// rows computed for this text.
+enum Row<'a> {
+    Kept(&'a [f32]),
+    Fresh(usize),
 }
 
 impl Network {
@@ -333,7 +680,7 @@ impl Network {
         embeddings: Arc<Embeddings>,
         model: &Value,
     ) -> Result<Self, ModelError> {
-        let dim = embeddings.qdim * embeddings.chunk;
+        let dim = embeddings.dim();
         let shapes: HashMap<String, usize> = lines("vocabs/shape.gz", members)?
             .into_iter()
             .enumerate()
@@ -342,7 +689,13 @@ impl Network {
         let unknown_shape = shapes.get("OTHER").copied().unwrap_or(0);
         let (shape_shape, shape_vectors) =
             weight(members, &model["emb"]["shape"]["weight"], "shape embedding")?;
-        let shape_dim = shape_shape[1];
+        let shape_dim = shape_shape.get(1).copied().unwrap_or(0);
+        if shape_shape.len() != 2 || shape_shape[0] < shapes.len() {
+            return Err(member_error(
+                "model.json",
+                "the shape embedding does not fit the shapes",
+            ));
+        }
 
         let mut layers = Vec::new();
         let mut inputs = dim + shape_dim;
@@ -366,6 +719,15 @@ impl Network {
             let (_, norm_bias) = weight(members, &layer["norm"]["bias"], &what)?;
             let (_, mean) = weight(members, &layer["norm"]["mean"], &what)?;
             let (_, std) = weight(members, &layer["norm"]["std"], &what)?;
+            if [&bias, &norm_weight, &norm_bias, &mean, &std]
+                .iter()
+                .any(|v| v.len() != filters)
+            {
+                return Err(member_error(
+                    "model.json",
+                    format!("{what}: a bias or normalization does not fit its filters"),
+                ));
+            }
             let scale: Vec<f32> = norm_weight.iter().zip(&std).map(|(w, s)| w / s).collect();
             let shift: Vec<f32> = norm_bias
                 .iter()
@@ -373,6 +735,7 @@ impl Network {
                 .zip(&scale)
                 .map(|((b, m), s)| b - m * s)
                 .collect();
+            let reach = mean.iter().zip(&std).map(|(m, s)| m + 4.0 * s).collect();
             layers.push(Layer {
                 filters,
                 inputs,
@@ -380,6 +743,7 @@ impl Network {
                 bias,
                 scale,
                 shift,
+                reach,
             });
             inputs = filters;
         }
@@ -392,87 +756,218 @@ impl Network {
                 "the projection does not fit the encoder",
             ));
         }
+        Self::new(
+            embeddings,
+            (shapes, unknown_shape, &shape_vectors, shape_dim),
+            &layers,
+            projection,
+            projection_bias,
+        )
+    }
+
+    /// The network run from its stored layers: the first folded per word
+    /// and shape, the later ones in integers, the last normalization folded
+    /// into the projection (`inputs × tags`).
+    fn new(
+        embeddings: Arc<Embeddings>,
+        (shapes, unknown_shape, shape_vectors, shape_dim): (
+            HashMap<String, usize>,
+            usize,
+            &[f32],
+            usize,
+        ),
+        layers: &[Layer],
+        projection: Vec<f32>,
+        projection_bias: Vec<f32>,
+    ) -> Result<Self, ModelError> {
+        let (Some(first_layer), Some(last_layer)) = (layers.first(), layers.last()) else {
+            return Err(member_error("model.json", "no encoder layers"));
+        };
+        let kept = embeddings.slots.iter().filter(|&&s| s != u32::MAX).count();
+        let first = First::new(
+            first_layer,
+            embeddings.dim(),
+            shape_vectors,
+            shape_dim,
+            kept,
+        );
+        let later = layers
+            .windows(2)
+            .map(|pair| IntLayer::new(&pair[1], &pair[0]))
+            .collect();
+        let tags = projection_bias.len();
+        let mut folded = projection;
+        let mut folded_bias = projection_bias;
+        for i in 0..last_layer.filters {
+            for t in 0..tags {
+                folded_bias[t] += last_layer.shift[i] * folded[i * tags + t];
+                folded[i * tags + t] *= last_layer.scale[i];
+            }
+        }
         Ok(Self {
             embeddings,
             shapes,
             unknown_shape,
-            shape_vectors,
-            shape_dim,
-            layers,
-            projection,
-            projection_bias,
+            first,
+            later,
+            projection: folded,
+            projection_bias: folded_bias,
+            kernel: int8::Kernel::best(),
         })
     }
 
+    /// How many words either side of a token its tags depend on: one per
+    /// convolution.
+    fn reach(&self) -> usize {
+        1 + self.later.len()
+    }
+
     /// The tag scores of `words` (the tokens of one text, in order):
-    /// `words × outputs`.
+    /// `words × outputs`. Compiled twice: for the baseline processor, and
+    /// for one with AVX2 and FMA, taken when this one has them. The loops
+    /// add and multiply element by element (Rust never fuses a multiply
+    /// and an add by itself), so both give the same numbers.
     fn emissions(&self, words: &[&str]) -> Vec<f32> {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            #[allow(
+                unsafe_code,
+                reason = "calling code compiled for AVX2 and FMA, which this processor was just found to have"
+            )]
+            // SAFETY: the processor has AVX2 and FMA (checked above).
+            return unsafe { self.emissions_avx2(words) };
+        }
+        self.emissions_here(words)
+    }
+
+    /// [`emissions`](Self::emissions) compiled for AVX2 and FMA.
+    ///
+    /// # Safety
+    /// The processor has AVX2 and FMA.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    #[allow(
+        unsafe_code,
+        reason = "a function compiled for instructions the baseline processor lacks is unsafe to call"
+    )]
+    unsafe fn emissions_avx2(&self, words: &[&str]) -> Vec<f32> {
+        self.emissions_here(words)
+    }
+
+    #[inline(always)]
+    fn emissions_here(&self, words: &[&str]) -> Vec<f32> {
         let n = words.len();
         if n == 0 {
             return Vec::new();
         }
         let e = &*self.embeddings;
-        let dim = e.qdim * e.chunk;
-        let width = dim + self.shape_dim;
-        let mut x = vec![0f32; n * width];
-        for (t, word) in words.iter().enumerate() {
-            let row = &mut x[t * width..(t + 1) * width];
-            let id = *e.words.get(&word.to_lowercase()).unwrap_or(&e.unknown_word) as usize;
-            let indexes = &e.indexes[id * e.qdim..(id + 1) * e.qdim];
-            for (q, &centroid) in indexes.iter().enumerate() {
-                let at = (q * e.centroids + centroid as usize) * e.chunk;
-                row[q * e.chunk..(q + 1) * e.chunk].copy_from_slice(&e.codes[at..at + e.chunk]);
-            }
-            let shape = self
-                .shapes
-                .get(shape::word_shape(word).as_str())
-                .copied()
-                .unwrap_or(self.unknown_shape);
-            row[dim..].copy_from_slice(
-                &self.shape_vectors[shape * self.shape_dim..(shape + 1) * self.shape_dim],
+        let first = &self.first;
+        let f0 = first.filters;
+        let width = 3 * f0;
+        let mut shapes = Vec::with_capacity(n);
+        let mut rows = Vec::with_capacity(n);
+        let mut fresh_ids = Vec::new();
+        let mut fresh_at: FxHashMap<u32, usize> = FxHashMap::default();
+        let mut lower = String::new();
+        for word in words {
+            let id = e.id(word, &mut lower);
+            let kept = e.slot(id).and_then(|slot| first.kept[slot].get());
+            rows.push(match kept {
+                Some(row) => Row::Kept(row),
+                None => Row::Fresh(*fresh_at.entry(id).or_insert_with(|| {
+                    fresh_ids.push(id);
+                    fresh_ids.len() - 1
+                })),
+            });
+            shapes.push(
+                self.shapes
+                    .get(&*shape::word_shape(word))
+                    .copied()
+                    .unwrap_or(self.unknown_shape),
             );
         }
-        let mut inputs = width;
-        for layer in &self.layers {
-            // A convolution of kernel 3 is three products: each token's
-            // output takes the previous token's inputs through the kernel's
-            // first position, its own through the second and the next
-            // token's through the third. The weights are `filters ×
-            // (inputs · 3)`, input channel major: position `o` of input `i`
-            // for filter `f` is at `f · k + i · 3 + o`.
-            let k = layer.inputs * 3;
-            let f = layer.filters;
-            let position = |o: usize| (&layer.weight[o..], 3, k, f);
-            let mut out = vec![0f32; n * f];
-            product(&x, inputs, position(1), &mut out, false);
-            product(
-                &x[..(n - 1) * inputs],
-                inputs,
-                position(0),
-                &mut out[f..],
-                true,
-            );
-            product(
-                &x[inputs..],
-                inputs,
-                position(2),
-                &mut out[..(n - 1) * f],
-                true,
-            );
-            for row in out.chunks_exact_mut(layer.filters) {
-                for (f, value) in row.iter_mut().enumerate() {
-                    let activated = (*value + layer.bias[f]).max(0.0);
-                    *value = activated * layer.scale[f] + layer.shift[f];
+        let fresh = first.rows(e, &fresh_ids, self.kernel);
+        for (k, &id) in fresh_ids.iter().enumerate() {
+            if let Some(slot) = e.slot(id) {
+                // Another text may have kept it first: the same row.
+                let _ = first.kept[slot].set(fresh[k * width..(k + 1) * width].into());
+            }
+        }
+        let row = |s: usize| match rows[s] {
+            Row::Kept(row) => row,
+            Row::Fresh(k) => &fresh[k * width..(k + 1) * width],
+        };
+        let mut h = vec![0f32; n * f0];
+        for (t, z) in h.chunks_exact_mut(f0).enumerate() {
+            z.copy_from_slice(&first.bias);
+            for o in 0..3 {
+                let Some(s) = neighbour(t, o, n) else {
+                    continue;
+                };
+                let word = &row(s)[o * f0..(o + 1) * f0];
+                let shape = &first.shape_rows[shapes[s] * width + o * f0..][..f0];
+                for ((z, w), s) in z.iter_mut().zip(word).zip(shape) {
+                    *z += w + s;
                 }
             }
-            x = out;
-            inputs = layer.filters;
+            for z in z {
+                *z = z.max(0.0);
+            }
+        }
+        let mut inputs = f0;
+        for layer in &self.later {
+            let (depth, width) = (layer.weights.depth(), layer.weights.width());
+            let mut quantized = vec![0u8; n * depth];
+            let mut steps = vec![0f32; n];
+            for ((h, q), step) in h
+                .chunks_exact_mut(inputs)
+                .zip(quantized.chunks_exact_mut(depth))
+                .zip(&mut steps)
+            {
+                for (v, c) in h.iter_mut().zip(&layer.inverse_channel) {
+                    *v *= c;
+                }
+                let largest = h.iter().fold(0f32, |m, &v| m.max(v));
+                if largest > 0.0 {
+                    *step = largest / 255.0;
+                    let inverse = 255.0 / largest;
+                    for (q, v) in q.iter_mut().zip(&*h) {
+                        *q = to_byte(v * inverse);
+                    }
+                }
+            }
+            let sums = int8::product_new(self.kernel, &quantized, &layer.weights);
+            let f = layer.filters;
+            let mut next = vec![0f32; n * f];
+            for (t, z) in next.chunks_exact_mut(f).enumerate() {
+                z.copy_from_slice(&layer.bias);
+                for o in 0..3 {
+                    let Some(s) = neighbour(t, o, n) else {
+                        continue;
+                    };
+                    let step = steps[s];
+                    let sums = &sums[s * width + o * f..][..f];
+                    let weight_steps = &layer.step[o * f..(o + 1) * f];
+                    let shift = &layer.shift_terms[o * f..(o + 1) * f];
+                    for (((z, &sum), weight_step), shift) in
+                        z.iter_mut().zip(sums).zip(weight_steps).zip(shift)
+                    {
+                        *z += sum as f32 * (weight_step * step) + shift;
+                    }
+                }
+                for z in z {
+                    *z = z.max(0.0);
+                }
+            }
+            h = next;
+            inputs = f;
         }
         let tags = self.projection_bias.len();
         let mut emissions = vec![0f32; n * tags];
         // The projection is `inputs × tags`, row by row.
         product(
-            &x,
+            &h,
             inputs,
             (&self.projection, tags, 1, tags),
             &mut emissions,
@@ -526,7 +1021,7 @@ impl MorphModel {
     /// as many words either side as there are layers, and no further. A
     /// text's names are a small part of it.
     pub fn tag_near(&self, words: &[&str], wanted: &[bool]) -> Vec<Option<&str>> {
-        let reach = self.network.layers.len();
+        let reach = self.network.reach();
         let mut out = vec![None; words.len()];
         let mut i = 0;
         while i < words.len() {
@@ -635,28 +1130,29 @@ impl NerModel {
     fn viterbi(&self, emissions: &[f32], n: usize) -> Vec<usize> {
         let tags = self.tags.len();
         let mut score: Vec<f32> = emissions[..tags].to_vec();
-        let mut history: Vec<Vec<usize>> = Vec::with_capacity(n.saturating_sub(1));
-        for t in 1..n {
-            let mut next = vec![f32::NEG_INFINITY; tags];
-            let mut best_from = vec![0usize; tags];
-            for to in 0..tags {
+        let mut next = vec![0f32; tags];
+        // For each token after the first, the best tag before it for each
+        // of its tags.
+        let mut history = vec![0usize; n.saturating_sub(1) * tags];
+        for (t, best_from) in history.chunks_exact_mut(tags.max(1)).enumerate() {
+            for (to, (next, best_from)) in next.iter_mut().zip(best_from).enumerate() {
+                let mut best = f32::NEG_INFINITY;
                 for (from, previous) in score.iter().enumerate() {
                     let candidate = previous + self.transitions[from * tags + to];
-                    if candidate > next[to] {
-                        next[to] = candidate;
-                        best_from[to] = from;
+                    if candidate > best {
+                        best = candidate;
+                        *best_from = from;
                     }
                 }
-                next[to] += emissions[t * tags + to];
+                *next = best + emissions[(t + 1) * tags + to];
             }
-            score = next;
-            history.push(best_from);
+            std::mem::swap(&mut score, &mut next);
         }
         let mut best = (0..tags)
             .max_by(|&a, &b| score[a].total_cmp(&score[b]))
             .unwrap_or(0);
         let mut path = vec![best];
-        for from in history.iter().rev() {
+        for from in history.chunks_exact(tags.max(1)).rev() {
             best = from[best];
             path.push(best);
         }
@@ -687,5 +1183,244 @@ impl NerModel {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use rustc_hash::FxHashMap;
+
+    use super::{Embeddings, Layer, Network, int8, shape, to_byte};
+
+    /// A small generator of numbers in -1..1, so the test needs no crate.
+    struct Numbers(u64);
+
+    impl Numbers {
+        fn next(&mut self) -> f32 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % 20_001) as f32 / 10_000.0 - 1.0
+        }
+
+        fn many(&mut self, count: usize) -> Vec<f32> {
+            (0..count).map(|_| self.next()).collect()
+        }
+    }
+
+    const VOCABULARY: usize = 40;
+    const SHAPES: [&str; 4] = ["RU_Xx", "RU_xx", "EN_xx", "OTHER"];
+
+    /// A network of made-up weights the size of a toy: word vectors of 12
+    /// dimensions in 4 quantized chunks, shape vectors of 2, convolutions
+    /// of 8, 6 and 5 filters, 4 tags. Ten words' rows are kept.
+    fn made_up(seed: u64) -> Made {
+        let mut numbers = Numbers(seed | 1);
+        let (qdim, chunk, centroids, shape_dim) = (4, 3, 5, 2);
+        let mut words: FxHashMap<String, u32> = (0..VOCABULARY as u32)
+            .map(|id| {
+                (
+                    ["слово", "word"][id as usize % 2].to_owned() + &id.to_string(),
+                    id,
+                )
+            })
+            .collect();
+        words.insert("<unk>".to_owned(), VOCABULARY as u32);
+        let indexes = (0..(VOCABULARY + 1) * qdim)
+            .map(|i| (i * 7 % centroids) as u8)
+            .collect();
+        let codes = numbers.many(qdim * centroids * chunk);
+        let counts: Vec<u32> = (0..=VOCABULARY as u32).map(|id| id * 37 % 23).collect();
+        let embeddings = Arc::new(Embeddings::new(
+            words,
+            VOCABULARY as u32,
+            &counts,
+            10,
+            (indexes, qdim, codes, centroids, chunk),
+        ));
+        let mut layers = Vec::new();
+        let mut inputs = qdim * chunk + shape_dim;
+        for filters in [8, 6, 5] {
+            layers.push(Layer {
+                filters,
+                inputs,
+                weight: numbers.many(filters * inputs * 3),
+                bias: numbers.many(filters),
+                scale: numbers.many(filters).iter().map(|x| x * 2.0).collect(),
+                shift: numbers.many(filters),
+                reach: numbers
+                    .many(filters)
+                    .iter()
+                    .map(|x| x.abs() + 0.5)
+                    .collect(),
+            });
+            inputs = filters;
+        }
+        let projection = numbers.many(inputs * 4);
+        let projection_bias = numbers.many(4);
+        let shape_vectors = numbers.many(SHAPES.len() * shape_dim);
+        let shapes: HashMap<String, usize> = SHAPES
+            .iter()
+            .enumerate()
+            .map(|(id, shape)| ((*shape).to_owned(), id))
+            .collect();
+        let network = Network::new(
+            Arc::clone(&embeddings),
+            (shapes, 3, &shape_vectors, shape_dim),
+            &layers,
+            projection.clone(),
+            projection_bias.clone(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        Made {
+            network,
+            layers,
+            projection,
+            projection_bias,
+            shape_vectors,
+        }
+    }
+
+    /// A made-up network and the weights it was made of.
+    struct Made {
+        network: Network,
+        layers: Vec<Layer>,
+        projection: Vec<f32>,
+        projection_bias: Vec<f32>,
+        shape_vectors: Vec<f32>,
+    }
+
+    /// The network as it was trained, in floats and in the plainest
+    /// loops: each token's word and shape vectors, three convolutions of
+    /// kernel 3 over zero padding, each rectified and normalized, the
+    /// projection.
+    fn reference(made: &Made, words: &[&str]) -> Vec<f32> {
+        let e = &*made.network.embeddings;
+        let (projection, projection_bias) = (&made.projection, &made.projection_bias);
+        let shape_vectors = &made.shape_vectors;
+        let mut lower = String::new();
+        let mut x: Vec<Vec<f32>> = words
+            .iter()
+            .map(|word| {
+                let mut vector = vec![0f32; e.dim()];
+                e.vector(e.id(word, &mut lower), &mut vector);
+                let shape = SHAPES
+                    .iter()
+                    .position(|s| *s == shape::word_shape(word))
+                    .unwrap_or(3);
+                vector.extend_from_slice(&shape_vectors[shape * 2..shape * 2 + 2]);
+                vector
+            })
+            .collect();
+        for layer in &made.layers {
+            x = (0..x.len())
+                .map(|t| {
+                    (0..layer.filters)
+                        .map(|f| {
+                            let mut z = layer.bias[f];
+                            for o in 0..3 {
+                                if let Some(s) = (t + o).checked_sub(1).filter(|&s| s < x.len()) {
+                                    for (i, value) in x[s].iter().enumerate() {
+                                        z += layer.at(f, i, o) * value;
+                                    }
+                                }
+                            }
+                            z.max(0.0) * layer.scale[f] + layer.shift[f]
+                        })
+                        .collect()
+                })
+                .collect();
+        }
+        let tags = projection_bias.len();
+        x.iter()
+            .flat_map(|h| {
+                (0..tags).map(move |t| {
+                    projection_bias[t]
+                        + h.iter()
+                            .enumerate()
+                            .map(|(i, v)| v * projection[i * tags + t])
+                            .sum::<f32>()
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_folded_integer_network_computes_the_trained_one() {
+        let text = [
+            "Слово1",
+            "word2",
+            "слово3",
+            "кто-то",
+            "WORD7",
+            ",",
+            "слово1",
+            "word38",
+            "word2",
+            "слово0",
+        ];
+        for seed in 1..=20u64 {
+            let made = made_up(seed);
+            for length in [1, 2, 3, text.len()] {
+                let words = &text[..length];
+                let expected = reference(&made, words);
+                let first = made.network.emissions(words);
+                // Again, now that the frequent words' rows are kept.
+                let again = made.network.emissions(words);
+                assert_eq!(first, again, "seed {seed}: kept rows change nothing");
+                assert_eq!(first.len(), expected.len());
+                // Eight-bit steps leave an error of a fraction of a percent
+                // on average, a few percent at worst where large terms
+                // cancel; a term in the wrong place would be tens of
+                // percent off.
+                let largest = expected.iter().fold(1f32, |m, v| m.max(v.abs()));
+                let errors: Vec<f32> = first
+                    .iter()
+                    .zip(&expected)
+                    .map(|(got, want)| (got - want).abs() / largest)
+                    .collect();
+                let worst = errors.iter().fold(0f32, |m, &e| m.max(e));
+                let mean = errors.iter().sum::<f32>() / errors.len() as f32;
+                assert!(
+                    worst <= 0.15 && mean <= 0.04,
+                    "seed {seed}, {length} words: worst error {worst}, mean {mean}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_kernel_gives_the_same_scores() {
+        let text = ["Слово5", "word12", "кто-то", "слово9", "."];
+        let mut network = made_up(7).network;
+        let best = network.emissions(&text);
+        network.kernel = int8::Kernel::Portable;
+        let mut fresh = made_up(7).network;
+        fresh.kernel = int8::Kernel::Portable;
+        assert_eq!(fresh.emissions_here(&text), best);
+        assert_eq!(network.emissions(&text), best);
+    }
+
+    #[test]
+    fn bytes_are_rounded_and_clamped() {
+        let cases = [
+            (-3.0, 0),
+            (0.0, 0),
+            (0.49, 0),
+            (0.5, 0),
+            (0.51, 1),
+            (1.5, 2),
+            (2.5, 2),
+            (127.2, 127),
+            (254.6, 255),
+            (255.0, 255),
+            (300.0, 255),
+        ];
+        for (x, byte) in cases {
+            assert_eq!(to_byte(x), byte, "{x}");
+        }
     }
 }

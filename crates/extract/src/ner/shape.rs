@@ -2,6 +2,8 @@
 //! (RU, EN), or NUM, PUNCT, OTHER; for words, the case outline (X, x, XX,
 //! xx, Xx, Xx-Xx, OTHER); for single punctuation marks, the mark itself.
 
+use std::borrow::Cow;
+
 const PUNCTS: &str = "!#$%&()[]\\/*+,.:;<=>?@^_{|}~-‐−‒⁃–—―`\"'«»„“ʼʻ”№…";
 
 fn is_upper(word: &str) -> bool {
@@ -66,19 +68,38 @@ fn word_type(word: &str) -> &'static str {
     }
 }
 
-/// The shape of `word`, a key of the model's shape vocabulary.
-pub(crate) fn word_shape(word: &str) -> String {
-    match word_type(word) {
-        kind @ ("RU" | "EN") => format!("{kind}_{}", outline(word)),
+/// The shape of `word`, a key of the model's shape vocabulary. Written
+/// out only for single punctuation marks; the rest are fixed keys.
+pub(crate) fn word_shape(word: &str) -> Cow<'static, str> {
+    let fixed = match word_type(word) {
+        "RU" => match outline(word) {
+            "X" => "RU_X",
+            "x" => "RU_x",
+            "XX" => "RU_XX",
+            "xx" => "RU_xx",
+            "Xx" => "RU_Xx",
+            "Xx-Xx" => "RU_Xx-Xx",
+            _ => "RU_OTHER",
+        },
+        "EN" => match outline(word) {
+            "X" => "EN_X",
+            "x" => "EN_x",
+            "XX" => "EN_XX",
+            "xx" => "EN_xx",
+            "Xx" => "EN_Xx",
+            "Xx-Xx" => "EN_Xx-Xx",
+            _ => "EN_OTHER",
+        },
         "PUNCT" => {
             if word.chars().count() > 1 || !PUNCTS.contains(word) {
-                "PUNCT_OTHER".to_owned()
+                "PUNCT_OTHER"
             } else {
-                format!("PUNCT_{word}")
+                return Cow::Owned(format!("PUNCT_{word}"));
             }
         }
-        other => other.to_owned(),
-    }
+        other => other,
+    };
+    Cow::Borrowed(fixed)
 }
 
 #[cfg(test)]

@@ -13,6 +13,16 @@ fn numeric_joiner(c: char) -> bool {
     matches!(c, '.' | ',')
 }
 
+/// Whether `c` is a letter or a digit: `char::is_alphanumeric`, answered
+/// without its tables for ASCII and the Russian and Ukrainian alphabets.
+fn word_char(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' | '\u{400}'..='\u{45f}' => true,
+        '\0'..='\u{7f}' => false,
+        _ => c.is_alphanumeric(),
+    }
+}
+
 /// The tokens of `text`, as byte ranges, in order.
 pub fn tokenize(text: &str) -> Vec<Range<usize>> {
     let mut tokens = Vec::new();
@@ -22,12 +32,12 @@ pub fn tokenize(text: &str) -> Vec<Range<usize>> {
             continue;
         }
         let mut end = start + c.len_utf8();
-        if c.is_alphanumeric() {
+        if word_char(c) {
             // A word or a number, joined over single inner hyphens and
             // apostrophes, and (between digits) over '.' and ','.
             loop {
                 match chars.peek().copied() {
-                    Some((at, next)) if next.is_alphanumeric() => {
+                    Some((at, next)) if word_char(next) => {
                         end = at + next.len_utf8();
                         chars.next();
                     }
@@ -35,7 +45,7 @@ pub fn tokenize(text: &str) -> Vec<Range<usize>> {
                         let previous = text[..at].chars().next_back().unwrap_or(' ');
                         let after = text[at + next.len_utf8()..].chars().next();
                         let joins = match after {
-                            Some(after) if joiner(next) => after.is_alphanumeric(),
+                            Some(after) if joiner(next) => word_char(after),
                             Some(after) => previous.is_ascii_digit() && after.is_ascii_digit(),
                             None => false,
                         };
@@ -65,7 +75,14 @@ pub fn tokenize(text: &str) -> Vec<Range<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use super::tokenize;
+    use super::{tokenize, word_char};
+
+    #[test]
+    fn word_characters_are_the_alphanumeric_ones() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(word_char(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     #[test]
     fn words_numbers_and_marks() {

@@ -1,0 +1,438 @@
+//! Integer matrix products for the network's later convolutions: unsigned
+//! 8-bit activations times signed 8-bit weights, summed in 32-bit integers.
+//!
+//! Integer sums are exact, so the three ways of computing them here (AVX-512
+//! VNNI, AVX2, plain Rust) give the same numbers, and a text gets the same
+//! tags on every processor. The way is chosen at run time from what the
+//! processor has, so the binary stays portable.
+//!
+//! The weights are packed once, when the model loads: for every four rows of
+//! the weight matrix (its depth), every column's four weights side by side,
+//! which is the order in which VNNI's `vpdpbusd` sums four products into one
+//! 32-bit lane.
+
+/// Columns are padded to a multiple of this: the widest kernel's block.
+const COLUMN_BLOCK: usize = 64;
+
+/// A `depth × width` matrix of signed 8-bit weights, packed for [`product_with`].
+#[derive(Debug, Clone)]
+pub(crate) struct Weights {
+    /// Rows, rounded up to a multiple of 4 (the padding is zero).
+    depth: usize,
+    /// Columns, rounded up to a multiple of [`COLUMN_BLOCK`] (zero too).
+    width: usize,
+    /// `depth / 4 × width × 4`: for row group `g`, column `c`, the weights
+    /// of rows `4g .. 4g + 4` at `(g · width + c) · 4`.
+    values: Vec<i8>,
+}
+
+impl Weights {
+    /// Packs the `rows × columns` matrix whose entry (i, j) is `value(i, j)`.
+    pub(crate) fn new(rows: usize, columns: usize, value: impl Fn(usize, usize) -> i8) -> Self {
+        let depth = rows.div_ceil(4) * 4;
+        let width = columns.div_ceil(COLUMN_BLOCK) * COLUMN_BLOCK;
+        let mut values = vec![0i8; depth * width];
+        for i in 0..rows {
+            for j in 0..columns {
+                values[((i / 4) * width + j) * 4 + i % 4] = value(i, j);
+            }
+        }
+        Self {
+            depth,
+            width,
+            values,
+        }
+    }
+
+    /// The row stride [`product_with`] expects of its activations.
+    pub(crate) fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// The row stride of [`product_with`]'s output.
+    pub(crate) fn width(&self) -> usize {
+        self.width
+    }
+}
+
+/// A way of computing [`product_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kernel {
+    /// AVX-512 with VNNI: 64 products summed by one instruction.
+    #[cfg(target_arch = "x86_64")]
+    Vnni,
+    /// AVX2: 16 products summed by one instruction, widened to 16 bits.
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    /// Plain Rust, for every processor.
+    Portable,
+}
+
+impl Kernel {
+    /// The fastest way this processor has.
+    pub(crate) fn best() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if Self::Vnni.available() {
+                return Self::Vnni;
+            }
+            if Self::Avx2.available() {
+                return Self::Avx2;
+            }
+        }
+        Self::Portable
+    }
+
+    /// Whether this processor can run this way.
+    pub(crate) fn available(self) -> bool {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Self::Vnni => {
+                std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512vnni")
+            }
+            #[cfg(target_arch = "x86_64")]
+            Self::Avx2 => std::arch::is_x86_feature_detected!("avx2"),
+            Self::Portable => true,
+        }
+    }
+}
+
+/// `a · weights` into a new `rows × weights.width()` vector (see
+/// [`product_with`]), not zeroed first where the kernel writes every sum.
+pub(crate) fn product_new(kernel: Kernel, a: &[u8], weights: &Weights) -> Vec<i32> {
+    let rows = a.len() / weights.depth;
+    let len = rows * weights.width;
+    match kernel {
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Vnni | Kernel::Avx2 if kernel.available() && a.len() == rows * weights.depth => {
+            let mut out = Vec::with_capacity(len);
+            #[allow(
+                unsafe_code,
+                reason = "the vector kernels store every one of the rows × width sums, so the vector is whole before its length is set"
+            )]
+            // SAFETY: the processor has the kernel's instructions (checked
+            // by `available`); `a` holds rows × depth values (checked in
+            // the guard); the kernel writes, through the pointer, each of
+            // the `len` places the capacity holds, and only then is the
+            // length set.
+            unsafe {
+                match kernel {
+                    Kernel::Vnni => x86::vnni(a, rows, weights, out.as_mut_ptr()),
+                    _ => x86::avx2(a, rows, weights, out.as_mut_ptr()),
+                }
+                out.set_len(len);
+            }
+            out
+        }
+        _ => {
+            let mut out = vec![0; len];
+            product_with(kernel, a, weights, &mut out);
+            out
+        }
+    }
+}
+
+/// `out = a · weights`, where `a` is `rows × weights.depth()` unsigned
+/// activations, row by row, and `out` is `rows × weights.width()`, computed
+/// by `kernel` when the processor has it, else the portable way.
+pub(crate) fn product_with(kernel: Kernel, a: &[u8], weights: &Weights, out: &mut [i32]) {
+    let rows = a.len() / weights.depth;
+    assert!(
+        a.len() == rows * weights.depth && out.len() == rows * weights.width,
+        "matrix sizes do not fit"
+    );
+    if rows == 0 {
+        return;
+    }
+    match kernel {
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Vnni if kernel.available() => {
+            #[allow(
+                unsafe_code,
+                reason = "the kernel uses AVX-512 instructions, which this processor was just found to have; the sizes were checked above"
+            )]
+            // SAFETY: the processor has AVX-512F and VNNI (checked by
+            // `available`); `a` holds `rows × depth` values and `out` `rows
+            // × width` (asserted above), which is all the kernel reads and
+            // writes.
+            unsafe {
+                x86::vnni(a, rows, weights, out.as_mut_ptr());
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx2 if kernel.available() => {
+            #[allow(
+                unsafe_code,
+                reason = "the kernel uses AVX2 instructions, which this processor was just found to have; the sizes were checked above"
+            )]
+            // SAFETY: as above, for AVX2.
+            unsafe {
+                x86::avx2(a, rows, weights, out.as_mut_ptr());
+            }
+        }
+        _ => portable(a, rows, weights, out),
+    }
+}
+
+fn portable(a: &[u8], rows: usize, weights: &Weights, out: &mut [i32]) {
+    let (depth, width) = (weights.depth, weights.width);
+    for r in 0..rows {
+        let sums = &mut out[r * width..(r + 1) * width];
+        sums.fill(0);
+        let row = &a[r * depth..(r + 1) * depth];
+        for (g, four) in row.chunks_exact(4).enumerate() {
+            let group = &weights.values[g * width * 4..(g + 1) * width * 4];
+            let [a0, a1, a2, a3] = [four[0], four[1], four[2], four[3]].map(i32::from);
+            for (sum, w) in sums.iter_mut().zip(group.chunks_exact(4)) {
+                *sum += a0 * i32::from(w[0])
+                    + a1 * i32::from(w[1])
+                    + a2 * i32::from(w[2])
+                    + a3 * i32::from(w[3]);
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[allow(
+    unsafe_code,
+    reason = "vector kernels: raw loads and stores at offsets the callers' checked sizes bound"
+)]
+mod x86 {
+    use std::arch::x86_64::{
+        __m256i, __m512i, _mm_loadu_si128, _mm256_add_epi32, _mm256_cvtepi8_epi16,
+        _mm256_madd_epi16, _mm256_set_epi32, _mm256_setzero_si256, _mm256_storeu_si256,
+        _mm512_dpbusd_epi32, _mm512_loadu_si512, _mm512_set1_epi32, _mm512_setzero_si512,
+        _mm512_storeu_si512,
+    };
+
+    use super::{COLUMN_BLOCK, Weights};
+
+    /// Rows computed together by the VNNI kernel: 4 accumulators each, 24
+    /// of the 32 vector registers.
+    const VNNI_ROWS: usize = 6;
+
+    /// # Safety
+    /// The processor has AVX-512F and VNNI; `a` is `rows × depth`, `out`
+    /// points to `rows × width` writable places (they need not hold values
+    /// yet: each is written once, never read).
+    #[target_feature(enable = "avx512f,avx512vnni")]
+    pub(super) unsafe fn vnni(a: &[u8], rows: usize, weights: &Weights, out: *mut i32) {
+        for block in (0..weights.width).step_by(COLUMN_BLOCK) {
+            let mut row = 0;
+            while row + VNNI_ROWS <= rows {
+                // SAFETY: rows `row .. row + VNNI_ROWS` exist.
+                unsafe { vnni_tile::<VNNI_ROWS>(a, row, weights, block, out) };
+                row += VNNI_ROWS;
+            }
+            while row < rows {
+                // SAFETY: row `row` exists.
+                unsafe { vnni_tile::<1>(a, row, weights, block, out) };
+                row += 1;
+            }
+        }
+    }
+
+    /// Rows `row .. row + R`, columns `block .. block + 64`.
+    ///
+    /// # Safety
+    /// As [`vnni`], and `row + R <= rows`, `block + 64 <= width`.
+    #[target_feature(enable = "avx512f,avx512vnni")]
+    unsafe fn vnni_tile<const R: usize>(
+        a: &[u8],
+        row: usize,
+        weights: &Weights,
+        block: usize,
+        out: *mut i32,
+    ) {
+        let (depth, width) = (weights.depth, weights.width);
+        let mut sums: [[__m512i; 4]; R] = [[_mm512_setzero_si512(); 4]; R];
+        let b = weights.values.as_ptr();
+        let a = a.as_ptr();
+        for g in 0..depth / 4 {
+            // SAFETY: group g's columns `block .. block + 64` are 256 bytes
+            // inside `values` (g < depth / 4, block + 64 <= width); the four
+            // activations of each row are inside `a` (row + r < rows,
+            // 4g + 4 <= depth).
+            unsafe {
+                let at = b.add((g * width + block) * 4);
+                let w = [
+                    _mm512_loadu_si512(at.cast()),
+                    _mm512_loadu_si512(at.add(64).cast()),
+                    _mm512_loadu_si512(at.add(128).cast()),
+                    _mm512_loadu_si512(at.add(192).cast()),
+                ];
+                for (r, sums) in sums.iter_mut().enumerate() {
+                    let four = a
+                        .add((row + r) * depth + 4 * g)
+                        .cast::<i32>()
+                        .read_unaligned();
+                    let four = _mm512_set1_epi32(four);
+                    for (sum, w) in sums.iter_mut().zip(w) {
+                        *sum = _mm512_dpbusd_epi32(*sum, four, w);
+                    }
+                }
+            }
+        }
+        for (r, sums) in sums.iter().enumerate() {
+            for (c, sum) in sums.iter().enumerate() {
+                // SAFETY: 16 lanes at row + r, columns block + 16c.. inside
+                // `out` (rows × width).
+                unsafe {
+                    _mm512_storeu_si512(out.add((row + r) * width + block + 16 * c).cast(), *sum);
+                }
+            }
+        }
+    }
+
+    /// Rows computed together by the AVX2 kernel.
+    const AVX2_ROWS: usize = 2;
+    /// Columns computed together by the AVX2 kernel: four per register.
+    const AVX2_COLUMNS: usize = 16;
+
+    /// # Safety
+    /// The processor has AVX2; `a` is `rows × depth`, `out` points to `rows
+    /// × width` writable places (written once, never read).
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn avx2(a: &[u8], rows: usize, weights: &Weights, out: *mut i32) {
+        for block in (0..weights.width).step_by(AVX2_COLUMNS) {
+            let mut row = 0;
+            while row + AVX2_ROWS <= rows {
+                // SAFETY: rows `row .. row + AVX2_ROWS` exist.
+                unsafe { avx2_tile::<AVX2_ROWS>(a, row, weights, block, out) };
+                row += AVX2_ROWS;
+            }
+            while row < rows {
+                // SAFETY: row `row` exists.
+                unsafe { avx2_tile::<1>(a, row, weights, block, out) };
+                row += 1;
+            }
+        }
+    }
+
+    /// Rows `row .. row + R`, columns `block .. block + 16`. Each weight
+    /// byte is widened to 16 bits; `vpmaddwd` then sums two products per
+    /// 32-bit lane, so one register holds four columns' sums in two halves
+    /// (rows 4g, 4g + 1 in one lane, 4g + 2, 4g + 3 in the next), added at
+    /// the end. Activations are at most 255 and weights at least -128, so
+    /// no product or pair overflows.
+    ///
+    /// # Safety
+    /// As [`avx2`], and `row + R <= rows`, `block + 16 <= width`.
+    #[target_feature(enable = "avx2")]
+    unsafe fn avx2_tile<const R: usize>(
+        a: &[u8],
+        row: usize,
+        weights: &Weights,
+        block: usize,
+        out: *mut i32,
+    ) {
+        let (depth, width) = (weights.depth, weights.width);
+        let mut sums: [[__m256i; 4]; R] = [[_mm256_setzero_si256(); 4]; R];
+        let b = weights.values.as_ptr();
+        let a = a.as_ptr();
+        for g in 0..depth / 4 {
+            // SAFETY: group g's columns `block .. block + 16` are 64 bytes
+            // inside `values`; each row's four activations are inside `a`.
+            unsafe {
+                let at = b.add((g * width + block) * 4);
+                let w = [
+                    _mm256_cvtepi8_epi16(_mm_loadu_si128(at.cast())),
+                    _mm256_cvtepi8_epi16(_mm_loadu_si128(at.add(16).cast())),
+                    _mm256_cvtepi8_epi16(_mm_loadu_si128(at.add(32).cast())),
+                    _mm256_cvtepi8_epi16(_mm_loadu_si128(at.add(48).cast())),
+                ];
+                for (r, sums) in sums.iter_mut().enumerate() {
+                    let four = a.add((row + r) * depth + 4 * g);
+                    let low = i32::from(*four) | (i32::from(*four.add(1)) << 16);
+                    let high = i32::from(*four.add(2)) | (i32::from(*four.add(3)) << 16);
+                    let pairs = _mm256_set_epi32(high, low, high, low, high, low, high, low);
+                    for (sum, w) in sums.iter_mut().zip(w) {
+                        *sum = _mm256_add_epi32(*sum, _mm256_madd_epi16(pairs, w));
+                    }
+                }
+            }
+        }
+        for (r, sums) in sums.iter().enumerate() {
+            for (c, sum) in sums.iter().enumerate() {
+                let mut halves = [0i32; 8];
+                // SAFETY: `halves` holds 8 lanes.
+                unsafe { _mm256_storeu_si256(halves.as_mut_ptr().cast(), *sum) };
+                let at = (row + r) * width + block + 4 * c;
+                for (j, pair) in halves.chunks_exact(2).enumerate() {
+                    // SAFETY: row + r < rows, column block + 4c + j < width.
+                    unsafe { out.add(at + j).write(pair[0] + pair[1]) };
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{Kernel, Weights, product_new, product_with};
+
+    fn kernels() -> Vec<Kernel> {
+        let mut all = vec![Kernel::Portable];
+        #[cfg(target_arch = "x86_64")]
+        all.extend([Kernel::Vnni, Kernel::Avx2]);
+        all.into_iter().filter(|k| k.available()).collect()
+    }
+
+    proptest! {
+        /// Every kernel gives the exact integer product, at sizes that
+        /// are and are not multiples of the blocks.
+        #[test]
+        fn every_kernel_gives_the_exact_sums(
+            rows in 0usize..15,
+            depth in 1usize..70,
+            columns in 1usize..150,
+            seed in any::<u64>(),
+        ) {
+            let mut state = seed | 1;
+            let mut next = move || {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state
+            };
+            let matrix: Vec<i8> = (0..depth * columns).map(|_| next() as i8).collect();
+            let weights = Weights::new(depth, columns, |i, j| matrix[i * columns + j]);
+            let mut a = vec![0u8; rows * weights.depth()];
+            for r in 0..rows {
+                for i in 0..depth {
+                    a[r * weights.depth() + i] = next() as u8;
+                }
+            }
+            let mut expected = vec![0i32; rows * weights.width()];
+            for r in 0..rows {
+                for j in 0..columns {
+                    expected[r * weights.width() + j] = (0..depth)
+                        .map(|i| i32::from(a[r * weights.depth() + i]) * i32::from(matrix[i * columns + j]))
+                        .sum();
+                }
+            }
+            for kernel in kernels() {
+                let mut out = vec![7i32; rows * weights.width()];
+                product_with(kernel, &a, &weights, &mut out);
+                prop_assert_eq!(&out, &expected, "{:?}", kernel);
+                prop_assert_eq!(&product_new(kernel, &a, &weights), &expected, "{:?}", kernel);
+            }
+        }
+    }
+
+    #[test]
+    fn the_extremes_do_not_overflow() {
+        // 255 × -128 in every product, 256 deep: the largest sums there are.
+        let weights = Weights::new(256, 64, |_, _| -128);
+        let a = vec![255u8; 3 * weights.depth()];
+        for kernel in kernels() {
+            let mut out = vec![0i32; 3 * weights.width()];
+            product_with(kernel, &a, &weights, &mut out);
+            assert!(out.iter().all(|&v| v == 255 * -128 * 256), "{kernel:?}");
+        }
+    }
+}
