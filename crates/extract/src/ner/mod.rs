@@ -158,9 +158,9 @@ impl Layer {
 /// How many words' first-layer rows a network keeps once computed: the
 /// most frequent in navec's counts, and the unknown word (numbers,
 /// punctuation and words navec lacks, a third of a news text's tokens).
-/// Each row is `3 × 256` floats, 3 KB, so at most 60 MB a network, reached
-/// only after reading texts that use all of them.
-const KEPT_WORDS: usize = 20_000;
+/// Each row is `3 × 256` 16-bit numbers, 1.5 KB, so at most 60 MB a
+/// network, reached only after reading texts that use all of them.
+const KEPT_WORDS: usize = 40_000;
 
 /// The first convolution, folded. It is linear in its input, a word vector
 /// beside a shape vector, so what a word adds through each of the three
@@ -183,7 +183,33 @@ struct First {
     bias: Vec<f32>,
     /// The rows of the kept words, by [`Embeddings::slot`], filled on
     /// first use.
-    kept: Vec<OnceLock<Box<[f32]>>>,
+    kept: Vec<OnceLock<WordRow>>,
+}
+
+/// What a word adds through the first convolution's three positions
+/// (`3 × filters` values), in 16-bit integers on a step of the largest
+/// magnitude / 32767: half the memory of floats, and finer than the 8-bit
+/// weights the row was computed with.
+#[derive(Debug, Clone)]
+struct WordRow {
+    step: f32,
+    values: Box<[i16]>,
+}
+
+impl WordRow {
+    fn new(row: &[f32]) -> Self {
+        let largest = row.iter().fold(0f32, |m, v| m.max(v.abs()));
+        let step = if largest > 0.0 {
+            largest / 32767.0
+        } else {
+            1.0
+        };
+        let inverse = 1.0 / step;
+        Self {
+            step,
+            values: row.iter().map(|v| to_short(v * inverse)).collect(),
+        }
+    }
 }
 
 /// A later convolution, in 8-bit integers (see [`int8`]). Its input is the
@@ -313,6 +339,10 @@ pub struct Embeddings {
     /// standard one on short words; the vocabulary is the model's, not an
     /// attacker's.
     words: FxHashMap<String, u32>,
+    /// Whether every word of the vocabulary has a letter (navec's do):
+    /// then a token without one (a number, a mark) is unknown without
+    /// looking it up.
+    all_lettered: bool,
     /// The kept words again, in a table small enough to stay in the
     /// processor's cache, with the words inside it rather than behind a
     /// pointer: most tokens are found here first.
@@ -410,6 +440,9 @@ impl Embeddings {
         (indexes, qdim, codes, centroids, chunk): (Vec<u8>, usize, Vec<f32>, usize, usize),
     ) -> Self {
         let slots = slots(counts, words.len(), unknown_word, keep);
+        let all_lettered = words
+            .keys()
+            .all(|word| word.chars().any(char::is_alphabetic));
         let frequent = words
             .iter()
             .filter(|&(_, &id)| id != unknown_word && slots[id as usize] != u32::MAX)
@@ -417,6 +450,7 @@ impl Embeddings {
             .collect();
         Self {
             words,
+            all_lettered,
             frequent,
             unknown_word,
             indexes,
@@ -436,13 +470,27 @@ impl Embeddings {
     /// The id of `word` (looked up in lower case, written into `lower`),
     /// or the unknown word's.
     fn id(&self, word: &str, lower: &mut String) -> u32 {
+        if self.all_lettered && !word.chars().any(letter) {
+            return self.unknown_word;
+        }
         let word = if word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
             lower.clear();
             if word.contains('Σ') {
                 // Its lower case depends on where it stands in the word.
                 lower.push_str(&word.to_lowercase());
             } else {
-                lower.extend(word.chars().flat_map(char::to_lowercase));
+                for c in word.chars() {
+                    match c {
+                        'A'..='Z' | 'А'..='Я' => {
+                            lower.push(char::from_u32(u32::from(c) + 0x20).unwrap_or(c))
+                        }
+                        '\u{400}'..='\u{40f}' => {
+                            lower.push(char::from_u32(u32::from(c) + 0x50).unwrap_or(c))
+                        }
+                        '\0'..='@' | '['..='\u{7f}' | 'а'..='\u{45f}' => lower.push(c),
+                        _ => lower.extend(c.to_lowercase()),
+                    }
+                }
             }
             lower.as_str()
         } else {
@@ -467,10 +515,23 @@ impl Embeddings {
     fn vector(&self, id: u32, out: &mut [f32]) {
         let id = id as usize;
         let indexes = &self.indexes[id * self.qdim..(id + 1) * self.qdim];
-        for (q, &centroid) in indexes.iter().enumerate() {
-            let at = (q * self.centroids + usize::from(centroid)) * self.chunk;
-            out[q * self.chunk..(q + 1) * self.chunk]
-                .copy_from_slice(&self.codes[at..at + self.chunk]);
+        let codebooks = self.codes.chunks_exact(self.centroids * self.chunk);
+        if self.chunk == 3 {
+            // navec's: three values a chunk, copied as such rather than by
+            // a call to copy three.
+            for ((out, &centroid), codebook) in out.chunks_exact_mut(3).zip(indexes).zip(codebooks)
+            {
+                let at = usize::from(centroid) * 3;
+                let code: [f32; 3] = [codebook[at], codebook[at + 1], codebook[at + 2]];
+                out.copy_from_slice(&code);
+            }
+            return;
+        }
+        for ((out, &centroid), codebook) in
+            out.chunks_exact_mut(self.chunk).zip(indexes).zip(codebooks)
+        {
+            let at = usize::from(centroid) * self.chunk;
+            out.copy_from_slice(&codebook[at..at + self.chunk]);
         }
     }
 }
@@ -569,7 +630,8 @@ impl First {
     /// in integers: each word vector is quantized on a step of its largest
     /// magnitude / 127 and offset by 128 to be unsigned; the offset's
     /// share is taken off the sums.
-    fn rows(&self, embeddings: &Embeddings, ids: &[u32], kernel: int8::Kernel) -> Vec<f32> {
+    #[inline(always)]
+    fn rows(&self, embeddings: &Embeddings, ids: &[u32], kernel: int8::Kernel) -> Vec<WordRow> {
         let dim = embeddings.dim();
         let depth = self.word_weights.depth();
         let width = self.word_weights.width();
@@ -589,19 +651,18 @@ impl First {
             steps.push(step);
         }
         let sums = int8::product_new(kernel, &quantized, &self.word_weights);
-        let mut rows = vec![0f32; ids.len() * columns];
-        for ((row, sums), step) in rows
-            .chunks_exact_mut(columns)
-            .zip(sums.chunks_exact(width))
+        let mut row = vec![0f32; columns];
+        sums.chunks_exact(width)
             .zip(steps)
-        {
-            for (((value, &sum), &offset), &weight_step) in
-                row.iter_mut().zip(sums).zip(&self.offsets).zip(&self.step)
-            {
-                *value = (sum - offset) as f32 * (weight_step * step);
-            }
-        }
-        rows
+            .map(|(sums, step)| {
+                for (((value, &sum), &offset), &weight_step) in
+                    row.iter_mut().zip(sums).zip(&self.offsets).zip(&self.step)
+                {
+                    *value = (sum - offset) as f32 * (weight_step * step);
+                }
+                WordRow::new(&row)
+            })
+            .collect()
     }
 }
 
@@ -659,6 +720,27 @@ fn to_byte(x: f32) -> u8 {
     ((x.clamp(0.0, 255.0) + TWO_TO_23).to_bits() - TWO_TO_23.to_bits()) as u8
 }
 
+/// Whether `c` is a letter: `char::is_alphabetic`, answered without its
+/// tables for ASCII and the Russian and Ukrainian alphabets.
+fn letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '\u{400}'..='\u{45f}' => true,
+        '\0'..='\u{7f}' => false,
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// `x` rounded to the nearest whole number (halves to even) in
+/// -32767..=32767, by the same means as [`to_byte`].
+#[inline(always)]
+fn to_short(x: f32) -> i16 {
+    // 1.5 · 2^23: negative numbers keep the exponent too.
+    const SHIFTED: f32 = 12_582_912.0;
+    (x.clamp(-32767.0, 32767.0) + SHIFTED)
+        .to_bits()
+        .wrapping_sub(SHIFTED.to_bits()) as i32 as i16
+}
+
 /// The tokens whose neighbour through kernel position `o` (0: the one
 /// before, 1: itself, 2: the one after) is token `s`, for token `t` of `n`.
 fn neighbour(t: usize, o: usize, n: usize) -> Option<usize> {
@@ -668,7 +750,7 @@ fn neighbour(t: usize, o: usize, n: usize) -> Option<usize> {
 /// Where a token's first-layer row is: kept by the network, or among the
 /// rows computed for this text.
 enum Row<'a> {
-    Kept(&'a [f32]),
+    Kept(&'a WordRow),
     Fresh(usize),
 }
 
@@ -888,32 +970,39 @@ impl Network {
             );
         }
         let fresh = first.rows(e, &fresh_ids, self.kernel);
-        for (k, &id) in fresh_ids.iter().enumerate() {
+        for (row, &id) in fresh.iter().zip(&fresh_ids) {
             if let Some(slot) = e.slot(id) {
                 // Another text may have kept it first: the same row.
-                let _ = first.kept[slot].set(fresh[k * width..(k + 1) * width].into());
+                let _ = first.kept[slot].set(row.clone());
             }
         }
         let row = |s: usize| match rows[s] {
             Row::Kept(row) => row,
-            Row::Fresh(k) => &fresh[k * width..(k + 1) * width],
+            Row::Fresh(k) => &fresh[k],
         };
-        let mut h = vec![0f32; n * f0];
-        for (t, z) in h.chunks_exact_mut(f0).enumerate() {
-            z.copy_from_slice(&first.bias);
+        // Each token's row is read once, start to end, and its three parts
+        // added to the tokens they reach: the one after it (position 0),
+        // itself (1) and the one before it (2). Each token still receives
+        // its neighbours' parts in the order of the positions.
+        let mut h = first.bias.repeat(n);
+        for (s, &shape) in shapes.iter().enumerate() {
+            let WordRow { step, values: word } = row(s);
+            let shape = &first.shape_rows[shape * width..][..width];
             for o in 0..3 {
-                let Some(s) = neighbour(t, o, n) else {
+                let Some(t) = (s + 1).checked_sub(o).filter(|&t| t < n) else {
                     continue;
                 };
-                let word = &row(s)[o * f0..(o + 1) * f0];
-                let shape = &first.shape_rows[shapes[s] * width + o * f0..][..f0];
-                for ((z, w), s) in z.iter_mut().zip(word).zip(shape) {
-                    *z += w + s;
+                let z = &mut h[t * f0..(t + 1) * f0];
+                let parts = word[o * f0..(o + 1) * f0]
+                    .iter()
+                    .zip(&shape[o * f0..(o + 1) * f0]);
+                for (z, (&w, s)) in z.iter_mut().zip(parts) {
+                    *z += f32::from(w) * step + s;
                 }
             }
-            for z in z {
-                *z = z.max(0.0);
-            }
+        }
+        for z in &mut h {
+            *z = z.max(0.0);
         }
         let mut inputs = f0;
         for layer in &self.later {
@@ -1193,7 +1282,7 @@ mod tests {
 
     use rustc_hash::FxHashMap;
 
-    use super::{Embeddings, Layer, Network, int8, shape, to_byte};
+    use super::{Embeddings, Layer, Network, int8, shape, to_byte, to_short};
 
     /// A small generator of numbers in -1..1, so the test needs no crate.
     struct Numbers(u64);
@@ -1393,6 +1482,26 @@ mod tests {
     }
 
     #[test]
+    fn letters_and_lower_case_as_the_standard_library_has_them() {
+        let e = made_up(3).network.embeddings;
+        let mut lower = String::new();
+        let mut all = String::new();
+        for c in (0..0x800).filter_map(char::from_u32) {
+            assert_eq!(super::letter(c), c.is_alphabetic(), "{c:?}");
+            all.push(c);
+        }
+        // Every character through the lower-casing of a lookup: a word of
+        // each, so that none is dropped as letterless.
+        for c in all.chars().filter(|c| c.is_alphabetic()) {
+            let word = format!("{c}x");
+            e.id(&word, &mut lower);
+            if word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+                assert_eq!(lower, word.to_lowercase(), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
     fn every_kernel_gives_the_same_scores() {
         let text = ["Слово5", "word12", "кто-то", "слово9", "."];
         let mut network = made_up(7).network;
@@ -1406,6 +1515,18 @@ mod tests {
 
     #[test]
     fn bytes_are_rounded_and_clamped() {
+        for (x, short) in [
+            (-40000.0, -32767),
+            (-2.5, -2),
+            (-1.4, -1),
+            (-0.5, 0),
+            (0.6, 1),
+            (3.5, 4),
+            (32767.4, 32767),
+            (1e9, 32767),
+        ] {
+            assert_eq!(to_short(x), short, "{x}");
+        }
         let cases = [
             (-3.0, 0),
             (0.0, 0),
