@@ -198,7 +198,7 @@ struct WordRow {
 
 impl WordRow {
     fn new(row: &[f32]) -> Self {
-        let largest = row.iter().fold(0f32, |m, v| m.max(v.abs()));
+        let largest = largest_magnitude(row);
         let step = if largest > 0.0 {
             largest / 32767.0
         } else {
@@ -227,8 +227,11 @@ struct IntLayer {
     bias: Vec<f32>,
     /// `3 × filters`: what the previous shift adds through position `o`.
     shift_terms: Vec<f32>,
-    /// Per input: 1 / how far it usually reaches.
-    inverse_channel: Vec<f32>,
+    /// Per input: how far it usually reaches. The previous layer's outputs
+    /// are divided by it (folded into that layer's numbers), so that
+    /// every input spans about the same range before a token's inputs are
+    /// quantized on one step.
+    channel: Vec<f32>,
 }
 
 /// The network slovnet's taggers share: word and shape vectors, three
@@ -236,7 +239,7 @@ struct IntLayer {
 /// [`IntLayer`]s, then the projection.
 struct Network {
     embeddings: Arc<Embeddings>,
-    shapes: HashMap<String, usize>,
+    shapes: FxHashMap<String, usize>,
     unknown_shape: usize,
     first: First,
     later: Vec<IntLayer>,
@@ -248,15 +251,16 @@ struct Network {
 /// slovnet's Russian NER model.
 pub struct NerModel {
     network: Network,
-    /// `tags × tags`, from → to.
-    transitions: Vec<f32>,
+    /// `tags × tags`, to ← from: row `to` holds the scores of moving into
+    /// it from each tag.
+    transitions_into: Vec<f32>,
     tags: Vec<Option<(bool, EntityKind)>>,
 }
 
 impl std::fmt::Debug for NerModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NerModel")
-            .field("words", &self.network.embeddings.words.len())
+            .field("words", &self.network.embeddings.count)
             .field("layers", &self.network.reach())
             .finish_non_exhaustive()
     }
@@ -335,18 +339,22 @@ fn lines(member: &str, members: &HashMap<String, Vec<u8>>) -> Result<Vec<String>
 /// order is the models' word ids) and the product-quantized vectors.
 /// Loaded once and shared by every model that reads them.
 pub struct Embeddings {
-    /// Hashed with rustc-hash's hasher, several times faster than the
-    /// standard one on short words; the vocabulary is the model's, not an
-    /// attacker's.
-    words: FxHashMap<String, u32>,
+    /// How many words the vocabulary has.
+    count: usize,
+    /// The words of up to 32 bytes, held inside the table rather than
+    /// behind pointers. The tables are hashed with rustc-hash's hasher,
+    /// several times faster than the standard one on short words; the
+    /// vocabulary is the model's, not an attacker's.
+    words: FxHashMap<InlineWord<32>, u32>,
+    /// The longer words.
+    long: FxHashMap<String, u32>,
     /// Whether every word of the vocabulary has a letter (navec's do):
     /// then a token without one (a number, a mark) is unknown without
     /// looking it up.
     all_lettered: bool,
-    /// The kept words again, in a table small enough to stay in the
-    /// processor's cache, with the words inside it rather than behind a
-    /// pointer: most tokens are found here first.
-    frequent: FxHashMap<InlineWord, u32>,
+    /// The kept words of up to 16 bytes again, in a table small enough
+    /// to stay in the processor's cache: most tokens are found here first.
+    frequent: FxHashMap<InlineWord<16>, u32>,
     unknown_word: u32,
     /// `vectors × qdim` centroid numbers.
     indexes: Vec<u8>,
@@ -363,7 +371,7 @@ pub struct Embeddings {
 impl std::fmt::Debug for Embeddings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Embeddings")
-            .field("words", &self.words.len())
+            .field("words", &self.count)
             .finish_non_exhaustive()
     }
 }
@@ -448,8 +456,19 @@ impl Embeddings {
             .filter(|&(_, &id)| id != unknown_word && slots[id as usize] != u32::MAX)
             .filter_map(|(word, &id)| Some((inline(word)?, id)))
             .collect();
+        let count = words.len();
+        let mut short = FxHashMap::default();
+        let mut long = FxHashMap::default();
+        for (word, id) in words {
+            match inline(&word) {
+                Some(key) => short.insert(key, id),
+                None => long.insert(word, id),
+            };
+        }
         Self {
-            words,
+            count,
+            words: short,
+            long,
             all_lettered,
             frequent,
             unknown_word,
@@ -496,11 +515,15 @@ impl Embeddings {
         } else {
             word
         };
-        inline(word)
-            .and_then(|key| self.frequent.get(&key))
-            .or_else(|| self.words.get(word))
-            .copied()
-            .unwrap_or(self.unknown_word)
+        if let Some(&id) = inline(word).and_then(|key| self.frequent.get(&key)) {
+            return id;
+        }
+        match inline(word) {
+            Some(key) => self.words.get(&key),
+            None => self.long.get(word),
+        }
+        .copied()
+        .unwrap_or(self.unknown_word)
     }
 
     /// Where a network keeps word `id`'s first-layer row, if it does.
@@ -536,17 +559,17 @@ impl Embeddings {
     }
 }
 
-/// A word of up to 32 bytes, zero-padded.
-type InlineWord = [u8; 32];
+/// A word of up to `N` bytes, zero-padded.
+type InlineWord<const N: usize> = [u8; N];
 
-/// `word` as an [`InlineWord`], when it fits (a zero byte cannot end a
-/// word of the vocabulary, so the padding is unambiguous).
-fn inline(word: &str) -> Option<InlineWord> {
+/// `word` as an [`InlineWord`], when it fits and does not end in a zero
+/// byte (so that the padding is unambiguous; such a word is kept whole).
+fn inline<const N: usize>(word: &str) -> Option<InlineWord<N>> {
     let bytes = word.as_bytes();
-    if bytes.len() > 32 || bytes.last() == Some(&0) {
+    if bytes.len() > N || bytes.last() == Some(&0) {
         return None;
     }
-    let mut key = [0u8; 32];
+    let mut key = [0u8; N];
     key[..bytes.len()].copy_from_slice(bytes);
     Some(key)
 }
@@ -626,6 +649,21 @@ impl First {
         }
     }
 
+    /// Divides output `f` by `divisors[f]`, as the next layer reads it
+    /// (before any row is kept).
+    fn divide_outputs(&mut self, divisors: &[f32]) {
+        let filters = self.filters;
+        for (column, step) in self.step.iter_mut().enumerate() {
+            *step /= divisors[column % filters];
+        }
+        for (column, value) in self.shape_rows.iter_mut().enumerate() {
+            *value /= divisors[column % filters];
+        }
+        for (bias, divisor) in self.bias.iter_mut().zip(divisors) {
+            *bias /= divisor;
+        }
+    }
+
     /// The rows of words `ids`, one after another, computed as one product
     /// in integers: each word vector is quantized on a step of its largest
     /// magnitude / 127 and offset by 128 to be unsigned; the offset's
@@ -641,7 +679,7 @@ impl First {
         let mut steps = Vec::with_capacity(ids.len());
         for (&id, q) in ids.iter().zip(quantized.chunks_exact_mut(depth)) {
             embeddings.vector(id, &mut vector);
-            let largest = vector.iter().fold(0f32, |m, v| m.max(v.abs()));
+            let largest = largest_magnitude(&vector);
             let step = if largest > 0.0 { largest / 127.0 } else { 1.0 };
             let inverse = 1.0 / step;
             // -127..127 moved to 1..255; the padding stays 0.
@@ -706,9 +744,43 @@ impl IntLayer {
             step,
             bias: layer.bias.clone(),
             shift_terms,
-            inverse_channel: channel.iter().map(|c| 1.0 / c).collect(),
+            channel,
         }
     }
+
+    /// Divides output `f` by `divisors[f]`, as the next layer reads it.
+    fn divide_outputs(&mut self, divisors: &[f32]) {
+        let filters = self.filters;
+        for (column, step) in self.step.iter_mut().enumerate() {
+            *step /= divisors[column % filters];
+        }
+        for (column, term) in self.shift_terms.iter_mut().enumerate() {
+            *term /= divisors[column % filters];
+        }
+        for (bias, divisor) in self.bias.iter_mut().zip(divisors) {
+            *bias /= divisor;
+        }
+    }
+}
+
+/// The largest magnitude in `values`, which hold no NaN. Compared as the
+/// bits of the magnitudes, which order as the numbers do, and unlike a
+/// floating-point maximum compile to vector instructions.
+#[inline(always)]
+fn largest_magnitude(values: &[f32]) -> f32 {
+    f32::from_bits(
+        values
+            .iter()
+            .map(|v| v.to_bits() & 0x7fff_ffff)
+            .max()
+            .unwrap_or(0),
+    )
+}
+
+/// The rectifier: `x` when it is above zero, else zero (never -0).
+#[inline(always)]
+fn rectify(x: f32) -> f32 {
+    if x > 0.0 { x } else { 0.0 }
 }
 
 /// `x` rounded to the nearest whole number (halves to even) in 0..=255.
@@ -763,7 +835,7 @@ impl Network {
         model: &Value,
     ) -> Result<Self, ModelError> {
         let dim = embeddings.dim();
-        let shapes: HashMap<String, usize> = lines("vocabs/shape.gz", members)?
+        let shapes: FxHashMap<String, usize> = lines("vocabs/shape.gz", members)?
             .into_iter()
             .enumerate()
             .map(|(id, shape)| (shape, id))
@@ -853,7 +925,7 @@ impl Network {
     fn new(
         embeddings: Arc<Embeddings>,
         (shapes, unknown_shape, shape_vectors, shape_dim): (
-            HashMap<String, usize>,
+            FxHashMap<String, usize>,
             usize,
             &[f32],
             usize,
@@ -873,10 +945,18 @@ impl Network {
             shape_dim,
             kept,
         );
-        let later = layers
+        let mut first = first;
+        let mut later: Vec<IntLayer> = layers
             .windows(2)
             .map(|pair| IntLayer::new(&pair[1], &pair[0]))
             .collect();
+        if let Some(next) = later.first() {
+            first.divide_outputs(&next.channel);
+        }
+        for k in 1..later.len() {
+            let channel = later[k].channel.clone();
+            later[k - 1].divide_outputs(&channel);
+        }
         let tags = projection_bias.len();
         let mut folded = projection;
         let mut folded_bias = projection_bias;
@@ -969,16 +1049,29 @@ impl Network {
                     .unwrap_or(self.unknown_shape),
             );
         }
-        let fresh = first.rows(e, &fresh_ids, self.kernel);
-        for (row, &id) in fresh.iter().zip(&fresh_ids) {
-            if let Some(slot) = e.slot(id) {
-                // Another text may have kept it first: the same row.
-                let _ = first.kept[slot].set(row.clone());
-            }
+        // The new rows of kept words move into the network (another text
+        // may have kept one first: the same row); the rest stay here.
+        let mut unkept = Vec::new();
+        let mut placed = Vec::with_capacity(fresh_ids.len());
+        for (row, &id) in first
+            .rows(e, &fresh_ids, self.kernel)
+            .into_iter()
+            .zip(&fresh_ids)
+        {
+            placed.push(match e.slot(id) {
+                Some(slot) => Ok(first.kept[slot].get_or_init(|| row)),
+                None => {
+                    unkept.push(row);
+                    Err(unkept.len() - 1)
+                }
+            });
         }
         let row = |s: usize| match rows[s] {
             Row::Kept(row) => row,
-            Row::Fresh(k) => &fresh[k],
+            Row::Fresh(k) => match placed[k] {
+                Ok(row) => row,
+                Err(at) => &unkept[at],
+            },
         };
         // Each token's row is read once, start to end, and its three parts
         // added to the tokens they reach: the one after it (position 0),
@@ -1002,7 +1095,7 @@ impl Network {
             }
         }
         for z in &mut h {
-            *z = z.max(0.0);
+            *z = rectify(*z);
         }
         let mut inputs = f0;
         for layer in &self.later {
@@ -1010,18 +1103,15 @@ impl Network {
             let mut quantized = vec![0u8; n * depth];
             let mut steps = vec![0f32; n];
             for ((h, q), step) in h
-                .chunks_exact_mut(inputs)
+                .chunks_exact(inputs)
                 .zip(quantized.chunks_exact_mut(depth))
                 .zip(&mut steps)
             {
-                for (v, c) in h.iter_mut().zip(&layer.inverse_channel) {
-                    *v *= c;
-                }
-                let largest = h.iter().fold(0f32, |m, &v| m.max(v));
+                let largest = largest_magnitude(h);
                 if largest > 0.0 {
                     *step = largest / 255.0;
                     let inverse = 255.0 / largest;
-                    for (q, v) in q.iter_mut().zip(&*h) {
+                    for (q, v) in q.iter_mut().zip(h) {
                         *q = to_byte(v * inverse);
                     }
                 }
@@ -1046,7 +1136,7 @@ impl Network {
                     }
                 }
                 for z in z {
-                    *z = z.max(0.0);
+                    *z = rectify(*z);
                 }
             }
             h = next;
@@ -1190,15 +1280,21 @@ impl NerModel {
             .collect::<Vec<_>>();
         if tags.len() != network.projection_bias.len()
             || transitions.len() != tags.len() * tags.len()
+            || tags.len() > 256
         {
             return Err(member_error(
                 "vocabs/tag.gz",
                 "tags do not match the projection",
             ));
         }
+        // Stored from → to; read to ← from.
+        let count = tags.len();
+        let transitions_into = (0..count * count)
+            .map(|at| transitions[(at % count) * count + at / count])
+            .collect();
         Ok(Self {
             network,
-            transitions,
+            transitions_into,
             tags,
         })
     }
@@ -1221,19 +1317,25 @@ impl NerModel {
         let mut score: Vec<f32> = emissions[..tags].to_vec();
         let mut next = vec![0f32; tags];
         // For each token after the first, the best tag before it for each
-        // of its tags.
-        let mut history = vec![0usize; n.saturating_sub(1) * tags];
+        // of its tags (there are fewer than 256, checked at loading).
+        let mut history = vec![0u8; n.saturating_sub(1) * tags];
         for (t, best_from) in history.chunks_exact_mut(tags.max(1)).enumerate() {
-            for (to, (next, best_from)) in next.iter_mut().zip(best_from).enumerate() {
+            let emitted = &emissions[(t + 1) * tags..(t + 2) * tags];
+            for (((next, best_from), into), emitted) in next
+                .iter_mut()
+                .zip(best_from)
+                .zip(self.transitions_into.chunks_exact(tags))
+                .zip(emitted)
+            {
                 let mut best = f32::NEG_INFINITY;
-                for (from, previous) in score.iter().enumerate() {
-                    let candidate = previous + self.transitions[from * tags + to];
+                for (from, (previous, transition)) in score.iter().zip(into).enumerate() {
+                    let candidate = previous + transition;
                     if candidate > best {
                         best = candidate;
-                        *best_from = from;
+                        *best_from = from as u8;
                     }
                 }
-                *next = best + emissions[(t + 1) * tags + to];
+                *next = best + emitted;
             }
             std::mem::swap(&mut score, &mut next);
         }
@@ -1242,7 +1344,7 @@ impl NerModel {
             .unwrap_or(0);
         let mut path = vec![best];
         for from in history.chunks_exact(tags.max(1)).rev() {
-            best = from[best];
+            best = usize::from(from[best]);
             path.push(best);
         }
         path.reverse();
@@ -1277,7 +1379,6 @@ impl NerModel {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
     use std::sync::Arc;
 
     use rustc_hash::FxHashMap;
@@ -1351,7 +1452,7 @@ mod tests {
         let projection = numbers.many(inputs * 4);
         let projection_bias = numbers.many(4);
         let shape_vectors = numbers.many(SHAPES.len() * shape_dim);
-        let shapes: HashMap<String, usize> = SHAPES
+        let shapes: FxHashMap<String, usize> = SHAPES
             .iter()
             .enumerate()
             .map(|(id, shape)| ((*shape).to_owned(), id))
@@ -1498,6 +1599,35 @@ mod tests {
             if word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
                 assert_eq!(lower, word.to_lowercase(), "{c:?}");
             }
+        }
+    }
+
+    #[test]
+    fn words_of_every_length_are_found_in_any_case() {
+        let vocabulary = [
+            "война",
+            "военнослужащий",
+            "военнослужащими",
+            "переосвидетельствование",
+            "a",
+            "<unk>",
+        ];
+        let words: FxHashMap<String, u32> = vocabulary
+            .iter()
+            .enumerate()
+            .map(|(id, word)| ((*word).to_owned(), id as u32))
+            .collect();
+        let counts = [5, 3, 1, 9, 2, 0];
+        // Two kept: the unknown word and the most frequent.
+        let e = Embeddings::new(words, 5, &counts, 2, (vec![0; 6], 1, vec![0.0], 1, 1));
+        let mut lower = String::new();
+        for (id, word) in vocabulary.iter().enumerate().take(5) {
+            assert_eq!(e.id(word, &mut lower), id as u32, "{word}");
+            assert_eq!(e.id(&word.to_uppercase(), &mut lower), id as u32, "{word}");
+        }
+        for unknown in ["мир", "переосвидетельствования", "42", "«", ""]
+        {
+            assert_eq!(e.id(unknown, &mut lower), 5, "{unknown}");
         }
     }
 

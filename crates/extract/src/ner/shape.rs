@@ -6,26 +6,42 @@ use std::borrow::Cow;
 
 const PUNCTS: &str = "!#$%&()[]\\/*+,.:;<=>?@^_{|}~-‐−‒⁃–—―`\"'«»„“ʼʻ”№…";
 
+/// A character's case: `Some(true)` upper, `Some(false)` lower, `None`
+/// neither; as `char::is_uppercase` and `char::is_lowercase` say, answered
+/// without their tables for ASCII and the Cyrillic letters of Russian and
+/// Ukrainian.
+fn case(c: char) -> Option<bool> {
+    match c {
+        'A'..='Z' | '\u{400}'..='\u{42f}' => Some(true),
+        'a'..='z' | '\u{430}'..='\u{45f}' => Some(false),
+        '\0'..='\u{7f}' => None,
+        _ if c.is_uppercase() => Some(true),
+        _ if c.is_lowercase() => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether every cased character of `word` has case `upper`, and there is
+/// one.
+fn all_cased(word: &str, upper: bool) -> bool {
+    let mut cased = word.chars().filter_map(case).peekable();
+    cased.peek().is_some() && cased.all(|c| c == upper)
+}
+
 fn is_upper(word: &str) -> bool {
-    let mut cased = word
-        .chars()
-        .filter(|c| c.is_lowercase() || c.is_uppercase())
-        .peekable();
-    cased.peek().is_some() && cased.all(char::is_uppercase)
+    all_cased(word, true)
 }
 
 fn is_lower(word: &str) -> bool {
-    let mut cased = word
-        .chars()
-        .filter(|c| c.is_lowercase() || c.is_uppercase())
-        .peekable();
-    cased.peek().is_some() && cased.all(char::is_lowercase)
+    all_cased(word, false)
 }
 
 fn is_title(word: &str) -> bool {
     let mut chars = word.chars();
     let first = chars.next();
-    word.chars().count() > 1 && first.is_some_and(char::is_uppercase) && is_lower(chars.as_str())
+    word.chars().count() > 1
+        && first.is_some_and(|c| case(c) == Some(true))
+        && is_lower(chars.as_str())
 }
 
 fn outline(word: &str) -> &'static str {
@@ -105,6 +121,22 @@ pub(crate) fn word_shape(word: &str) -> Cow<'static, str> {
 #[cfg(test)]
 mod tests {
     use super::word_shape;
+
+    #[test]
+    fn cases_as_the_standard_library_has_them() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let expected = if c.is_uppercase() {
+                // No character is both, or the order here would matter.
+                assert!(!c.is_lowercase(), "{c:?}");
+                Some(true)
+            } else if c.is_lowercase() {
+                Some(false)
+            } else {
+                None
+            };
+            assert_eq!(super::case(c), expected, "{c:?}");
+        }
+    }
 
     #[test]
     fn shapes_as_the_model_expects_them() {
