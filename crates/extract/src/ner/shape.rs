@@ -68,7 +68,11 @@ fn outline(word: &str) -> &'static str {
 /// judges it (a match at the start: "СИЗО-6" is RU, "2011-2020" NUM).
 fn word_type(word: &str) -> &'static str {
     let first = word.chars().next().unwrap_or(' ');
-    let lower = first.to_lowercase().next().unwrap_or(first);
+    let lower = match first {
+        'A'..='Z' | 'А'..='Я' => char::from_u32(u32::from(first) + 0x20).unwrap_or(first),
+        '\0'..='\u{7f}' | 'а'..='я' => first,
+        _ => first.to_lowercase().next().unwrap_or(first),
+    };
     if ('а'..='я').contains(&lower) || lower == 'ё' {
         "RU"
     } else if lower.is_ascii_lowercase() {
@@ -121,6 +125,22 @@ pub(crate) fn word_shape(word: &str) -> Cow<'static, str> {
 #[cfg(test)]
 mod tests {
     use super::word_shape;
+
+    #[test]
+    fn types_as_the_standard_library_would_give_them() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            let word = format!("{c}1");
+            let lower = c.to_lowercase().next().unwrap_or(c);
+            let expected = if ('а'..='я').contains(&lower) || lower == 'ё' {
+                "RU"
+            } else if lower.is_ascii_lowercase() {
+                "EN"
+            } else {
+                super::word_type(&word)
+            };
+            assert_eq!(super::word_type(&word), expected, "{c:?}");
+        }
+    }
 
     #[test]
     fn cases_as_the_standard_library_has_them() {
