@@ -991,6 +991,19 @@ impl Network {
     /// and an add by itself), so both give the same numbers.
     fn emissions(&self, words: &[&str]) -> Vec<f32> {
         #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+            && std::arch::is_x86_feature_detected!("fma")
+        {
+            #[allow(
+                unsafe_code,
+                reason = "calling code compiled for AVX-512, which this processor was just found to have"
+            )]
+            // SAFETY: the processor has AVX-512F, BW, VL and FMA (checked above).
+            return unsafe { self.emissions_avx512(words) };
+        }
+        #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
             #[allow(
@@ -1014,6 +1027,20 @@ impl Network {
         reason = "a function compiled for instructions the baseline processor lacks is unsafe to call"
     )]
     unsafe fn emissions_avx2(&self, words: &[&str]) -> Vec<f32> {
+        self.emissions_here(words)
+    }
+
+    /// [`emissions`](Self::emissions) compiled for AVX-512.
+    ///
+    /// # Safety
+    /// The processor has AVX-512F, BW, VL and FMA.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx2,fma")]
+    #[allow(
+        unsafe_code,
+        reason = "a function compiled for instructions the baseline processor lacks is unsafe to call"
+    )]
+    unsafe fn emissions_avx512(&self, words: &[&str]) -> Vec<f32> {
         self.emissions_here(words)
     }
 
