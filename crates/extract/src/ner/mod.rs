@@ -251,9 +251,8 @@ struct Network {
 /// slovnet's Russian NER model.
 pub struct NerModel {
     network: Network,
-    /// `tags × tags`, to ← from: row `to` holds the scores of moving into
-    /// it from each tag.
-    transitions_into: Vec<f32>,
+    /// `tags × tags`, from → to.
+    transitions: Vec<f32>,
     tags: Vec<Option<(bool, EntityKind)>>,
 }
 
@@ -761,6 +760,49 @@ impl IntLayer {
             *bias /= divisor;
         }
     }
+}
+
+/// The best path of tags through `n` tokens' `emissions` (`n × tags`)
+/// under the CRF's `transitions` (`tags × tags`, from → to).
+fn viterbi(transitions: &[f32], tags: usize, emissions: &[f32], n: usize) -> Vec<usize> {
+    let mut score: Vec<f32> = emissions[..tags].to_vec();
+    let mut best = vec![0f32; tags];
+    // For each token after the first, the best tag before it for each
+    // of its tags (there are fewer than 256, checked at loading).
+    let mut history = vec![0u8; n.saturating_sub(1) * tags];
+    for (t, best_from) in history.chunks_exact_mut(tags.max(1)).enumerate() {
+        best.fill(f32::NEG_INFINITY);
+        // Tag by tag before, all tags after at once: the inner loop
+        // runs across the tags, which compiles to vector selects. The
+        // first best wins, as in any order of the tags before.
+        for (from, (previous, out_of)) in
+            score.iter().zip(transitions.chunks_exact(tags)).enumerate()
+        {
+            for ((best, best_from), transition) in
+                best.iter_mut().zip(best_from.iter_mut()).zip(out_of)
+            {
+                let candidate = previous + transition;
+                if candidate > *best {
+                    *best = candidate;
+                    *best_from = from as u8;
+                }
+            }
+        }
+        let emitted = &emissions[(t + 1) * tags..(t + 2) * tags];
+        for ((score, best), emitted) in score.iter_mut().zip(&best).zip(emitted) {
+            *score = best + emitted;
+        }
+    }
+    let mut last = (0..tags)
+        .max_by(|&a, &b| score[a].total_cmp(&score[b]))
+        .unwrap_or(0);
+    let mut path = vec![last];
+    for from in history.chunks_exact(tags.max(1)).rev() {
+        last = usize::from(from[last]);
+        path.push(last);
+    }
+    path.reverse();
+    path
 }
 
 /// The largest magnitude in `values`, which hold no NaN. Compared as the
@@ -1314,14 +1356,9 @@ impl NerModel {
                 "tags do not match the projection",
             ));
         }
-        // Stored from → to; read to ← from.
-        let count = tags.len();
-        let transitions_into = (0..count * count)
-            .map(|at| transitions[(at % count) * count + at / count])
-            .collect();
         Ok(Self {
             network,
-            transitions_into,
+            transitions,
             tags,
         })
     }
@@ -1340,42 +1377,7 @@ impl NerModel {
     }
 
     fn viterbi(&self, emissions: &[f32], n: usize) -> Vec<usize> {
-        let tags = self.tags.len();
-        let mut score: Vec<f32> = emissions[..tags].to_vec();
-        let mut next = vec![0f32; tags];
-        // For each token after the first, the best tag before it for each
-        // of its tags (there are fewer than 256, checked at loading).
-        let mut history = vec![0u8; n.saturating_sub(1) * tags];
-        for (t, best_from) in history.chunks_exact_mut(tags.max(1)).enumerate() {
-            let emitted = &emissions[(t + 1) * tags..(t + 2) * tags];
-            for (((next, best_from), into), emitted) in next
-                .iter_mut()
-                .zip(best_from)
-                .zip(self.transitions_into.chunks_exact(tags))
-                .zip(emitted)
-            {
-                let mut best = f32::NEG_INFINITY;
-                for (from, (previous, transition)) in score.iter().zip(into).enumerate() {
-                    let candidate = previous + transition;
-                    if candidate > best {
-                        best = candidate;
-                        *best_from = from as u8;
-                    }
-                }
-                *next = best + emitted;
-            }
-            std::mem::swap(&mut score, &mut next);
-        }
-        let mut best = (0..tags)
-            .max_by(|&a, &b| score[a].total_cmp(&score[b]))
-            .unwrap_or(0);
-        let mut path = vec![best];
-        for from in history.chunks_exact(tags.max(1)).rev() {
-            best = usize::from(from[best]);
-            path.push(best);
-        }
-        path.reverse();
-        path
+        viterbi(&self.transitions, self.tags.len(), emissions, n)
     }
 
     /// The entity mentions in `text`: byte ranges and kinds.
@@ -1626,6 +1628,47 @@ mod tests {
             if word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
                 assert_eq!(lower, word.to_lowercase(), "{c:?}");
             }
+        }
+    }
+
+    #[test]
+    fn viterbi_finds_the_best_path_of_all() {
+        for seed in 1..=200u64 {
+            let mut numbers = Numbers(seed);
+            let tags = 1 + (seed as usize % 4);
+            let n = 1 + (seed as usize / 4 % 5);
+            let transitions = numbers.many(tags * tags);
+            let emissions = numbers.many(n * tags);
+            let score = |path: &[usize]| {
+                path.iter()
+                    .enumerate()
+                    .map(|(t, &tag)| emissions[t * tags + tag])
+                    .sum::<f32>()
+                    + path
+                        .windows(2)
+                        .map(|p| transitions[p[0] * tags + p[1]])
+                        .sum::<f32>()
+            };
+            // Every path, as a number written in base `tags`.
+            let best = (0..tags.pow(n as u32))
+                .map(|mut number| {
+                    (0..n)
+                        .map(|_| {
+                            let tag = number % tags;
+                            number /= tags;
+                            tag
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .max_by(|a, b| score(a).total_cmp(&score(b)))
+                .unwrap_or_default();
+            let found = super::viterbi(&transitions, tags, &emissions, n);
+            assert!(
+                (score(&found) - score(&best)).abs() < 1e-5,
+                "seed {seed}: {found:?} ({}) against {best:?} ({})",
+                score(&found),
+                score(&best)
+            );
         }
     }
 
