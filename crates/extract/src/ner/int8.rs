@@ -14,10 +14,15 @@
 /// Columns are padded to a multiple of this: the widest kernel's block.
 const COLUMN_BLOCK: usize = 64;
 
+/// Rows of the weights (the depth) are padded to a multiple of this: the
+/// depth of an AMX tile.
+const DEPTH_BLOCK: usize = 64;
+
 /// A `depth × width` matrix of signed 8-bit weights, packed for [`product_with`].
 #[derive(Debug, Clone)]
 pub(crate) struct Weights {
-    /// Rows, rounded up to a multiple of 4 (the padding is zero).
+    /// Rows, rounded up to a multiple of [`DEPTH_BLOCK`] (the padding is
+    /// zero).
     depth: usize,
     /// Columns, rounded up to a multiple of [`COLUMN_BLOCK`] (zero too).
     width: usize,
@@ -29,7 +34,7 @@ pub(crate) struct Weights {
 impl Weights {
     /// Packs the `rows × columns` matrix whose entry (i, j) is `value(i, j)`.
     pub(crate) fn new(rows: usize, columns: usize, value: impl Fn(usize, usize) -> i8) -> Self {
-        let depth = rows.div_ceil(4) * 4;
+        let depth = rows.div_ceil(DEPTH_BLOCK) * DEPTH_BLOCK;
         let width = columns.div_ceil(COLUMN_BLOCK) * COLUMN_BLOCK;
         let mut values = vec![0i8; depth * width];
         for i in 0..rows {
@@ -58,6 +63,11 @@ impl Weights {
 /// A way of computing [`product_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kernel {
+    /// Intel's AMX tiles (with VNNI for the rows short of a tile): 16,384
+    /// products summed by one instruction. Linux on x86-64 only, where the
+    /// process must ask the kernel for the tiles' state first.
+    #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+    Amx,
     /// AVX-512 with VNNI: 64 products summed by one instruction.
     #[cfg(target_arch = "x86_64")]
     Vnni,
@@ -71,6 +81,10 @@ pub(crate) enum Kernel {
 impl Kernel {
     /// The fastest way this processor has.
     pub(crate) fn best() -> Self {
+        #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+        if Self::Amx.available() {
+            return Self::Amx;
+        }
         #[cfg(target_arch = "x86_64")]
         {
             if Self::Vnni.available() {
@@ -86,6 +100,8 @@ impl Kernel {
     /// Whether this processor can run this way.
     pub(crate) fn available(self) -> bool {
         match self {
+            #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+            Self::Amx => Self::Vnni.available() && amx::ready(),
             #[cfg(target_arch = "x86_64")]
             Self::Vnni => {
                 std::arch::is_x86_feature_detected!("avx512f")
@@ -104,6 +120,20 @@ pub(crate) fn product_new(kernel: Kernel, a: &[u8], weights: &Weights) -> Vec<i3
     let rows = a.len() / weights.depth;
     let len = rows * weights.width;
     match kernel {
+        #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+        Kernel::Amx if kernel.available() && a.len() == rows * weights.depth => {
+            let mut out = Vec::with_capacity(len);
+            #[allow(
+                unsafe_code,
+                reason = "the tile and vector kernels store every one of the rows × width sums, so the vector is whole before its length is set"
+            )]
+            // SAFETY: as for VNNI below; the tiles were granted (`ready`).
+            unsafe {
+                amx::product(a, rows, weights, out.as_mut_ptr());
+                out.set_len(len);
+            }
+            out
+        }
         #[cfg(target_arch = "x86_64")]
         Kernel::Vnni | Kernel::Avx2 if kernel.available() && a.len() == rows * weights.depth => {
             let mut out = Vec::with_capacity(len);
@@ -118,8 +148,8 @@ pub(crate) fn product_new(kernel: Kernel, a: &[u8], weights: &Weights) -> Vec<i3
             // length set.
             unsafe {
                 match kernel {
-                    Kernel::Vnni => x86::vnni(a, rows, weights, out.as_mut_ptr()),
-                    _ => x86::avx2(a, rows, weights, out.as_mut_ptr()),
+                    Kernel::Avx2 => x86::avx2(a, rows, weights, out.as_mut_ptr()),
+                    _ => x86::vnni(a, rows, weights, out.as_mut_ptr()),
                 }
                 out.set_len(len);
             }
@@ -146,6 +176,19 @@ pub(crate) fn product_with(kernel: Kernel, a: &[u8], weights: &Weights, out: &mu
         return;
     }
     match kernel {
+        #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+        Kernel::Amx if kernel.available() => {
+            #[allow(
+                unsafe_code,
+                reason = "the kernel uses AMX tiles, which this process was just granted; the sizes were checked above"
+            )]
+            // SAFETY: the processor has AMX and VNNI and the tiles were
+            // granted (`available`); `a` holds `rows × depth` values and
+            // `out` `rows × width` (asserted above).
+            unsafe {
+                amx::product(a, rows, weights, out.as_mut_ptr());
+            }
+        }
         #[cfg(target_arch = "x86_64")]
         Kernel::Vnni if kernel.available() => {
             #[allow(
@@ -369,6 +412,140 @@ mod x86 {
     }
 }
 
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[allow(
+    unsafe_code,
+    reason = "AMX has no intrinsics in stable Rust: its instructions are written out, with raw pointers at offsets the callers' checked sizes bound"
+)]
+mod amx {
+    use std::sync::OnceLock;
+
+    use super::{DEPTH_BLOCK, Weights, x86};
+
+    /// Rows and 32-bit columns of an accumulator tile.
+    const TILE: usize = 16;
+
+    /// Whether this processor has AMX's tiles and 8-bit products and the
+    /// kernel has granted this process their state (Linux asks a process
+    /// to request it once: `arch_prctl(ARCH_REQ_XCOMP_PERM,
+    /// XFEATURE_XTILEDATA)`). Asked once.
+    pub(super) fn ready() -> bool {
+        static READY: OnceLock<bool> = OnceLock::new();
+        *READY.get_or_init(|| {
+            // CPUID leaf 7: EDX bit 24 is AMX-TILE, bit 25 AMX-INT8.
+            let leaf = std::arch::x86_64::__cpuid_count(7, 0);
+            if leaf.edx & (1 << 24) == 0 || leaf.edx & (1 << 25) == 0 {
+                return false;
+            }
+            const ARCH_REQ_XCOMP_PERM: libc::c_long = 0x1023;
+            const XFEATURE_XTILEDATA: libc::c_long = 18;
+            // SAFETY: a request about this process's own register state,
+            // with no pointer; it fails cleanly where unsupported.
+            let granted = unsafe {
+                libc::syscall(
+                    libc::SYS_arch_prctl,
+                    ARCH_REQ_XCOMP_PERM,
+                    XFEATURE_XTILEDATA,
+                )
+            };
+            granted == 0
+        })
+    }
+
+    /// The tile configuration: palette 1; tiles 0 to 3 accumulate 16 × 16
+    /// sums; tile 4 holds 16 rows of 64 activations; tiles 5 to 7 hold 16
+    /// groups of 4 rows of 16 columns of weights. Every tile is 16 rows of
+    /// 64 bytes.
+    #[repr(C, align(64))]
+    struct Config([u8; 64]);
+
+    fn config() -> Config {
+        let mut bytes = [0u8; 64];
+        bytes[0] = 1;
+        for tile in 0..8 {
+            bytes[16 + 2 * tile..18 + 2 * tile].copy_from_slice(&64u16.to_le_bytes());
+            bytes[48 + tile] = TILE as u8;
+        }
+        Config(bytes)
+    }
+
+    /// `out = a · weights` for `rows` rows: 16 rows at a time in tiles, the
+    /// rest by the VNNI kernel.
+    ///
+    /// # Safety
+    /// The processor has AMX and VNNI and [`ready`] granted the tiles; `a`
+    /// is `rows × depth`, `out` points to `rows × width` writable places.
+    #[target_feature(enable = "avx512f,avx512vnni")]
+    pub(super) unsafe fn product(a: &[u8], rows: usize, weights: &Weights, out: *mut i32) {
+        let (depth, width) = (weights.depth, weights.width);
+        let whole = rows / TILE * TILE;
+        if whole > 0 {
+            let config = config();
+            let steps = depth / DEPTH_BLOCK;
+            // SAFETY: the configuration is 64 bytes as `ldtilecfg` reads
+            // them. For each 16-row tile and 64-column block: tile 4 reads
+            // 16 rows of 64 activations at row stride `depth` (rows below
+            // `whole`, columns below `depth`); tiles 5 to 7 read 16 groups
+            // of 64 bytes at stride `width · 4` (groups below `depth / 4`,
+            // columns below `width`); the four stores write 16 rows of 16
+            // sums at stride `width · 4` bytes, inside `out`. `tilerelease`
+            // leaves the tiles as they were found.
+            unsafe {
+                std::arch::asm!("ldtilecfg [{}]", in(reg) config.0.as_ptr(), options(nostack, readonly));
+                for row in (0..whole).step_by(TILE) {
+                    for block in (0..width).step_by(64) {
+                        std::arch::asm!(
+                            "tilezero tmm0",
+                            "tilezero tmm1",
+                            "tilezero tmm2",
+                            "tilezero tmm3",
+                            "2:",
+                            "tileloadd tmm4, [{a} + {a_stride}*1]",
+                            "tileloadd tmm5, [{b} + {b_stride}*1]",
+                            "tdpbusd tmm0, tmm4, tmm5",
+                            "tileloadd tmm6, [{b} + {b_stride}*1 + 64]",
+                            "tdpbusd tmm1, tmm4, tmm6",
+                            "tileloadd tmm7, [{b} + {b_stride}*1 + 128]",
+                            "tdpbusd tmm2, tmm4, tmm7",
+                            "tileloadd tmm5, [{b} + {b_stride}*1 + 192]",
+                            "tdpbusd tmm3, tmm4, tmm5",
+                            "add {a}, 64",
+                            "add {b}, {b_step}",
+                            "dec {steps}",
+                            "jnz 2b",
+                            "tilestored [{c} + {c_stride}*1], tmm0",
+                            "tilestored [{c} + {c_stride}*1 + 64], tmm1",
+                            "tilestored [{c} + {c_stride}*1 + 128], tmm2",
+                            "tilestored [{c} + {c_stride}*1 + 192], tmm3",
+                            a = inout(reg) a.as_ptr().add(row * depth) => _,
+                            b = inout(reg) weights.values.as_ptr().add(block * 4) => _,
+                            steps = inout(reg) steps => _,
+                            a_stride = in(reg) depth,
+                            b_stride = in(reg) width * 4,
+                            b_step = in(reg) 16 * width * 4,
+                            c = in(reg) out.add(row * width + block),
+                            c_stride = in(reg) width * 4,
+                            options(nostack),
+                        );
+                    }
+                }
+                std::arch::asm!("tilerelease", options(nostack, nomem));
+            }
+        }
+        if whole < rows {
+            // SAFETY: the rows from `whole` on are inside `a` and `out`.
+            unsafe {
+                x86::vnni(
+                    &a[whole * depth..],
+                    rows - whole,
+                    weights,
+                    out.add(whole * width),
+                );
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -379,6 +556,8 @@ mod tests {
         let mut all = vec![Kernel::Portable];
         #[cfg(target_arch = "x86_64")]
         all.extend([Kernel::Vnni, Kernel::Avx2]);
+        #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+        all.push(Kernel::Amx);
         all.into_iter().filter(|k| k.available()).collect()
     }
 
@@ -387,7 +566,7 @@ mod tests {
         /// are and are not multiples of the blocks.
         #[test]
         fn every_kernel_gives_the_exact_sums(
-            rows in 0usize..15,
+            rows in 0usize..40,
             depth in 1usize..70,
             columns in 1usize..150,
             seed in any::<u64>(),
