@@ -344,17 +344,20 @@ pub struct Embeddings {
     /// behind pointers. The tables are hashed with rustc-hash's hasher,
     /// several times faster than the standard one on short words; the
     /// vocabulary is the model's, not an attacker's.
-    words: FxHashMap<InlineWord<32>, u32>,
+    words: FxHashMap<InlineWord<32>, Known>,
     /// The longer words.
-    long: FxHashMap<String, u32>,
+    long: FxHashMap<String, Known>,
     /// Whether every word of the vocabulary has a letter (navec's do):
     /// then a token without one (a number, a mark) is unknown without
     /// looking it up.
     all_lettered: bool,
     /// The kept words of up to 16 bytes again, in a table small enough
     /// to stay in the processor's cache: most tokens are found here first.
-    frequent: FxHashMap<InlineWord<16>, u32>,
-    unknown_word: u32,
+    frequent: FxHashMap<InlineWord<16>, Known>,
+    /// The unknown word, as the tables would hold it.
+    unknown: Known,
+    /// How many words' rows a network keeps.
+    kept: usize,
     /// `vectors × qdim` centroid numbers.
     indexes: Vec<u8>,
     qdim: usize,
@@ -362,9 +365,21 @@ pub struct Embeddings {
     codes: Vec<f32>,
     centroids: usize,
     chunk: usize,
-    /// Per word id, its place among the words whose first-layer rows a
-    /// network keeps ([`KEPT_WORDS`]), or `u32::MAX`.
-    slots: Vec<u32>,
+}
+
+/// A word of the vocabulary as the lookup tables hold it: its id, and its
+/// place among the words whose first-layer rows a network keeps
+/// ([`KEPT_WORDS`]), or `u32::MAX`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Known {
+    id: u32,
+    slot: u32,
+}
+
+impl Known {
+    fn slot(self) -> Option<usize> {
+        (self.slot != u32::MAX).then_some(self.slot as usize)
+    }
 }
 
 impl std::fmt::Debug for Embeddings {
@@ -447,21 +462,25 @@ impl Embeddings {
         (indexes, qdim, codes, centroids, chunk): (Vec<u8>, usize, Vec<f32>, usize, usize),
     ) -> Self {
         let slots = slots(counts, words.len(), unknown_word, keep);
+        let known = |id: u32| Known {
+            id,
+            slot: slots.get(id as usize).copied().unwrap_or(u32::MAX),
+        };
         let all_lettered = words
             .keys()
             .all(|word| word.chars().any(char::is_alphabetic));
         let frequent = words
             .iter()
-            .filter(|&(_, &id)| id != unknown_word && slots[id as usize] != u32::MAX)
-            .filter_map(|(word, &id)| Some((inline(word)?, id)))
+            .filter(|&(_, &id)| id != unknown_word && known(id).slot().is_some())
+            .filter_map(|(word, &id)| Some((inline(word)?, known(id))))
             .collect();
         let count = words.len();
         let mut short = FxHashMap::default();
         let mut long = FxHashMap::default();
         for (word, id) in words {
             match inline(&word) {
-                Some(key) => short.insert(key, id),
-                None => long.insert(word, id),
+                Some(key) => short.insert(key, known(id)),
+                None => long.insert(word, known(id)),
             };
         }
         Self {
@@ -470,13 +489,13 @@ impl Embeddings {
             long,
             all_lettered,
             frequent,
-            unknown_word,
+            unknown: known(unknown_word),
+            kept: slots.iter().filter(|&&slot| slot != u32::MAX).count(),
             indexes,
             qdim,
             codes,
             centroids,
             chunk,
-            slots,
         }
     }
 
@@ -487,9 +506,16 @@ impl Embeddings {
 
     /// The id of `word` (looked up in lower case, written into `lower`),
     /// or the unknown word's.
+    #[cfg(test)]
     fn id(&self, word: &str, lower: &mut String) -> u32 {
+        self.lookup(word, lower).id
+    }
+
+    /// `word` (looked up in lower case, written into `lower`), or the
+    /// unknown word.
+    fn lookup(&self, word: &str, lower: &mut String) -> Known {
         if self.all_lettered && !word.chars().any(letter) {
-            return self.unknown_word;
+            return self.unknown;
         }
         let word = if word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
             lower.clear();
@@ -514,23 +540,15 @@ impl Embeddings {
         } else {
             word
         };
-        if let Some(&id) = inline(word).and_then(|key| self.frequent.get(&key)) {
-            return id;
+        if let Some(&known) = inline(word).and_then(|key| self.frequent.get(&key)) {
+            return known;
         }
         match inline(word) {
             Some(key) => self.words.get(&key),
             None => self.long.get(word),
         }
         .copied()
-        .unwrap_or(self.unknown_word)
-    }
-
-    /// Where a network keeps word `id`'s first-layer row, if it does.
-    fn slot(&self, id: u32) -> Option<usize> {
-        self.slots
-            .get(id as usize)
-            .filter(|&&slot| slot != u32::MAX)
-            .map(|&slot| slot as usize)
+        .unwrap_or(self.unknown)
     }
 
     /// Writes word `id`'s vector into `out` (`dim` values).
@@ -979,7 +997,7 @@ impl Network {
         let (Some(first_layer), Some(last_layer)) = (layers.first(), layers.last()) else {
             return Err(member_error("model.json", "no encoder layers"));
         };
-        let kept = embeddings.slots.iter().filter(|&&s| s != u32::MAX).count();
+        let kept = embeddings.kept;
         let first = First::new(
             first_layer,
             embeddings.dim(),
@@ -1098,17 +1116,17 @@ impl Network {
         let width = 3 * f0;
         let mut shapes = Vec::with_capacity(n);
         let mut rows = Vec::with_capacity(n);
-        let mut fresh_ids = Vec::new();
+        let mut fresh_words: Vec<Known> = Vec::new();
         let mut fresh_at: FxHashMap<u32, usize> = FxHashMap::default();
         let mut lower = String::new();
         for word in words {
-            let id = e.id(word, &mut lower);
-            let kept = e.slot(id).and_then(|slot| first.kept[slot].get());
+            let known = e.lookup(word, &mut lower);
+            let kept = known.slot().and_then(|slot| first.kept[slot].get());
             rows.push(match kept {
                 Some(row) => Row::Kept(row),
-                None => Row::Fresh(*fresh_at.entry(id).or_insert_with(|| {
-                    fresh_ids.push(id);
-                    fresh_ids.len() - 1
+                None => Row::Fresh(*fresh_at.entry(known.id).or_insert_with(|| {
+                    fresh_words.push(known);
+                    fresh_words.len() - 1
                 })),
             });
             shapes.push(
@@ -1121,13 +1139,14 @@ impl Network {
         // The new rows of kept words move into the network (another text
         // may have kept one first: the same row); the rest stay here.
         let mut unkept = Vec::new();
-        let mut placed = Vec::with_capacity(fresh_ids.len());
-        for (row, &id) in first
+        let mut placed = Vec::with_capacity(fresh_words.len());
+        let fresh_ids: Vec<u32> = fresh_words.iter().map(|known| known.id).collect();
+        for (row, known) in first
             .rows(e, &fresh_ids, self.kernel)
             .into_iter()
-            .zip(&fresh_ids)
+            .zip(&fresh_words)
         {
-            placed.push(match e.slot(id) {
+            placed.push(match known.slot() {
                 Some(slot) => Ok(first.kept[slot].get_or_init(|| row)),
                 None => {
                     unkept.push(row);
