@@ -18,7 +18,7 @@ const COLUMN_BLOCK: usize = 64;
 /// depth of an AMX tile.
 const DEPTH_BLOCK: usize = 64;
 
-/// A `depth × width` matrix of signed 8-bit weights, packed for [`product_with`].
+/// A `depth × width` matrix of signed 8-bit weights, packed for [`product_new`].
 #[derive(Debug, Clone)]
 pub(crate) struct Weights {
     /// Rows, rounded up to a multiple of [`DEPTH_BLOCK`] (the padding is
@@ -49,18 +49,18 @@ impl Weights {
         }
     }
 
-    /// The row stride [`product_with`] expects of its activations.
+    /// The row stride [`product_new`] expects of its activations.
     pub(crate) fn depth(&self) -> usize {
         self.depth
     }
 
-    /// The row stride of [`product_with`]'s output.
+    /// The row stride of [`product_new`]'s output.
     pub(crate) fn width(&self) -> usize {
         self.width
     }
 }
 
-/// A way of computing [`product_with`].
+/// A way of computing [`product_new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kernel {
     /// Intel's AMX tiles (with VNNI for the rows short of a tile): 16,384
@@ -114,108 +114,61 @@ impl Kernel {
     }
 }
 
-/// `a · weights` into a new `rows × weights.width()` vector (see
-/// [`product_with`]), not zeroed first where the kernel writes every sum.
+/// `a · weights`, where `a` is `rows × weights.depth()` unsigned
+/// activations, row by row, into a new `rows × weights.width()` vector,
+/// computed by `kernel` when the processor has it, else the portable way
+/// (not zeroed first where a vector kernel writes every sum).
 pub(crate) fn product_new(kernel: Kernel, a: &[u8], weights: &Weights) -> Vec<i32> {
     let rows = a.len() / weights.depth;
     let len = rows * weights.width;
-    match kernel {
-        #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-        Kernel::Amx if kernel.available() && a.len() == rows * weights.depth => {
-            let mut out = Vec::with_capacity(len);
-            #[allow(
-                unsafe_code,
-                reason = "the tile and vector kernels store every one of the rows × width sums, so the vector is whole before its length is set"
-            )]
-            // SAFETY: as for VNNI below; the tiles were granted (`ready`).
-            unsafe {
-                amx::product(a, rows, weights, out.as_mut_ptr());
-                out.set_len(len);
-            }
-            out
-        }
-        #[cfg(target_arch = "x86_64")]
-        Kernel::Vnni | Kernel::Avx2 if kernel.available() && a.len() == rows * weights.depth => {
-            let mut out = Vec::with_capacity(len);
-            #[allow(
-                unsafe_code,
-                reason = "the vector kernels store every one of the rows × width sums, so the vector is whole before its length is set"
-            )]
-            // SAFETY: the processor has the kernel's instructions (checked
-            // by `available`); `a` holds rows × depth values (checked in
-            // the guard); the kernel writes, through the pointer, each of
-            // the `len` places the capacity holds, and only then is the
-            // length set.
-            unsafe {
-                match kernel {
-                    Kernel::Avx2 => x86::avx2(a, rows, weights, out.as_mut_ptr()),
-                    _ => x86::vnni(a, rows, weights, out.as_mut_ptr()),
-                }
-                out.set_len(len);
-            }
-            out
-        }
-        _ => {
-            let mut out = vec![0; len];
-            product_with(kernel, a, weights, &mut out);
-            out
+    assert!(a.len() == rows * weights.depth, "matrix sizes do not fit");
+    let mut out = Vec::with_capacity(len);
+    #[allow(
+        unsafe_code,
+        reason = "a vector kernel stores every one of the rows × width sums, so the vector is whole before its length is set"
+    )]
+    // SAFETY: `a` holds rows × depth values (asserted) and the capacity
+    // is rows × width; when `vector` says it ran, the kernel has written
+    // each of those places, and only then is the length set.
+    unsafe {
+        if vector(kernel, a, rows, weights, out.as_mut_ptr()) {
+            out.set_len(len);
+            return out;
         }
     }
+    out.resize(len, 0);
+    portable(a, rows, weights, &mut out);
+    out
 }
 
-/// `out = a · weights`, where `a` is `rows × weights.depth()` unsigned
-/// activations, row by row, and `out` is `rows × weights.width()`, computed
-/// by `kernel` when the processor has it, else the portable way.
-pub(crate) fn product_with(kernel: Kernel, a: &[u8], weights: &Weights, out: &mut [i32]) {
-    let rows = a.len() / weights.depth;
-    assert!(
-        a.len() == rows * weights.depth && out.len() == rows * weights.width,
-        "matrix sizes do not fit"
-    );
-    if rows == 0 {
-        return;
+/// Runs `kernel` into `out` when it is a vector kernel this processor (and
+/// for AMX, the system) has, and says whether it did.
+///
+/// # Safety
+/// `a` holds `rows × weights.depth` values; `out` points to `rows ×
+/// weights.width` writable places (they need not hold values yet).
+#[allow(
+    unsafe_code,
+    reason = "the vector kernels use instructions the processor was just found to have, at offsets the caller's sizes bound"
+)]
+unsafe fn vector(kernel: Kernel, a: &[u8], rows: usize, weights: &Weights, out: *mut i32) -> bool {
+    if rows == 0 || kernel == Kernel::Portable || !kernel.available() {
+        return rows == 0;
     }
-    match kernel {
-        #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-        Kernel::Amx if kernel.available() => {
-            #[allow(
-                unsafe_code,
-                reason = "the kernel uses AMX tiles, which this process was just granted; the sizes were checked above"
-            )]
-            // SAFETY: the processor has AMX and VNNI and the tiles were
-            // granted (`available`); `a` holds `rows × depth` values and
-            // `out` `rows × width` (asserted above).
-            unsafe {
-                amx::product(a, rows, weights, out.as_mut_ptr());
-            }
+    // SAFETY: the processor has the kernel's instructions (and AMX's
+    // tiles were granted: `available`); the sizes are the caller's.
+    unsafe {
+        match kernel {
+            #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+            Kernel::Amx => amx::product(a, rows, weights, out),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Vnni => x86::vnni(a, rows, weights, out),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2 => x86::avx2(a, rows, weights, out),
+            Kernel::Portable => return false,
         }
-        #[cfg(target_arch = "x86_64")]
-        Kernel::Vnni if kernel.available() => {
-            #[allow(
-                unsafe_code,
-                reason = "the kernel uses AVX-512 instructions, which this processor was just found to have; the sizes were checked above"
-            )]
-            // SAFETY: the processor has AVX-512F and VNNI (checked by
-            // `available`); `a` holds `rows × depth` values and `out` `rows
-            // × width` (asserted above), which is all the kernel reads and
-            // writes.
-            unsafe {
-                x86::vnni(a, rows, weights, out.as_mut_ptr());
-            }
-        }
-        #[cfg(target_arch = "x86_64")]
-        Kernel::Avx2 if kernel.available() => {
-            #[allow(
-                unsafe_code,
-                reason = "the kernel uses AVX2 instructions, which this processor was just found to have; the sizes were checked above"
-            )]
-            // SAFETY: as above, for AVX2.
-            unsafe {
-                x86::avx2(a, rows, weights, out.as_mut_ptr());
-            }
-        }
-        _ => portable(a, rows, weights, out),
     }
+    true
 }
 
 fn portable(a: &[u8], rows: usize, weights: &Weights, out: &mut [i32]) {
@@ -262,16 +215,41 @@ mod x86 {
     /// yet: each is written once, never read).
     #[target_feature(enable = "avx512f,avx512vnni")]
     pub(super) unsafe fn vnni(a: &[u8], rows: usize, weights: &Weights, out: *mut i32) {
-        for block in (0..weights.width).step_by(COLUMN_BLOCK) {
+        tiles(
+            rows,
+            weights.width,
+            (VNNI_ROWS, COLUMN_BLOCK),
+            |row, block, whole| {
+                // SAFETY: the tile's rows and columns exist (`tiles`).
+                unsafe {
+                    if whole {
+                        vnni_tile::<VNNI_ROWS>(a, row, weights, block, out);
+                    } else {
+                        vnni_tile::<1>(a, row, weights, block, out);
+                    }
+                }
+            },
+        );
+    }
+
+    /// Visits the output in tiles: for each block of `columns` columns,
+    /// the rows `many` at a time, then the rest one at a time, as
+    /// `tile(row, block, whole)`, `whole` for a tile of `many` rows.
+    #[inline(always)]
+    fn tiles(
+        rows: usize,
+        width: usize,
+        (many, columns): (usize, usize),
+        mut tile: impl FnMut(usize, usize, bool),
+    ) {
+        for block in (0..width).step_by(columns) {
             let mut row = 0;
-            while row + VNNI_ROWS <= rows {
-                // SAFETY: rows `row .. row + VNNI_ROWS` exist.
-                unsafe { vnni_tile::<VNNI_ROWS>(a, row, weights, block, out) };
-                row += VNNI_ROWS;
+            while row + many <= rows {
+                tile(row, block, true);
+                row += many;
             }
             while row < rows {
-                // SAFETY: row `row` exists.
-                unsafe { vnni_tile::<1>(a, row, weights, block, out) };
+                tile(row, block, false);
                 row += 1;
             }
         }
@@ -339,19 +317,21 @@ mod x86 {
     /// × width` writable places (written once, never read).
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn avx2(a: &[u8], rows: usize, weights: &Weights, out: *mut i32) {
-        for block in (0..weights.width).step_by(AVX2_COLUMNS) {
-            let mut row = 0;
-            while row + AVX2_ROWS <= rows {
-                // SAFETY: rows `row .. row + AVX2_ROWS` exist.
-                unsafe { avx2_tile::<AVX2_ROWS>(a, row, weights, block, out) };
-                row += AVX2_ROWS;
-            }
-            while row < rows {
-                // SAFETY: row `row` exists.
-                unsafe { avx2_tile::<1>(a, row, weights, block, out) };
-                row += 1;
-            }
-        }
+        tiles(
+            rows,
+            weights.width,
+            (AVX2_ROWS, AVX2_COLUMNS),
+            |row, block, whole| {
+                // SAFETY: the tile's rows and columns exist (`tiles`).
+                unsafe {
+                    if whole {
+                        avx2_tile::<AVX2_ROWS>(a, row, weights, block, out);
+                    } else {
+                        avx2_tile::<1>(a, row, weights, block, out);
+                    }
+                }
+            },
+        );
     }
 
     /// Rows `row .. row + R`, columns `block .. block + 16`. Each weight
@@ -550,7 +530,7 @@ mod amx {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{Kernel, Weights, product_new, product_with};
+    use super::{Kernel, Weights, product_new};
 
     fn kernels() -> Vec<Kernel> {
         let mut all = vec![Kernel::Portable];
@@ -595,9 +575,6 @@ mod tests {
                 }
             }
             for kernel in kernels() {
-                let mut out = vec![7i32; rows * weights.width()];
-                product_with(kernel, &a, &weights, &mut out);
-                prop_assert_eq!(&out, &expected, "{:?}", kernel);
                 prop_assert_eq!(&product_new(kernel, &a, &weights), &expected, "{:?}", kernel);
             }
         }
@@ -609,8 +586,7 @@ mod tests {
         let weights = Weights::new(256, 64, |_, _| -128);
         let a = vec![255u8; 3 * weights.depth()];
         for kernel in kernels() {
-            let mut out = vec![0i32; 3 * weights.width()];
-            product_with(kernel, &a, &weights, &mut out);
+            let out = product_new(kernel, &a, &weights);
             assert!(out.iter().all(|&v| v == 255 * -128 * 256), "{kernel:?}");
         }
     }
