@@ -239,8 +239,9 @@ struct IntLayer {
 /// [`IntLayer`]s, then the projection.
 struct Network {
     embeddings: Arc<Embeddings>,
-    shapes: FxHashMap<String, usize>,
-    unknown_shape: usize,
+    /// The model's shape id of each [`shape::shape_key`] ("OTHER"'s for a
+    /// shape the model does not know).
+    shape_ids: Vec<usize>,
     first: First,
     later: Vec<IntLayer>,
     /// `inputs × tags`, the last layer's normalization folded in.
@@ -1026,10 +1027,17 @@ impl Network {
                 folded[i * tags + t] *= last_layer.scale[i];
             }
         }
+        let shape_ids = (0..shape::keys())
+            .map(|key| {
+                shapes
+                    .get(&*shape::key_name(key))
+                    .copied()
+                    .unwrap_or(unknown_shape)
+            })
+            .collect();
         Ok(Self {
             embeddings,
-            shapes,
-            unknown_shape,
+            shape_ids,
             first,
             later,
             projection: folded,
@@ -1157,12 +1165,7 @@ impl Network {
                     fresh_words.len() - 1
                 })),
             });
-            shapes.push(
-                self.shapes
-                    .get(&*shape::word_shape(word))
-                    .copied()
-                    .unwrap_or(self.unknown_shape),
-            );
+            shapes.push(self.shape_ids[shape::shape_key(word)]);
         }
         // The new rows of kept words move into the network (another text
         // may have kept one first: the same row); the rest stay here.

@@ -88,38 +88,78 @@ fn word_type(word: &str) -> &'static str {
     }
 }
 
-/// The shape of `word`, a key of the model's shape vocabulary. Written
-/// out only for single punctuation marks; the rest are fixed keys.
-pub(crate) fn word_shape(word: &str) -> Cow<'static, str> {
-    let fixed = match word_type(word) {
-        "RU" => match outline(word) {
-            "X" => "RU_X",
-            "x" => "RU_x",
-            "XX" => "RU_XX",
-            "xx" => "RU_xx",
-            "Xx" => "RU_Xx",
-            "Xx-Xx" => "RU_Xx-Xx",
-            _ => "RU_OTHER",
-        },
-        "EN" => match outline(word) {
-            "X" => "EN_X",
-            "x" => "EN_x",
-            "XX" => "EN_XX",
-            "xx" => "EN_xx",
-            "Xx" => "EN_Xx",
-            "Xx-Xx" => "EN_Xx-Xx",
-            _ => "EN_OTHER",
-        },
+/// The shapes that are not a single mark, in the order of their keys.
+const FIXED: [&str; 17] = [
+    "RU_X",
+    "RU_x",
+    "RU_XX",
+    "RU_xx",
+    "RU_Xx",
+    "RU_Xx-Xx",
+    "RU_OTHER",
+    "EN_X",
+    "EN_x",
+    "EN_XX",
+    "EN_xx",
+    "EN_Xx",
+    "EN_Xx-Xx",
+    "EN_OTHER",
+    "NUM",
+    "PUNCT_OTHER",
+    "OTHER",
+];
+
+/// How many shape keys there are: the fixed shapes, then one for each
+/// punctuation mark.
+pub(crate) fn keys() -> usize {
+    FIXED.len() + PUNCTS.chars().count()
+}
+
+/// The number of `word`'s shape, below [`keys`]: a network turns it into
+/// its own shape id with one look into a table.
+pub(crate) fn shape_key(word: &str) -> usize {
+    let outline_key = |word: &str| match outline(word) {
+        "X" => 0,
+        "x" => 1,
+        "XX" => 2,
+        "xx" => 3,
+        "Xx" => 4,
+        "Xx-Xx" => 5,
+        _ => 6,
+    };
+    match word_type(word) {
+        "RU" => outline_key(word),
+        "EN" => 7 + outline_key(word),
+        "NUM" => 14,
         "PUNCT" => {
-            if word.chars().count() > 1 || !PUNCTS.contains(word) {
-                "PUNCT_OTHER"
-            } else {
-                return Cow::Owned(format!("PUNCT_{word}"));
+            let mut chars = word.chars();
+            match (chars.next(), chars.next()) {
+                (Some(mark), None) => PUNCTS
+                    .chars()
+                    .position(|c| c == mark)
+                    .map_or(15, |at| FIXED.len() + at),
+                _ => 15,
             }
         }
-        other => other,
-    };
-    Cow::Borrowed(fixed)
+        _ => 16,
+    }
+}
+
+/// The shape vocabulary's name of key `key` ("RU_Xx", "PUNCT_«").
+pub(crate) fn key_name(key: usize) -> Cow<'static, str> {
+    match FIXED.get(key) {
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(format!(
+            "PUNCT_{}",
+            PUNCTS.chars().nth(key - FIXED.len()).unwrap_or(' ')
+        )),
+    }
+}
+
+/// The shape of `word`, a key of the model's shape vocabulary.
+#[cfg(test)]
+pub(crate) fn word_shape(word: &str) -> Cow<'static, str> {
+    key_name(shape_key(word))
 }
 
 #[cfg(test)]
