@@ -412,14 +412,14 @@ impl Embeddings {
             .collect();
         let text = std::str::from_utf8(&vocab[4 + 4 * size..])
             .map_err(|e| member_error("vocab.bin", e))?;
-        let words: FxHashMap<String, u32> = text
-            .split('\n')
-            .enumerate()
-            .map(|(id, word)| (word.to_owned(), id as u32))
-            .collect();
-        let unknown_word = *words
-            .get("<unk>")
-            .ok_or_else(|| member_error("vocab.bin", "no <unk>"))?;
+        let words: Vec<&str> = text.split('\n').collect();
+        // A word listed twice is the later id, as in a table filled in
+        // order.
+        let unknown_word = words
+            .iter()
+            .rposition(|&word| word == "<unk>")
+            .ok_or_else(|| member_error("vocab.bin", "no <unk>"))?
+            as u32;
         let pq = navec
             .get("pq.bin")
             .ok_or_else(|| member_error("pq.bin", "missing"))?;
@@ -445,7 +445,7 @@ impl Embeddings {
             return Err(member_error("pq.bin", "codes do not match the header"));
         }
         Ok(Arc::new(Self::new(
-            words,
+            &words,
             unknown_word,
             &counts,
             KEPT_WORDS,
@@ -453,10 +453,11 @@ impl Embeddings {
         )))
     }
 
-    /// The embeddings of a vocabulary with its counts, keeping the rows of
+    /// The embeddings of a vocabulary (a word's id is its place; a word
+    /// listed twice is the later) with its counts, keeping the rows of
     /// `keep` words, over product-quantized vectors.
     fn new(
-        words: FxHashMap<String, u32>,
+        words: &[&str],
         unknown_word: u32,
         counts: &[u32],
         keep: usize,
@@ -467,25 +468,29 @@ impl Embeddings {
             id,
             slot: slots.get(id as usize).copied().unwrap_or(u32::MAX),
         };
-        let all_lettered = words
-            .keys()
-            .all(|word| word.chars().any(char::is_alphabetic));
-        let frequent = words
-            .iter()
-            .filter(|&(_, &id)| id != unknown_word && known(id).slot().is_some())
-            .filter_map(|(word, &id)| Some((inline(word)?, known(id))))
-            .collect();
-        let count = words.len();
-        let mut short = FxHashMap::default();
+        let all_lettered = words.iter().all(|word| word.chars().any(letter));
+        let mut short = FxHashMap::with_capacity_and_hasher(words.len(), Default::default());
         let mut long = FxHashMap::default();
-        for (word, id) in words {
-            match inline(&word) {
-                Some(key) => short.insert(key, known(id)),
-                None => long.insert(word, known(id)),
+        for (id, &word) in words.iter().enumerate() {
+            let known = known(id as u32);
+            match inline(word) {
+                Some(key) => short.insert(key, known),
+                None => long.insert(word.to_owned(), known),
             };
         }
+        let frequent = short
+            .iter()
+            .filter(|(_, known)| known.id != unknown_word && known.slot().is_some())
+            .filter_map(|(key, &known)| {
+                // The words of 16 bytes or fewer: zero from the 17th on.
+                let (head, tail) = key.split_at(16);
+                tail.iter()
+                    .all(|&b| b == 0)
+                    .then(|| (<[u8; 16]>::try_from(head).unwrap_or_default(), known))
+            })
+            .collect();
         Self {
-            count,
+            count: words.len(),
             words: short,
             long,
             all_lettered,
@@ -1497,22 +1502,18 @@ mod tests {
     fn made_up(seed: u64) -> Made {
         let mut numbers = Numbers(seed | 1);
         let (qdim, chunk, centroids, shape_dim) = (4, 3, 5, 2);
-        let mut words: FxHashMap<String, u32> = (0..VOCABULARY as u32)
-            .map(|id| {
-                (
-                    ["слово", "word"][id as usize % 2].to_owned() + &id.to_string(),
-                    id,
-                )
-            })
+        let mut words: Vec<String> = (0..VOCABULARY)
+            .map(|id| ["слово", "word"][id % 2].to_owned() + &id.to_string())
             .collect();
-        words.insert("<unk>".to_owned(), VOCABULARY as u32);
+        words.push("<unk>".to_owned());
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
         let indexes = (0..(VOCABULARY + 1) * qdim)
             .map(|i| (i * 7 % centroids) as u8)
             .collect();
         let codes = numbers.many(qdim * centroids * chunk);
         let counts: Vec<u32> = (0..=VOCABULARY as u32).map(|id| id * 37 % 23).collect();
         let embeddings = Arc::new(Embeddings::new(
-            words,
+            &words,
             VOCABULARY as u32,
             &counts,
             10,
@@ -1740,14 +1741,9 @@ mod tests {
             "a",
             "<unk>",
         ];
-        let words: FxHashMap<String, u32> = vocabulary
-            .iter()
-            .enumerate()
-            .map(|(id, word)| ((*word).to_owned(), id as u32))
-            .collect();
         let counts = [5, 3, 1, 9, 2, 0];
         // Two kept: the unknown word and the most frequent.
-        let e = Embeddings::new(words, 5, &counts, 2, (vec![0; 6], 1, vec![0.0], 1, 1));
+        let e = Embeddings::new(&vocabulary, 5, &counts, 2, (vec![0; 6], 1, vec![0.0], 1, 1));
         let mut lower = String::new();
         for (id, word) in vocabulary.iter().enumerate().take(5) {
             assert_eq!(e.id(word, &mut lower), id as u32, "{word}");
