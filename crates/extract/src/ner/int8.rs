@@ -1,15 +1,15 @@
 //! Integer matrix products for the network's later convolutions: unsigned
 //! 8-bit activations times signed 8-bit weights, summed in 32-bit integers.
 //!
-//! Integer sums are exact, so the three ways of computing them here (AVX-512
-//! VNNI, AVX2, plain Rust) give the same numbers, and a text gets the same
-//! tags on every processor. The way is chosen at run time from what the
-//! processor has, so the binary stays portable.
+//! Integer sums are exact, so the four ways of computing them here (AMX
+//! tiles, AVX-512 VNNI, AVX2, plain Rust) give the same sums. The way is
+//! chosen at run time from what the processor (and for AMX, the system)
+//! has, so the binary stays portable.
 //!
 //! The weights are packed once, when the model loads: for every four rows of
 //! the weight matrix (its depth), every column's four weights side by side,
 //! which is the order in which VNNI's `vpdpbusd` sums four products into one
-//! 32-bit lane.
+//! 32-bit lane, and the layout AMX reads a tile of weights in.
 
 /// Columns are padded to a multiple of this: the widest kernel's block.
 const COLUMN_BLOCK: usize = 64;
