@@ -144,8 +144,8 @@ struct Layer {
     /// Batch normalization folded into a scale and a shift per filter.
     scale: Vec<f32>,
     shift: Vec<f32>,
-    /// Per filter, the normalization's mean and standard deviation of its
-    /// rectified output: how far its values usually reach.
+    /// Per filter, how far its rectified output usually reaches: the
+    /// normalization's mean plus four standard deviations.
     reach: Vec<f32>,
 }
 
@@ -181,8 +181,8 @@ struct First {
     /// `shapes × (3 · filters)`: what each shape adds, per position.
     shape_rows: Vec<f32>,
     bias: Vec<f32>,
-    /// The rows of the kept words, by [`Embeddings::slot`], filled on
-    /// first use.
+    /// The rows of the kept words, by [`Known::slot`], filled on first
+    /// use.
     kept: Vec<OnceLock<WordRow>>,
 }
 
@@ -216,8 +216,8 @@ impl WordRow {
 /// previous layer's rectified output `h ≥ 0`, quantized per token to 0..255
 /// on a step of its largest value / 255. The previous layer's normalization
 /// (`h · scale + shift`) is folded in: the scale into the weights, which
-/// are quantized per filter and kernel position to -127..127; the shift into a term per kernel
-/// position, added where that neighbour exists.
+/// are quantized per filter and kernel position to -127..127; the shift
+/// into a term per kernel position, added where that neighbour exists.
 struct IntLayer {
     filters: usize,
     /// `inputs × (3 · filters)`, column `o · filters + f`.
@@ -249,6 +249,7 @@ struct Network {
     projection_bias: Vec<f32>,
     kernel: int8::Kernel,
 }
+
 /// slovnet's Russian NER model.
 pub struct NerModel {
     network: Network,
@@ -546,11 +547,15 @@ impl Embeddings {
         } else {
             word
         };
-        if let Some(&known) = inline(word).and_then(|key| self.frequent.get(&key)) {
-            return known;
-        }
-        match inline(word) {
-            Some(key) => self.words.get(&key),
+        match inline::<32>(word) {
+            Some(key) => {
+                let short = (word.len() <= 16)
+                    .then(|| <[u8; 16]>::try_from(&key[..16]).ok())
+                    .flatten();
+                short
+                    .and_then(|short| self.frequent.get(&short))
+                    .or_else(|| self.words.get(&key))
+            }
             None => self.long.get(word),
         }
         .copied()
@@ -562,17 +567,6 @@ impl Embeddings {
         let id = id as usize;
         let indexes = &self.indexes[id * self.qdim..(id + 1) * self.qdim];
         let codebooks = self.codes.chunks_exact(self.centroids * self.chunk);
-        if self.chunk == 3 {
-            // navec's: three values a chunk, copied as such rather than by
-            // a call to copy three.
-            for ((out, &centroid), codebook) in out.chunks_exact_mut(3).zip(indexes).zip(codebooks)
-            {
-                let at = usize::from(centroid) * 3;
-                let code: [f32; 3] = [codebook[at], codebook[at + 1], codebook[at + 2]];
-                out.copy_from_slice(&code);
-            }
-            return;
-        }
         for ((out, &centroid), codebook) in
             out.chunks_exact_mut(self.chunk).zip(indexes).zip(codebooks)
         {
@@ -675,15 +669,8 @@ impl First {
     /// Divides output `f` by `divisors[f]`, as the next layer reads it
     /// (before any row is kept).
     fn divide_outputs(&mut self, divisors: &[f32]) {
-        let filters = self.filters;
-        for (column, step) in self.step.iter_mut().enumerate() {
-            *step /= divisors[column % filters];
-        }
-        for (column, value) in self.shape_rows.iter_mut().enumerate() {
-            *value /= divisors[column % filters];
-        }
-        for (bias, divisor) in self.bias.iter_mut().zip(divisors) {
-            *bias /= divisor;
+        for values in [&mut self.step, &mut self.shape_rows, &mut self.bias] {
+            divide_by_filter(values, divisors);
         }
     }
 
@@ -773,16 +760,18 @@ impl IntLayer {
 
     /// Divides output `f` by `divisors[f]`, as the next layer reads it.
     fn divide_outputs(&mut self, divisors: &[f32]) {
-        let filters = self.filters;
-        for (column, step) in self.step.iter_mut().enumerate() {
-            *step /= divisors[column % filters];
+        for values in [&mut self.step, &mut self.shift_terms, &mut self.bias] {
+            divide_by_filter(values, divisors);
         }
-        for (column, term) in self.shift_terms.iter_mut().enumerate() {
-            *term /= divisors[column % filters];
-        }
-        for (bias, divisor) in self.bias.iter_mut().zip(divisors) {
-            *bias /= divisor;
-        }
+    }
+}
+
+/// Divides `values`, whose columns go by filter and then by kernel
+/// position (column `c` belongs to filter `c % filters`), by each filter's
+/// divisor.
+fn divide_by_filter(values: &mut [f32], divisors: &[f32]) {
+    for (column, value) in values.iter_mut().enumerate() {
+        *value /= divisors[column % divisors.len()];
     }
 }
 
@@ -879,8 +868,8 @@ fn to_short(x: f32) -> i16 {
         .wrapping_sub(SHIFTED.to_bits()) as i32 as i16
 }
 
-/// The tokens whose neighbour through kernel position `o` (0: the one
-/// before, 1: itself, 2: the one after) is token `s`, for token `t` of `n`.
+/// The token that kernel position `o` (0: the one before, 1: itself, 2:
+/// the one after) reads for token `t` of `n`, if there is one.
 fn neighbour(t: usize, o: usize, n: usize) -> Option<usize> {
     (t + o).checked_sub(1).filter(|&s| s < n)
 }
@@ -1003,15 +992,13 @@ impl Network {
         let (Some(first_layer), Some(last_layer)) = (layers.first(), layers.last()) else {
             return Err(member_error("model.json", "no encoder layers"));
         };
-        let kept = embeddings.kept;
-        let first = First::new(
+        let mut first = First::new(
             first_layer,
             embeddings.dim(),
             shape_vectors,
             shape_dim,
-            kept,
+            embeddings.kept,
         );
-        let mut first = first;
         let mut later: Vec<IntLayer> = layers
             .windows(2)
             .map(|pair| IntLayer::new(&pair[1], &pair[0]))
@@ -1059,7 +1046,6 @@ impl Network {
             .words
             .values()
             .chain(e.long.values())
-            .chain(std::iter::once(&e.unknown))
             .filter(|known| {
                 known
                     .slot()
@@ -1086,10 +1072,11 @@ impl Network {
     }
 
     /// The tag scores of `words` (the tokens of one text, in order):
-    /// `words × outputs`. Compiled twice: for the baseline processor, and
-    /// for one with AVX2 and FMA, taken when this one has them. The loops
-    /// add and multiply element by element (Rust never fuses a multiply
-    /// and an add by itself), so both give the same numbers.
+    /// `words × outputs`. Compiled three times: for the baseline
+    /// processor, for one with AVX2 and for one with AVX-512, the widest
+    /// this one has taken. The loops add and multiply element by element
+    /// (Rust never fuses a multiply and an add by itself), so all three
+    /// give the same numbers.
     fn emissions(&self, words: &[&str]) -> Vec<f32> {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx512f")
@@ -1674,14 +1661,13 @@ mod tests {
     fn letters_and_lower_case_as_the_standard_library_has_them() {
         let e = made_up(3).network.embeddings;
         let mut lower = String::new();
-        let mut all = String::new();
-        for c in (0..0x800).filter_map(char::from_u32) {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
             assert_eq!(super::letter(c), c.is_alphabetic(), "{c:?}");
-            all.push(c);
         }
-        // Every character through the lower-casing of a lookup: a word of
-        // each, so that none is dropped as letterless.
-        for c in all.chars().filter(|c| c.is_alphabetic()) {
+        // Every letter through the lower-casing of a lookup, in a word of
+        // its own (a letterless word is not lower-cased at all).
+        let letters = (0..=u32::from(char::MAX)).filter_map(char::from_u32);
+        for c in letters.filter(|c| c.is_alphabetic()) {
             let word = format!("{c}x");
             e.id(&word, &mut lower);
             if word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
