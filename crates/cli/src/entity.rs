@@ -15,7 +15,7 @@ use clap::Subcommand;
 use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 
-use crate::output::{Exit, print_json};
+use crate::output::{Exit, print_json, print_list};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum EntityCommand {
@@ -612,14 +612,9 @@ pub(crate) fn run(case: Option<&Case>, command: EntityCommand, json: bool) -> an
     match command {
         EntityCommand::List { kind } => {
             let list = open()?.entity_list(kind.as_deref())?;
-            if json {
-                for entity in &list {
-                    print_json(entity);
-                }
-            } else if list.is_empty() {
-                println!("no entities (add sources first; protected sources are not listed)");
-            } else {
-                for e in &list {
+            let empty = "no entities (add sources first; protected sources are not listed)";
+            print_list(&list, json, empty, |list| {
+                for e in list {
                     println!(
                         "E{:<10} {:<12} {:>5} mention{} in {:>4} source{}  {}",
                         e.id,
@@ -631,7 +626,7 @@ pub(crate) fn run(case: Option<&Case>, command: EntityCommand, json: bool) -> an
                         e.name
                     );
                 }
-            }
+            });
         }
         EntityCommand::Show { entity } => {
             let store = open()?;

@@ -37,6 +37,26 @@ pub(crate) fn print_json(value: &impl serde::Serialize) {
     }
 }
 
+/// Prints a list: with `json`, one JSON object a line (nothing for an
+/// empty list, which a reader of JSON Lines expects); else `empty` when
+/// there is nothing, or the lines `text` prints.
+pub(crate) fn print_list<T: serde::Serialize>(
+    items: &[T],
+    json: bool,
+    empty: &str,
+    text: impl FnOnce(&[T]),
+) {
+    if json {
+        for item in items {
+            print_json(item);
+        }
+    } else if items.is_empty() {
+        println!("{empty}");
+    } else {
+        text(items);
+    }
+}
+
 /// A progress bar on standard error, hidden when it is not a terminal or
 /// when the output is JSON.
 pub(crate) fn progress_bar(json: bool, total: u64, unit: &str) -> ProgressBar {

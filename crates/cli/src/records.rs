@@ -20,7 +20,7 @@ use casefile_vault::{AddOptions, Case, SourceKind};
 use clap::Subcommand;
 use indicatif::ProgressBar;
 
-use crate::output::{Exit, print_json};
+use crate::output::{Exit, print_json, print_list};
 
 /// The larger of the two curation documents' size limits.
 const MAX_CURATION_LEN: usize =
@@ -704,14 +704,9 @@ pub(crate) fn run(case: &Case, command: RecordCommand, json: bool) -> anyhow::Re
             let mut list = store.record_list(kind.as_deref(), status.as_deref())?;
             // C3.0.2 before C3.0.10: numbers in ids compare as numbers.
             list.sort_by_cached_key(|r| natural(&r.id));
-            if json {
-                for r in &list {
-                    print_json(r);
-                }
-            } else if list.is_empty() {
-                println!("no records (add sources first; protected sources are not listed)");
-            } else {
-                for r in &list {
+            let empty = "no records (add sources first; protected sources are not listed)";
+            print_list(&list, json, empty, |list| {
+                for r in list {
                     println!(
                         "{:<14} {:<12} {:<18} {:<9} {}",
                         r.id,
@@ -721,20 +716,14 @@ pub(crate) fn run(case: &Case, command: RecordCommand, json: bool) -> anyhow::Re
                         r.label
                     );
                 }
-            }
+            });
             return Ok(Exit::Success);
         }
         RecordCommand::Duplicates => {
             let records = load_all(&store)?;
             let found = casefile_records::duplicates::duplicates(&records, &day_span);
-            if json {
-                for d in &found {
-                    print_json(d);
-                }
-            } else if found.is_empty() {
-                println!("no records look alike");
-            } else {
-                for d in &found {
+            print_list(&found, json, "no records look alike", |found| {
+                for d in found {
                     let label =
                         |id: &str| records.get(id).map(|r| r.label.clone()).unwrap_or_default();
                     println!(
@@ -747,7 +736,7 @@ pub(crate) fn run(case: &Case, command: RecordCommand, json: bool) -> anyhow::Re
                     println!("    {}", d.reasons.join("; "));
                     println!("    casefile record merge {} {}", d.kept, d.other);
                 }
-            }
+            });
             return Ok(Exit::Success);
         }
         RecordCommand::Show { record } => {

@@ -9,7 +9,7 @@ use casefile_report::{EntityLine, Input, SourceRef};
 use casefile_vault::{Case, SourceKind};
 use indicatif::ProgressBar;
 
-use crate::output::{Exit, print_json};
+use crate::output::{Exit, print_json, print_list};
 
 /// Parses YYYY-MM-DD, YYYY-MM (its first day) or YYYY (1 January).
 fn date(text: &str) -> anyhow::Result<jiff::civil::Date> {
@@ -49,17 +49,11 @@ pub(crate) fn run(
 pub(crate) fn timeline(case: &Case, include_protected: bool, json: bool) -> anyhow::Result<Exit> {
     let today = jiff::ZonedDateTime::now().date();
     let report = build(case, today, include_protected)?;
-    if json {
-        for event in &report.timeline {
-            print_json(event);
-        }
-    } else if report.timeline.is_empty() {
-        println!(
-            "no dated events yet (add sources, or `casefile record add event ... --set when=DATE`)"
-        );
-    } else {
+    let empty =
+        "no dated events yet (add sources, or `casefile record add event ... --set when=DATE`)";
+    print_list(&report.timeline, json, empty, |_| {
         print!("{}", casefile_report::render_timeline(&report));
-    }
+    });
     Ok(Exit::Success)
 }
 
