@@ -48,19 +48,65 @@ pub fn shared_path(relative: &str) -> Option<PathBuf> {
             path.display()
         );
     }
-    eprintln!(
-        "skipped: reference data {} is not here (set CASEFILE_SHARED or check out ../shared/)",
+    skipped(&format!(
+        "reference data {} is not here (set CASEFILE_SHARED or check out ../shared/)",
         path.display()
-    );
+    ));
     None
 }
 
-/// The folder holding the optional model files (`CASEFILE_MODELS`, else
-/// `target/models` in the repository, where `scripts/models.sh` puts them).
+/// The environment variable naming the file where skipped tests are
+/// listed, one line each (`binary<TAB>test<TAB>reason`); `cargo test-all`
+/// sets it and prints the list when the run ends.
+pub const SKIP_LOG: &str = "CASEFILE_SKIP_LOG";
+
+/// Says that the running test skips its check, and why: on standard error
+/// (shown with the test's output) and, under `cargo test-all`, in the skip
+/// log that its summary is made from. Call it only outside CI: there a
+/// missing prerequisite is a failure.
+pub fn skipped(reason: &str) {
+    eprintln!("skipped: {reason}");
+    let Some(log) = std::env::var_os(SKIP_LOG) else {
+        return;
+    };
+    // libtest names each test's thread after the test.
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("(unnamed test)")
+        .to_owned();
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|path| path.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .map(|stem| match stem.rsplit_once('-') {
+            // Cargo names test binaries `<target>-<hash>`.
+            Some((target, hash)) if hash.chars().all(|c| c.is_ascii_hexdigit()) => {
+                target.to_owned()
+            }
+            _ => stem,
+        })
+        .unwrap_or_default();
+    let line = format!("{binary}\t{test}\t{}\n", reason.replace(['\t', '\n'], " "));
+    // One short write in append mode: lines of parallel tests do not mix.
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, line.as_bytes()));
+    if let Err(error) = written {
+        eprintln!(
+            "cannot note the skip in {}: {error}",
+            Path::new(&log).display()
+        );
+    }
+}
+
+/// The folder holding the optional model files: the one the binary uses
+/// (`CASEFILE_MODELS`, else `casefile/models` in the platform's data
+/// folder; see `casefile_models::folder`).
 pub fn models_root() -> PathBuf {
-    match std::env::var_os("CASEFILE_MODELS") {
-        Some(dir) => PathBuf::from(dir),
-        None => repo_root().join("target").join("models"),
+    match casefile_models::folder() {
+        Ok(location) => location.folder,
+        Err(_) => repo_root().join("target").join("models"),
     }
 }
 
@@ -80,10 +126,10 @@ pub fn model_path(name: &str) -> Option<PathBuf> {
             path.display()
         );
     }
-    eprintln!(
-        "skipped: model file {} is not here (run scripts/models.sh)",
+    skipped(&format!(
+        "model file {} is not here (install the models: cargo run --release -p casefile -- models install)",
         path.display()
-    );
+    ));
     None
 }
 
