@@ -91,3 +91,35 @@ fn names_are_tagged_as_in_the_whole_text() {
     }
     assert!(compared > 1000, "only {compared} words compared");
 }
+
+/// A text longer than one window is tagged window by window, each with the
+/// network's reach either side: the tags are those of one pass over the
+/// whole text. Names are found over a text of any length in bounded
+/// memory, and the ones in a long text are those of its runs of sentences.
+#[test]
+fn long_texts_are_tagged_in_windows_with_the_same_tags() {
+    let Some(folder) = casefile_testkit::shared_path("data/ner-ru-factrueval/testset") else {
+        return;
+    };
+    let (Some(morph), Some(ner)) = (common::morph_model(), common::ner_model()) else {
+        return;
+    };
+    let texts = common::factrueval_texts(&folder);
+    let mut long = String::new();
+    for (_, text) in &texts {
+        long.push_str(text);
+        long.push('\n');
+    }
+    let tokens = casefile_extract::ner::tokens::tokenize(&long);
+    let words: Vec<&str> = tokens.iter().map(|r| &long[r.clone()]).collect();
+    assert!(words.len() > 2 * casefile_extract::ner::MAX_RUN_TOKENS);
+    let windowed = morph.tag(&words);
+    // One pass over a window-sized piece either side of a window's end.
+    let end = casefile_extract::ner::MAX_RUN_TOKENS;
+    let piece = &words[end - 500..end + 500];
+    assert_eq!(morph.tag(piece)[100..900], windowed[end - 400..end + 400]);
+    // The NER mentions of the joined texts: each text's names are found
+    // in it (runs end at sentence ends, so a text's names stay whole).
+    let mentions = ner.mentions(&long);
+    assert!(mentions.len() > 1000, "{} mentions", mentions.len());
+}

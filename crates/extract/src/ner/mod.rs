@@ -1347,7 +1347,26 @@ impl MorphModel {
     }
 
     /// The morphological tag of each of `words` (the tokens of one text).
+    /// A long text is tagged [`MAX_RUN_TOKENS`] at a time, each window
+    /// with the network's reach of words either side, which gives the tags
+    /// the whole text would (each tag depends on its reach alone) in
+    /// bounded memory.
     pub fn tag(&self, words: &[&str]) -> Vec<&str> {
+        let reach = self.network.reach();
+        let mut out = Vec::with_capacity(words.len());
+        let mut start = 0;
+        while start < words.len() {
+            let end = (start + MAX_RUN_TOKENS).min(words.len());
+            let from = start.saturating_sub(reach);
+            let to = (end + reach).min(words.len());
+            let tags = self.tag_all(&words[from..to]);
+            out.extend_from_slice(&tags[start - from..end - from]);
+            start = end;
+        }
+        out
+    }
+
+    fn tag_all(&self, words: &[&str]) -> Vec<&str> {
         let outputs = self.tags.len();
         self.network
             .emissions(words)
@@ -1362,6 +1381,31 @@ impl MorphModel {
             })
             .collect()
     }
+}
+
+/// The most tokens the NER network tags at once (see
+/// [`NerModel::mentions`]).
+pub const MAX_RUN_TOKENS: usize = 8192;
+
+/// Cuts `words` into runs of at most `max` tokens, each ending after a
+/// sentence's last token (".", "!", "?", "…") in its second half where
+/// there is one, else at `max` (a text with no sentence ends).
+fn runs(words: &[&str], max: usize) -> Vec<std::ops::Range<usize>> {
+    let max = max.max(2);
+    let mut out = Vec::new();
+    let mut start = 0;
+    while words.len() - start > max {
+        let end = (start + max / 2..start + max)
+            .rev()
+            .find(|&i| matches!(words[i], "." | "!" | "?" | "…"))
+            .map_or(start + max, |i| i + 1);
+        out.push(start..end);
+        start = end;
+    }
+    if start < words.len() || out.is_empty() {
+        out.push(start..words.len());
+    }
+    out
 }
 
 impl NerModel {
@@ -1430,11 +1474,18 @@ impl NerModel {
         viterbi(&self.transitions, self.tags.len(), emissions, n)
     }
 
-    /// The entity mentions in `text`: byte ranges and kinds.
+    /// The entity mentions in `text`: byte ranges and kinds. A long text is
+    /// tagged a run of sentences at a time, at most [`MAX_RUN_TOKENS`]
+    /// tokens each, so that memory stays bounded however long the text is
+    /// (the network's layers hold a few hundred numbers per token); a text
+    /// of fewer tokens is tagged whole, as before.
     pub fn mentions(&self, text: &str) -> Vec<(std::ops::Range<usize>, EntityKind)> {
         let tokens = tokens::tokenize(text);
         let words: Vec<&str> = tokens.iter().map(|r| &text[r.clone()]).collect();
-        let tags = self.tag(&words);
+        let mut tags = Vec::with_capacity(words.len());
+        for run in runs(&words, MAX_RUN_TOKENS) {
+            tags.extend(self.tag(&words[run]));
+        }
         let mut out: Vec<(std::ops::Range<usize>, EntityKind)> = Vec::new();
         let mut previous: Option<EntityKind> = None;
         for (range, tag) in tokens.iter().zip(tags) {
@@ -1459,6 +1510,25 @@ impl NerModel {
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
+
+    #[test]
+    fn long_texts_are_cut_into_runs_after_sentence_ends() {
+        let words = ["a", "b", ".", "c", "d", "e", "!", "f", "g"];
+        assert_eq!(super::runs(&words, 100), vec![0..9]);
+        assert_eq!(super::runs(&words, 4), vec![0..3, 3..7, 7..9]);
+        // No sentence end in reach: cut at the limit.
+        let plain = ["w"; 10];
+        assert_eq!(super::runs(&plain, 4), vec![0..4, 4..8, 8..10]);
+        assert_eq!(super::runs(&[], 4), vec![0..0]);
+        // Every token is in exactly one run, in order.
+        let many: Vec<&str> = (0..1000)
+            .map(|i| if i % 37 == 0 { "." } else { "x" })
+            .collect();
+        let cut = super::runs(&many, 64);
+        assert!(cut.windows(2).all(|pair| pair[0].end == pair[1].start));
+        assert_eq!((cut[0].start, cut[cut.len() - 1].end), (0, 1000));
+        assert!(cut.iter().all(|run| run.len() <= 64));
+    }
 
     use rustc_hash::FxHashMap;
 
