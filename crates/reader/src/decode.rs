@@ -47,6 +47,12 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], declared: Option<&'static Encoding>) -
             note: None,
         };
     }
+    if let Some(note) = mostly_utf8(bytes) {
+        return Decoded {
+            text: String::from_utf8_lossy(bytes),
+            note: Some(note),
+        };
+    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     // The bytes are not valid UTF-8, so UTF-8 is not a candidate.
@@ -69,6 +75,33 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], declared: Option<&'static Encoding>) -
     }
 }
 
+/// When `bytes` are UTF-8 with a few invalid bytes in it (a file cut or
+/// damaged in places, not one in another encoding), the note that says so
+/// and where the first is; `None` when they are not mostly UTF-8. Mostly
+/// means: some characters of more than one byte are valid, and the invalid
+/// bytes are fewer than a quarter of them (text in an 8-bit encoding has
+/// many invalid bytes for each sequence that happens to be valid).
+fn mostly_utf8(bytes: &[u8]) -> Option<String> {
+    let (mut multibyte, mut invalid, mut first) = (0usize, 0usize, None);
+    let mut offset = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        offset += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            first.get_or_insert(offset);
+            invalid += chunk.invalid().len();
+        }
+        offset += chunk.invalid().len();
+    }
+    (multibyte > 0 && invalid * 4 < multibyte).then(|| {
+        format!(
+            "the text is UTF-8 with {invalid} invalid byte{}, the first at byte {}; they were replaced with U+FFFD",
+            if invalid == 1 { "" } else { "s" },
+            first.unwrap_or_default()
+        )
+    })
+}
+
 /// The charset an HTML page declares in its first 4 KiB, if any.
 pub(crate) fn declared_charset(page: &[u8]) -> Option<&'static Encoding> {
     let head = &page[..page.len().min(4096)];
@@ -80,4 +113,38 @@ pub(crate) fn declared_charset(page: &[u8]) -> Option<&'static Encoding> {
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
         .collect();
     Encoding::for_label(label.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_a_few_bad_bytes_stays_utf8_and_says_where() {
+        let mut bytes = "Их обещали отпустить через полгода. ".as_bytes().to_vec();
+        let at = bytes.len();
+        bytes.extend_from_slice(b"\xff\xfe");
+        bytes.extend_from_slice("Свидетель рассказал.".as_bytes());
+        let decoded = decode(&bytes, None);
+        assert!(decoded.text.starts_with("Их обещали"));
+        assert!(decoded.text.contains("\u{fffd}\u{fffd}Свидетель"));
+        let note = decoded.note.unwrap_or_default();
+        assert_eq!(
+            note,
+            format!(
+                "the text is UTF-8 with 2 invalid bytes, the first at byte {at}; they were replaced with U+FFFD"
+            )
+        );
+    }
+
+    #[test]
+    fn another_encoding_is_still_guessed() {
+        // "Привет, мир" in windows-1251: no valid UTF-8 characters at all.
+        let bytes = [
+            0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, b',', b' ', 0xec, 0xe8, 0xf0,
+        ];
+        let decoded = decode(&bytes, None);
+        assert_eq!(decoded.text, "Привет, мир");
+        assert!(mostly_utf8(&bytes).is_none());
+    }
 }

@@ -84,6 +84,17 @@ impl Format {
         // legacy or UTF-16 encoding is caught by the same test once the
         // zero bytes of UTF-16 are set aside.
         let utf16 = head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]);
+        // Text in any 8-bit encoding has next to no control bytes (escape
+        // aside, which hostile text may hold); binary data has one byte in
+        // ten. Bytes that are not UTF-8 read as U+FFFD below and would pass
+        // for printable, so this looks at the bytes themselves.
+        let binary_bytes = head
+            .iter()
+            .filter(|b| matches!(b, 0..=8 | 0x0b | 0x0e..=0x1a | 0x1c..=0x1f | 0x7f))
+            .count();
+        if !utf16 && binary_bytes * 50 > head.len() {
+            return None;
+        }
         let printable = text
             .chars()
             .filter(|c| !c.is_control() || c.is_whitespace() || (utf16 && *c == '\0'))
@@ -227,6 +238,21 @@ mod tests {
                 None,
             ),
             ("empty.txt", b"", None),
+            (
+                "random.txt",
+                &[
+                    0x8f, 0x03, 0xc1, 0x00, 0x17, 0xfe, 0x9a, 0x12, 0x44, 0xe3, 0x05, 0x81,
+                ],
+                None,
+            ),
+            (
+                "cp1251.txt",
+                &[
+                    0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, 0x1b, b'[', b'1', b'm', b' ', 0xec, 0xe8,
+                    0xf0,
+                ],
+                Some(Format::Text),
+            ),
         ];
         for (name, head, expected) in cases {
             assert_eq!(Format::detect(Some(name), head), *expected, "{name}");

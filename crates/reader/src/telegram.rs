@@ -563,7 +563,11 @@ fn media(message: &Value) -> Vec<Media> {
 
 fn message_document(chat: &Chat, message: &Value, offset: u64) -> Document {
     let message_id = integer(message, "id").unwrap_or(-1);
-    let location = format!("message {message_id} (byte {offset})");
+    let location = if message_id < 0 {
+        format!("a message without an id (byte {offset})")
+    } else {
+        format!("message {message_id} (byte {offset})")
+    };
     let message_type = string(message, "type").unwrap_or_else(|| "message".into());
     let service = message_type == "service";
     let date = integer(message, "date_unixtime").and_then(utc);
