@@ -152,7 +152,7 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
             } else {
                 ""
             };
-            println!(
+            crate::say!(
                 "added {} #{} {}{note}",
                 source.source_id,
                 source.log_index,
@@ -160,16 +160,16 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
             );
         }
         for failure in &failures {
-            eprintln!("not added: {}: {}", failure.path.display(), failure.error);
+            crate::say_err!("not added: {}: {}", failure.path.display(), failure.error);
         }
-        println!(
+        crate::say!(
             "{} added, {} failed; log size {size}",
             added.len(),
             failures.len()
         );
-        println!("{}", derive::describe(&read, &totals));
+        crate::say!("{}", derive::describe(&read, &totals));
         if let Some(resolved) = &resolved {
-            println!(
+            crate::say!(
                 "{} (casefile entity list shows them)",
                 crate::entity::describe(resolved)
             );

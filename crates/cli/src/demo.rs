@@ -9,7 +9,21 @@ use casefile_vault::{AddOptions, Case, SystemClock};
 use crate::demo_corpus::SAMPLES;
 use crate::output::{Exit, print_json};
 
-pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
+pub(crate) fn run(keep: Option<&Path>, install: bool, json: bool) -> anyhow::Result<Exit> {
+    if install && !crate::models::all_installed() {
+        let folder = casefile_models::folder()?.folder;
+        crate::say_err!(
+            "installing the model files for Russian and Ukrainian names first ({} {} from PyPI, {}, about 31 MB) into {}",
+            casefile_models::NATASHA.name,
+            casefile_models::NATASHA.version,
+            casefile_models::NATASHA.licence,
+            folder.display()
+        );
+        if let Err(error) = crate::models::install(None, "python3", json) {
+            // The demo still runs; loading the models says what is lost.
+            crate::say_err!("error: the models could not be installed: {error}");
+        }
+    }
     let temporary = tempfile::tempdir().context("creating a temporary folder")?;
     let folder = keep.unwrap_or(temporary.path());
     let inbox = folder.join("inbox");
@@ -66,37 +80,38 @@ pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
             "verify": verified,
         }));
     } else {
-        println!("1. created a case in {}", case.root().display());
-        println!("2. added {} sample files:", added.len());
+        crate::say!("1. created a case in {}", case.root().display());
+        crate::say!("2. added {} sample files:", added.len());
         for source in &added {
-            println!(
+            crate::say!(
                 "     {} #{} {}",
                 source.source_id,
                 source.log_index,
                 source.path.display()
             );
         }
-        println!("3. the signed checkpoint (size {size}):\n");
+        crate::say!("3. the signed checkpoint (size {size}):\n");
         for line in checkpoint.lines() {
-            println!("     {line}");
+            crate::say!("     {line}");
         }
-        println!("\n   verifier key: {}", case.verifier());
-        println!(
+        crate::say!("\n   verifier key: {}", case.verifier());
+        crate::say!(
             "4. inclusion proof of {}: {} hashes up to root {}",
             added[0].source_id,
             proof.proof.len(),
             proof.root
         );
-        println!(
+        crate::say!(
             "5. read into {} documents ({} protected sources sealed in the derived store)",
-            read.documents, read.sealed
+            read.documents,
+            read.sealed
         );
-        println!(
+        crate::say!(
             "6. {} (protected sources left out):",
             crate::entity::describe(&resolved)
         );
         for entity in &entities {
-            println!(
+            crate::say!(
                 "     E{} {} {} ({} mention{})",
                 entity.id,
                 entity.kind,
@@ -105,17 +120,17 @@ pub(crate) fn run(keep: Option<&Path>, json: bool) -> anyhow::Result<Exit> {
                 if entity.mentions == 1 { "" } else { "s" }
             );
         }
-        println!(
+        crate::say!(
             "7. verify: {} ({} entries, {} blobs, {} checkpoints)",
             if verified.ok { "ok" } else { "FAILED" },
             verified.entries_checked,
             verified.blobs_checked,
             verified.checkpoints_checked
         );
-        println!("8. the report (casefile report --include-protected):\n");
-        print!("{}", casefile_report::render(&report));
+        crate::say!("8. the report (casefile report --include-protected):\n");
+        crate::output::say_text(&casefile_report::render(&report));
         if keep.is_none() {
-            println!("\nThe demo case is removed on exit; pass --keep DIR to keep it.");
+            crate::say!("\nThe demo case is removed on exit; pass --keep DIR to keep it.");
         }
     }
     Ok(if verified.ok {

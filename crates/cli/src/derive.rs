@@ -147,7 +147,9 @@ pub(crate) fn read_sources(
     if indexes.is_empty() {
         return Ok(stats);
     }
-    let models = crate::models::load()?;
+    // Loaded by the first extraction: a batch of photos needs no models,
+    // and they are a hundred megabytes in memory.
+    let models = std::sync::OnceLock::new();
     bar.set_length(indexes.len() as u64);
     bar.set_position(0);
     let wanted: BTreeSet<u64> = indexes.iter().copied().collect();
@@ -168,7 +170,11 @@ pub(crate) fn read_sources(
                     };
                     let Ok(job) = job else { return };
                     let extraction = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        casefile_extract::extract_with(&job.document, &job.context, models)
+                        casefile_extract::extract_with(
+                            &job.document,
+                            &job.context,
+                            models.get_or_init(crate::models::load_or_default),
+                        )
                     }))
                     .map_err(|panic| {
                         panic
@@ -332,7 +338,11 @@ fn read_one(
                 reader: casefile_reader::READER.to_owned(),
                 protected,
                 documents: 0,
-                counted: "nothing: no reader fits this kind of file".to_owned(),
+                counted: if entry.size == 0 {
+                    "nothing: empty file".to_owned()
+                } else {
+                    "nothing: no reader fits this kind of file".to_owned()
+                },
                 diagnostics: Vec::new(),
             }
         }

@@ -548,14 +548,14 @@ fn report(
         }));
     } else {
         let entries: Vec<String> = entries.iter().map(|i| format!("#{i}")).collect();
-        println!("recorded in the log as {}", entries.join(", "));
+        crate::say!("recorded in the log as {}", entries.join(", "));
         for (label, id) in now {
             match id {
-                Some(id) => println!("{label}: now in E{id}"),
-                None => println!("{label}: no longer found"),
+                Some(id) => crate::say!("{label}: now in E{id}"),
+                None => crate::say!("{label}: no longer found"),
             }
         }
-        println!("{}", describe(stats));
+        crate::say!("{}", describe(stats));
     }
     Ok(())
 }
@@ -615,7 +615,7 @@ pub(crate) fn run(case: Option<&Case>, command: EntityCommand, json: bool) -> an
             let empty = "no entities (add sources first; protected sources are not listed)";
             print_list(&list, json, empty, |list| {
                 for e in list {
-                    println!(
+                    crate::say!(
                         "E{:<10} {:<12} {:>5} mention{} in {:>4} source{}  {}",
                         e.id,
                         e.kind,
@@ -640,19 +640,19 @@ pub(crate) fn run(case: Option<&Case>, command: EntityCommand, json: bool) -> an
                     linked_from: &linked,
                 });
             } else {
-                println!("E{} {} {}", entity.id, entity.kind, entity.name);
-                println!("names:");
+                crate::say!("E{} {} {}", entity.id, entity.kind, entity.name);
+                crate::say!("names:");
                 for (name, count) in &entity.names {
-                    println!("  {name} ({count})");
+                    crate::say!("  {name} ({count})");
                 }
-                println!("mentions ({}):", entity.mentions.len());
+                crate::say!("mentions ({}):", entity.mentions.len());
                 for (number, m) in entity.mentions.iter().enumerate() {
                     let how = match (m.judged, m.score) {
                         (true, _) => "by judgement".to_owned(),
                         (false, Some(score)) => format!("score {score:.2}"),
                         (false, None) => "first".to_owned(),
                     };
-                    println!(
+                    crate::say!(
                         "  {:>3}. source {} document {} {} {}..{}  {:?}  ({}, {how})",
                         number + 1,
                         m.source,
@@ -665,9 +665,9 @@ pub(crate) fn run(case: Option<&Case>, command: EntityCommand, json: bool) -> an
                     );
                 }
                 if !linked.is_empty() {
-                    println!("records ({}):", linked.len());
+                    crate::say!("records ({}):", linked.len());
                     for l in &linked {
-                        println!(
+                        crate::say!(
                             "  {} of {} {}{} [{}] {}",
                             l.role,
                             l.from.id,
@@ -773,7 +773,7 @@ pub(crate) fn run(case: Option<&Case>, command: EntityCommand, json: bool) -> an
                     "explained": comparison.reasons.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 }));
             } else {
-                println!(
+                crate::say!(
                     "{left_name} / {right_name}: {} (score {:.2}, the same from {:.2})",
                     if comparison.same {
                         "the same"
@@ -784,7 +784,7 @@ pub(crate) fn run(case: Option<&Case>, command: EntityCommand, json: bool) -> an
                     casefile_resolve::names::THRESHOLD
                 );
                 for reason in &comparison.reasons {
-                    println!("  {reason}");
+                    crate::say!("  {reason}");
                 }
             }
         }

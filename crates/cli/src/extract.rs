@@ -5,17 +5,29 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
+use casefile_document::Severity;
 use casefile_extract::{Context, Extraction, extract_with};
 use casefile_reader::Document;
 
 use crate::output::Exit;
 
 /// One output line: the document's place and its extraction.
-fn json_line(path: &std::path::Path, ordinal: usize, extraction: &Extraction) -> String {
+fn json_line(
+    path: &std::path::Path,
+    ordinal: usize,
+    document: &Document,
+    extraction: &Extraction,
+) -> String {
     let mut value = serde_json::to_value(extraction).unwrap_or_default();
     if let Some(object) = value.as_object_mut() {
         object.insert("file".into(), serde_json::json!(path));
         object.insert("document".into(), serde_json::json!(ordinal));
+        if !document.diagnostics.is_empty() {
+            object.insert(
+                "diagnostics".into(),
+                serde_json::json!(document.diagnostics),
+            );
+        }
     }
     value.to_string()
 }
@@ -77,9 +89,11 @@ fn text_lines(
 
 pub(crate) fn run(paths: &[PathBuf], captured: Option<String>, json: bool) -> anyhow::Result<Exit> {
     let context = Context { captured };
-    let models = crate::models::load()?;
+    // Loaded for the first document: a file with none needs no models.
+    let models = std::sync::OnceLock::new();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let mut problems = 0usize;
     for path in paths {
         let file =
             std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
@@ -90,21 +104,36 @@ pub(crate) fn run(paths: &[PathBuf], captured: Option<String>, json: bool) -> an
             if write_error.is_some() {
                 return;
             }
-            let extraction = extract_with(&document, &context, &models);
+            let models = models.get_or_init(crate::models::load_or_default);
+            let extraction = extract_with(&document, &context, models);
             let written = if json {
-                writeln!(out, "{}", json_line(path, ordinal, &extraction))
+                writeln!(out, "{}", json_line(path, ordinal, &document, &extraction))
             } else {
                 text_lines(path, ordinal, &document, &extraction)
                     .iter()
-                    .try_for_each(|line| writeln!(out, "{line}"))
+                    .try_for_each(|line| writeln!(out, "{}", crate::output::safe(line)))
             };
+            // The reader's problems, as `read` reports them.
+            for diagnostic in &document.diagnostics {
+                if diagnostic.severity == Severity::Error {
+                    problems += 1;
+                }
+                if !json && written.is_ok() {
+                    crate::read::say_diagnostic(path, diagnostic);
+                }
+            }
             write_error = written.err();
             ordinal += 1;
         };
-        crate::read::read_file(file, path, name.as_deref(), &mut visit)?;
+        let summary = crate::read::read_file(file, path, name.as_deref(), &mut visit)?;
         if crate::read::output_closed(write_error, "writing the extractions")? {
             return Ok(Exit::Success);
         }
+        problems += crate::read::say_summary(path, &summary, json);
     }
-    Ok(Exit::Success)
+    Ok(if problems == 0 {
+        Exit::Success
+    } else {
+        Exit::Partial
+    })
 }

@@ -154,15 +154,27 @@ enum Command {
     /// casefile, or when the derived store is damaged; the vault and the
     /// log are not touched.
     Rebuild,
+    /// The optional model files (Russian and Ukrainian names): what is
+    /// installed, and installing them from PyPI or from a wheel carried in.
+    #[command(subcommand)]
+    Models(models::ModelsCommand),
     /// Run the whole path once on a made-up case in a temporary folder:
     /// five sources in Russian, Ukrainian and English (a Telegram export,
     /// two news pages, a testimony, a collective complaint) are added,
     /// signed, proved, read, resolved into entities and verified, and the
     /// case report is printed.
+    ///
+    /// The model files that find Russian and Ukrainian names are installed
+    /// first when they are missing (as `casefile models install` does, from
+    /// PyPI), so that the demo shows the full result.
     Demo {
         /// Keep the demo case in this folder instead of a temporary one.
         #[arg(long, value_name = "DIR")]
         keep: Option<PathBuf>,
+        /// Do not install missing model files first; the demo then runs
+        /// without them and says what that costs.
+        #[arg(long)]
+        no_install: bool,
     },
 }
 
@@ -250,7 +262,7 @@ fn main() -> ExitCode {
             if json {
                 print_json(&serde_json::json!({ "error": format!("{error:#}") }));
             } else {
-                eprintln!("error: {error:#}");
+                crate::say_err!("error: {error:#}");
             }
             let integrity = error
                 .downcast_ref::<VaultError>()
@@ -290,12 +302,12 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
                     "checkpoint": checkpoint,
                 }));
             } else {
-                println!(
+                crate::say!(
                     "created case {} in {}",
                     case.origin(),
                     case.root().display()
                 );
-                println!("verifier key: {}", case.verifier());
+                crate::say!("verifier key: {}", case.verifier());
             }
             Ok(Exit::Success)
         }
@@ -305,7 +317,8 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             let folder = case_folder(cli.case.as_deref())?;
             output::verify(&Case::open_untouched(&folder, Box::new(SystemClock))?, json)
         }
-        Command::Demo { keep } => demo::run(keep.as_deref(), json),
+        Command::Demo { keep, no_install } => demo::run(keep.as_deref(), !no_install, json),
+        Command::Models(command) => models::run(command, json),
         Command::Read { files } => read::run(&files, json),
         Command::Extract { files, captured } => extract::run(&files, captured, json),
         Command::Documents { sources } => {
@@ -360,8 +373,8 @@ fn rebuild(case: &Case, json: bool) -> anyhow::Result<Exit> {
             "derived": totals,
         }));
     } else {
-        println!("{}", derive::describe(&stats, &totals));
-        println!("{}", entity::describe(&resolved));
+        crate::say!("{}", derive::describe(&stats, &totals));
+        crate::say!("{}", entity::describe(&resolved));
     }
     Ok(Exit::Success)
 }
@@ -373,7 +386,7 @@ fn log_command(case: &Case, command: LogCommand, json: bool) -> anyhow::Result<E
             if json {
                 print_json(&serde_json::json!({ "tree_size": size, "checkpoint": note }));
             } else {
-                print!("{note}");
+                output::say_text(&note);
             }
         }
         LogCommand::Key => {
@@ -381,7 +394,7 @@ fn log_command(case: &Case, command: LogCommand, json: bool) -> anyhow::Result<E
             if json {
                 print_json(&serde_json::json!({ "key": key }));
             } else {
-                println!("{key}");
+                crate::say!("{key}");
             }
         }
         LogCommand::Proof { source, tree_size } => {
@@ -390,13 +403,13 @@ fn log_command(case: &Case, command: LogCommand, json: bool) -> anyhow::Result<E
             if json {
                 print_json(&proof);
             } else {
-                println!("leaf index: {}", proof.leaf_index);
-                println!("tree size:  {}", proof.tree_size);
-                println!("leaf hash:  {}", proof.leaf_hash);
-                println!("root:       {}", proof.root);
-                println!("proof:");
+                crate::say!("leaf index: {}", proof.leaf_index);
+                crate::say!("tree size:  {}", proof.tree_size);
+                crate::say!("leaf hash:  {}", proof.leaf_hash);
+                crate::say!("root:       {}", proof.root);
+                crate::say!("proof:");
                 for hash in &proof.proof {
-                    println!("  {hash}");
+                    crate::say!("  {hash}");
                 }
             }
         }
@@ -405,11 +418,11 @@ fn log_command(case: &Case, command: LogCommand, json: bool) -> anyhow::Result<E
             if json {
                 print_json(&proof);
             } else {
-                println!("old size: {}  root {}", proof.old_size, proof.old_root);
-                println!("new size: {}  root {}", proof.new_size, proof.new_root);
-                println!("proof:");
+                crate::say!("old size: {}  root {}", proof.old_size, proof.old_root);
+                crate::say!("new size: {}  root {}", proof.new_size, proof.new_root);
+                crate::say!("proof:");
                 for hash in &proof.proof {
-                    println!("  {hash}");
+                    crate::say!("  {hash}");
                 }
             }
         }

@@ -1,59 +1,290 @@
-//! Finding and loading the optional model files.
-//!
-//! They are looked for in `$CASEFILE_MODELS`, else in
-//! `$XDG_DATA_HOME/casefile/models` (`~/.local/share/casefile/models`).
-//! `scripts/models.sh` installs them from PyPI. Without them extraction
-//! still runs its rules; mentions need the NER model.
+//! The optional model files: loading them for extraction (each checked
+//! against its pinned SHA-256, see `casefile-models`), saying once what is
+//! lost when one is missing or damaged, and the `models` command.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Once;
 
 use anyhow::Context as _;
 use casefile_extract::Models;
 use casefile_extract::ner::{Embeddings, MorphModel, NerModel};
+use casefile_models::{MORPH, ModelFile, ModelsError, NATASHA, NAVEC, NER, State};
+use clap::Subcommand;
 
-const NER_FILE: &str = "slovnet_ner_news_v1.tar";
-const MORPH_FILE: &str = "slovnet_morph_news_v1.tar";
-const NAVEC_FILE: &str = "navec_news_v1_1B_250K_300d_100q.tar";
+use crate::output::{Exit, print_json};
 
-fn folder() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("CASEFILE_MODELS") {
-        return Some(PathBuf::from(dir));
-    }
-    let data = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share"))
-        })?;
-    Some(data.join("casefile").join("models"))
+/// The `models` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ModelsCommand {
+    /// What is installed and where: each model file with its licence,
+    /// SHA-256 (checked against the pinned one) and the stages that use it.
+    ///
+    /// Exits 0 when every file is installed and sound, 1 when some are
+    /// missing, 3 when one is damaged (it is then not used).
+    Status,
+    /// Install the model files (slovnet's Russian NER and morphology, and
+    /// navec's word vectors, MIT, about 31 MB) into the models folder.
+    ///
+    /// Without --from they come from PyPI, inside the natasha wheel, through
+    /// `python3 -m pip download` (Python 3 with pip is needed, and the
+    /// registry). With --from, from the wheel carried in (on a USB stick,
+    /// say) or from a folder holding the model files: nothing is fetched.
+    /// Every file is checked against its pinned SHA-256 before it is put
+    /// in place; files already installed and sound are kept.
+    Install {
+        /// The natasha wheel (natasha-1.6.0-py3-none-any.whl) or a folder
+        /// holding the model files.
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
+        /// The Python interpreter that runs pip.
+        #[arg(long, default_value = "python3", value_name = "PROGRAM")]
+        python: String,
+    },
 }
 
-/// Loads whatever models are installed.
-pub(crate) fn load() -> anyhow::Result<Models> {
-    let Some(folder) = folder() else {
-        return Ok(Models::default());
-    };
-    let (ner, navec) = (folder.join(NER_FILE), folder.join(NAVEC_FILE));
-    if !ner.exists() || !navec.exists() {
-        return Ok(Models::default());
+/// What a command loses without the NER model or the word vectors.
+const WITHOUT_NER: &str =
+    "names in Russian and Ukrainian text are not found (English ones are, by rule)";
+/// What it loses without the morphology model.
+const WITHOUT_MORPH: &str =
+    "Russian names keep the form they are written in (no dictionary forms to group them by)";
+
+/// The command that installs the models, for messages.
+fn fix() -> String {
+    format!(
+        "install them with `casefile models install` (from PyPI), or offline with \
+         `casefile models install --from {}`",
+        NATASHA.wheel
+    )
+}
+
+/// Says once per process, on standard error, what is missing or damaged
+/// and what that costs.
+fn warn_once(message: String) {
+    static SAID: Once = Once::new();
+    SAID.call_once(|| crate::output::say_error(&message));
+}
+
+/// What is wrong with the model files, for the one warning.
+#[derive(Default)]
+struct Problems {
+    missing: Vec<&'static str>,
+    damaged: Vec<String>,
+}
+
+/// Reads one model file, checked; a damaged one is refused (reported and
+/// left out), a missing one is `None`.
+fn read(folder: &Path, file: &'static ModelFile, problems: &mut Problems) -> Option<Vec<u8>> {
+    match casefile_models::read_verified(folder, file) {
+        Ok(Some(bytes)) => Some(bytes),
+        Ok(None) => {
+            problems.missing.push(file.name);
+            None
+        }
+        Err(error) => {
+            problems.damaged.push(error.to_string());
+            None
+        }
     }
-    let read =
-        |path: &PathBuf| std::fs::read(path).with_context(|| format!("reading {}", path.display()));
-    let embeddings = Embeddings::load(&read(&navec)?)
-        .with_context(|| format!("loading the word vectors from {}", folder.display()))?;
-    let model = NerModel::load(&read(&ner)?, embeddings.clone())
-        .with_context(|| format!("loading the NER model from {}", folder.display()))?;
-    let morph_path = folder.join(MORPH_FILE);
-    let morph = if morph_path.exists() {
-        Some(
-            MorphModel::load(&read(&morph_path)?, embeddings).with_context(|| {
-                format!("loading the morphology model from {}", folder.display())
-            })?,
-        )
-    } else {
-        None
-    };
-    Ok(Models {
-        ner: Some(model),
-        morph,
+}
+
+/// Loads whatever models are installed and sound. A missing or damaged
+/// file is said once on standard error, with what it costs and the fix;
+/// extraction then runs without it.
+pub(crate) fn load() -> anyhow::Result<Models> {
+    let location = casefile_models::folder()?;
+    let folder = location.folder.as_path();
+    let mut problems = Problems::default();
+    let (navec, ner) = (
+        read(folder, &NAVEC, &mut problems),
+        read(folder, &NER, &mut problems),
+    );
+    let morph = read(folder, &MORPH, &mut problems);
+    let mut models = Models::default();
+    let mut costs = Vec::new();
+    match (navec, ner) {
+        (Some(navec), Some(ner)) => {
+            let embeddings = Embeddings::load(&navec)
+                .with_context(|| format!("loading the word vectors from {}", folder.display()))?;
+            models.ner = Some(
+                NerModel::load(&ner, embeddings.clone())
+                    .with_context(|| format!("loading the NER model from {}", folder.display()))?,
+            );
+            if let Some(morph) = morph {
+                models.morph = Some(MorphModel::load(&morph, embeddings).with_context(|| {
+                    format!("loading the morphology model from {}", folder.display())
+                })?);
+            } else {
+                costs.push(WITHOUT_MORPH);
+            }
+        }
+        _ => costs.push(WITHOUT_NER),
+    }
+    let mut said = problems.damaged;
+    if !problems.missing.is_empty() {
+        said.push(format!(
+            "{} not installed in {} ({})",
+            match problems.missing.as_slice() {
+                [one] => format!("{one} is"),
+                many => format!("{} are", many.join(", ")),
+            },
+            folder.display(),
+            location.from
+        ));
+    }
+    if !said.is_empty() {
+        warn_once(format!(
+            "warning: {}. So {}. To fix it, {}",
+            said.join("; "),
+            costs.join("; "),
+            fix()
+        ));
+    }
+    Ok(models)
+}
+
+/// [`load`], or no models when they cannot be loaded (said on standard
+/// error): what is being added is stored and read all the same.
+pub(crate) fn load_or_default() -> Models {
+    load().unwrap_or_else(|error| {
+        crate::say_err!("error: {error:#}; extraction runs without the models");
+        Models::default()
     })
+}
+
+/// Whether every model file is installed and sound, without reading them
+/// whole twice: used by `demo` to decide whether to install first.
+pub(crate) fn all_installed() -> bool {
+    casefile_models::folder().is_ok_and(|location| {
+        casefile_models::status(&location.folder)
+            .iter()
+            .all(|status| status.state == State::Installed)
+    })
+}
+
+/// A progress bar over the bytes checked and written.
+struct Bar(indicatif::ProgressBar);
+
+impl casefile_models::Progress for Bar {
+    fn start(&mut self, total: u64) {
+        self.0.set_length(total);
+        self.0.set_position(0);
+    }
+    fn advance(&mut self, done: u64) {
+        self.0.inc(done);
+    }
+}
+
+/// Installs the models into the models folder, from `from` or from PyPI.
+pub(crate) fn install(
+    from: Option<&Path>,
+    python: &str,
+    json: bool,
+) -> Result<casefile_models::Installed, ModelsError> {
+    let location = casefile_models::folder()?;
+    let downloads;
+    let source = match from {
+        Some(source) => source.to_path_buf(),
+        None => {
+            let spinner = crate::output::spinner(
+                json,
+                &format!("downloading {} {} from PyPI", NATASHA.name, NATASHA.version),
+            );
+            downloads = tempfile::tempdir().map_err(|source| ModelsError::Io {
+                path: std::env::temp_dir(),
+                source,
+            })?;
+            let wheel = casefile_models::download_wheel(python, downloads.path());
+            spinner.finish_and_clear();
+            wheel?
+        }
+    };
+    let bar = crate::output::byte_bar(json, "checking");
+    let installed = casefile_models::install_from(&source, &location.folder, &mut Bar(bar.clone()));
+    bar.finish_and_clear();
+    installed
+}
+
+pub(crate) fn run(command: ModelsCommand, json: bool) -> anyhow::Result<Exit> {
+    let location = casefile_models::folder()?;
+    match command {
+        ModelsCommand::Status => {
+            let statuses = casefile_models::status(&location.folder);
+            let damaged = statuses
+                .iter()
+                .any(|s| matches!(s.state, State::Corrupted { .. } | State::Unreadable { .. }));
+            let missing = statuses.iter().any(|s| s.state == State::Missing);
+            if json {
+                print_json(&serde_json::json!({
+                    "folder": location.folder,
+                    "folder_from": location.from,
+                    "package": NATASHA,
+                    "files": statuses,
+                }));
+            } else {
+                crate::say!(
+                    "models folder: {} (from {})",
+                    location.folder.display(),
+                    location.from
+                );
+                for status in &statuses {
+                    let file = status.file;
+                    let state = match &status.state {
+                        State::Installed => "installed".to_owned(),
+                        State::Missing => "MISSING".to_owned(),
+                        State::Corrupted { sha256, size } => {
+                            format!("DAMAGED: SHA-256 {sha256}, {size} bytes; not used")
+                        }
+                        State::Unreadable { error } => format!("UNREADABLE: {error}"),
+                    };
+                    crate::say!("{}: {state}", file.name);
+                    crate::say!(
+                        "  {}, {} bytes, licence {}",
+                        file.title,
+                        file.size,
+                        file.licence
+                    );
+                    crate::say!("  SHA-256 {}", file.sha256);
+                    crate::say!("  used by {}", file.used_by);
+                }
+                crate::say!(
+                    "from the {} {} wheel on PyPI ({}, licence {})",
+                    NATASHA.name,
+                    NATASHA.version,
+                    NATASHA.wheel,
+                    NATASHA.licence
+                );
+                if damaged || missing {
+                    crate::say!("{}", fix());
+                }
+            }
+            Ok(if damaged {
+                Exit::Integrity
+            } else if missing {
+                Exit::Failure
+            } else {
+                Exit::Success
+            })
+        }
+        ModelsCommand::Install { from, python } => {
+            let installed = install(from.as_deref(), &python, json)?;
+            if json {
+                print_json(&serde_json::json!({
+                    "folder": location.folder,
+                    "written": installed.written,
+                    "kept": installed.kept,
+                }));
+            } else if installed.written.is_empty() {
+                crate::say!(
+                    "the models are installed in {} already (SHA-256 checked)",
+                    location.folder.display()
+                );
+            } else {
+                for name in &installed.written {
+                    crate::say!("installed {}", location.folder.join(name).display());
+                }
+            }
+            Ok(Exit::Success)
+        }
+    }
 }

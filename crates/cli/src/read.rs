@@ -40,7 +40,7 @@ fn summary_line(document: &Document) -> String {
         }
     };
     let text: String = document.text.chars().take(80).collect();
-    let text = text.replace(|c: char| c.is_control(), " ");
+    let text = text.replace(['\n', '\t'], " ");
     format!("{origin}: {text}")
 }
 
@@ -52,6 +52,11 @@ pub(crate) fn read_file(
     name: Option<&str>,
     visit: &mut dyn FnMut(Document),
 ) -> anyhow::Result<format::Summary> {
+    // An empty file is no kind of file at all: say that, not that no
+    // reader fits it.
+    if file.metadata().is_ok_and(|m| m.is_file() && m.len() == 0) {
+        anyhow::bail!("{}: empty file: there is nothing to read", path.display());
+    }
     let read = format::detect_and_read(file, name, visit)
         .with_context(|| format!("reading {}", path.display()))?;
     let (_, summary) = read.with_context(|| {
@@ -62,6 +67,34 @@ pub(crate) fn read_file(
         )
     })?;
     Ok(summary)
+}
+
+/// Says one of a reader's diagnostics on standard error, naming the file
+/// and the place.
+pub(crate) fn say_diagnostic(path: &std::path::Path, diagnostic: &casefile_document::Diagnostic) {
+    crate::say_err!(
+        "{}: {} ({})",
+        path.display(),
+        diagnostic.message,
+        diagnostic.location
+    );
+}
+
+/// Says what a reader saw of a file as a whole, as `read` and `extract`
+/// both do: each of its diagnostics (as JSON lines with `json`), then what
+/// it counted. Returns how many problems it had.
+pub(crate) fn say_summary(path: &std::path::Path, summary: &format::Summary, json: bool) -> usize {
+    for diagnostic in &summary.diagnostics {
+        if json {
+            print_json(&serde_json::json!({ "file": path, "diagnostic": diagnostic }));
+        } else {
+            say_diagnostic(path, diagnostic);
+        }
+    }
+    if !json {
+        crate::say_err!("{}: {}", path.display(), summary.counted);
+    }
+    summary.diagnostics.len()
 }
 
 /// What a failed write to standard output means: `Ok(true)` when the
@@ -91,25 +124,19 @@ pub(crate) fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<Exit> {
             if write_error.is_some() {
                 return;
             }
-            let mut written = if json {
+            let written = if json {
                 serde_json::to_string(&document)
                     .map_err(std::io::Error::other)
                     .and_then(|line| writeln!(out, "{line}"))
             } else {
-                writeln!(out, "{}", summary_line(&document))
+                writeln!(out, "{}", crate::output::safe(&summary_line(&document)))
             };
             for diagnostic in &document.diagnostics {
                 if diagnostic.severity == Severity::Error {
                     problems += 1;
                 }
                 if !json && written.is_ok() {
-                    written = writeln!(
-                        std::io::stderr(),
-                        "{}: {} ({})",
-                        path.display(),
-                        diagnostic.message,
-                        diagnostic.location
-                    );
+                    say_diagnostic(path, diagnostic);
                 }
             }
             if let Err(error) = written {
@@ -120,22 +147,7 @@ pub(crate) fn run(paths: &[PathBuf], json: bool) -> anyhow::Result<Exit> {
         if output_closed(write_error, "writing the documents")? {
             return Ok(Exit::Success);
         }
-        for diagnostic in &summary.diagnostics {
-            problems += 1;
-            if json {
-                print_json(&serde_json::json!({ "file": path, "diagnostic": diagnostic }));
-            } else {
-                eprintln!(
-                    "{}: {} ({})",
-                    path.display(),
-                    diagnostic.message,
-                    diagnostic.location
-                );
-            }
-        }
-        if !json {
-            eprintln!("{}: {}", path.display(), summary.counted);
-        }
+        problems += say_summary(path, &summary, json);
     }
     Ok(if problems == 0 {
         Exit::Success
@@ -185,7 +197,11 @@ pub(crate) fn stored(case: &Case, sources: &[String], json: bool) -> anyhow::Res
                 .map_err(std::io::Error::other)
                 .and_then(|line| writeln!(out, "{line}"))
             } else {
-                writeln!(out, "#{index} {}", summary_line(&document))
+                writeln!(
+                    out,
+                    "{}",
+                    crate::output::safe(&format!("#{index} {}", summary_line(&document)))
+                )
             };
             write_error = written.err();
         })?;
@@ -197,14 +213,14 @@ pub(crate) fn stored(case: &Case, sources: &[String], json: bool) -> anyhow::Res
         }
         if !json {
             let format = reading.format.as_deref().unwrap_or("no reader");
-            eprintln!("#{index}: {format}: {}", reading.counted);
+            crate::say_err!("#{index}: {format}: {}", reading.counted);
             for diagnostic in &reading.diagnostics {
-                eprintln!("#{index}: {} ({})", diagnostic.message, diagnostic.location);
+                crate::say_err!("#{index}: {} ({})", diagnostic.message, diagnostic.location);
             }
         }
     }
     if unread > 0 {
-        eprintln!("{unread} sources have not been read yet; `casefile rebuild` reads them");
+        crate::say_err!("{unread} sources have not been read yet; `casefile rebuild` reads them");
     }
     Ok(Exit::Success)
 }

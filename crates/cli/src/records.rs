@@ -642,7 +642,7 @@ fn record_id(text: &str) -> String {
 }
 
 fn show(record: &Record) {
-    println!(
+    crate::say!(
         "{} {}{} [{}] {}",
         record.id,
         record.kind.as_str(),
@@ -655,29 +655,38 @@ fn show(record: &Record) {
         record.label
     );
     if let Some(into) = &record.merged_into {
-        println!("  merged into {into}: reports show it as part of that record");
+        crate::say!("  merged into {into}: reports show it as part of that record");
     }
-    println!(
+    crate::say!(
         "  status by {} (log entry #{})",
-        record.status_by.method, record.status_by.entry
+        record.status_by.method,
+        record.status_by.entry
     );
     for (name, value) in &record.values {
-        println!(
+        crate::say!(
             "  {name} = {}    ({}, entry #{})",
-            value.value, value.by.method, value.by.entry
+            value.value,
+            value.by.method,
+            value.by.entry
         );
     }
     for l in &record.links {
-        println!("  {} → {}", l.role, l.target);
+        crate::say!("  {} → {}", l.role, l.target);
     }
     for e in &record.evidence {
-        println!(
+        crate::say!(
             "  source {} document {} {} {}..{} ({}): {}",
-            e.source, e.document, e.field, e.start, e.end, e.asserted, e.quote
+            e.source,
+            e.document,
+            e.field,
+            e.start,
+            e.end,
+            e.asserted,
+            e.quote
         );
     }
     for step in &record.history {
-        println!(
+        crate::say!(
             "  {}{} by {} (entry #{}){}",
             step.action,
             step.with
@@ -707,7 +716,7 @@ pub(crate) fn run(case: &Case, command: RecordCommand, json: bool) -> anyhow::Re
             let empty = "no records (add sources first; protected sources are not listed)";
             print_list(&list, json, empty, |list| {
                 for r in list {
-                    println!(
+                    crate::say!(
                         "{:<14} {:<12} {:<18} {:<9} {}",
                         r.id,
                         r.kind,
@@ -726,15 +735,15 @@ pub(crate) fn run(case: &Case, command: RecordCommand, json: bool) -> anyhow::Re
                 for d in found {
                     let label =
                         |id: &str| records.get(id).map(|r| r.label.clone()).unwrap_or_default();
-                    println!(
+                    crate::say!(
                         "{} {} ~ {} {}",
                         d.kept,
                         label(&d.kept),
                         d.other,
                         label(&d.other)
                     );
-                    println!("    {}", d.reasons.join("; "));
-                    println!("    casefile record merge {} {}", d.kept, d.other);
+                    crate::say!("    {}", d.reasons.join("; "));
+                    crate::say!("    casefile record merge {} {}", d.kept, d.other);
                 }
             });
             return Ok(Exit::Success);
@@ -753,11 +762,14 @@ pub(crate) fn run(case: &Case, command: RecordCommand, json: bool) -> anyhow::Re
                 show(&found);
                 for l in store.links_to(&id)? {
                     if l.role == MERGED {
-                        println!("  ← merged into it: {} {}", l.from.id, l.from.label);
+                        crate::say!("  ← merged into it: {} {}", l.from.id, l.from.label);
                     } else {
-                        println!(
+                        crate::say!(
                             "  ← {} of {} {} ({})",
-                            l.role, l.from.id, l.from.label, l.from.status
+                            l.role,
+                            l.from.id,
+                            l.from.label,
+                            l.from.status
                         );
                     }
                 }
@@ -812,7 +824,7 @@ pub(crate) fn run(case: &Case, command: RecordCommand, json: bool) -> anyhow::Re
                 "record": now,
             }));
         } else {
-            println!(
+            crate::say!(
                 "logged as entry #{entry}: {} {id}{}{}",
                 action.action.as_str(),
                 action

@@ -40,7 +40,7 @@ pub(crate) fn run(
     if json {
         print_json(&report);
     } else {
-        print!("{}", casefile_report::render(&report));
+        crate::output::say_text(&casefile_report::render(&report));
     }
     Ok(Exit::Success)
 }
@@ -52,7 +52,7 @@ pub(crate) fn timeline(case: &Case, include_protected: bool, json: bool) -> anyh
     let empty =
         "no dated events yet (add sources, or `casefile record add event ... --set when=DATE`)";
     print_list(&report.timeline, json, empty, |_| {
-        print!("{}", casefile_report::render_timeline(&report));
+        crate::output::say_text(&casefile_report::render_timeline(&report));
     });
     Ok(Exit::Success)
 }

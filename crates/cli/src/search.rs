@@ -305,7 +305,7 @@ pub(crate) fn run(case: &Case, args: SearchArgs, json: bool) -> anyhow::Result<E
         print_json(&results);
         return Ok(Exit::Success);
     }
-    println!(
+    crate::say!(
         "{} match{}{}",
         results.total,
         if results.total == 1 { "" } else { "es" },
@@ -317,7 +317,7 @@ pub(crate) fn run(case: &Case, args: SearchArgs, json: bool) -> anyhow::Result<E
     );
     for hit in &results.hits {
         if let Some(record) = &hit.record {
-            println!(
+            crate::say!(
                 "  {record} {}  {}",
                 hit.preview,
                 hit.title.as_deref().unwrap_or("")
@@ -325,7 +325,7 @@ pub(crate) fn run(case: &Case, args: SearchArgs, json: bool) -> anyhow::Result<E
             continue;
         }
         match (&hit.entity, hit.source, hit.document) {
-            (Some(entity), _, _) => println!(
+            (Some(entity), _, _) => crate::say!(
                 "  E{entity} {} {}",
                 hit.preview,
                 hit.title.as_deref().unwrap_or("")
@@ -333,8 +333,8 @@ pub(crate) fn run(case: &Case, args: SearchArgs, json: bool) -> anyhow::Result<E
             (None, Some(source), Some(document)) => {
                 let title = hit.title.as_deref().unwrap_or("");
                 let preview: String = hit.preview.chars().take(100).collect();
-                println!("  source {source} document {document}  {title}");
-                println!("      {preview}");
+                crate::say!("  source {source} document {document}  {title}");
+                crate::say!("      {preview}");
             }
             _ => {}
         }
@@ -342,7 +342,7 @@ pub(crate) fn run(case: &Case, args: SearchArgs, json: bool) -> anyhow::Result<E
     let facet = |name: &str, counts: &[(String, u64)]| {
         if !counts.is_empty() {
             let items: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
-            println!("{name}: {}", items.join(", "));
+            crate::say!("{name}: {}", items.join(", "));
         }
     };
     facet("by source kind", &results.facets.source_kind);

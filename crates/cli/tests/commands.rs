@@ -163,7 +163,9 @@ fn demo_runs_end_to_end() {
     // With the models (installed in CI) Russian names are found too.
     let models = casefile_testkit::model_path("slovnet_ner_news_v1.tar").is_some();
     let mut command = common::casefile();
-    command.args(["demo", "--json"]).current_dir(temp.path());
+    command
+        .args(["demo", "--json", "--no-install"])
+        .current_dir(temp.path());
     if models {
         command.env("CASEFILE_MODELS", casefile_testkit::models_root());
     } else {
