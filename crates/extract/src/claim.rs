@@ -165,8 +165,11 @@ fn promise_kinds(sentence: &str) -> Vec<PromiseKind> {
 
 /// Byte ranges of the sentences of `text`: ends at `.`, `!`, `?` or `…`
 /// (with closing quotes and brackets) before a space and a capital, a
-/// quote or a dash, and at blank lines; "U.S." and initials do not end one.
-pub(crate) fn sentences(text: &str) -> Vec<std::ops::Range<usize>> {
+/// quote or a dash, and at blank lines; a period after an initial or an
+/// abbreviation that stands before what it names ("U.S.", "A. Dikiy",
+/// "No. 7", "ст. 438", "г. Донецк", "вул. Шевченка") does not end one
+/// (see [`crate::abbreviation`]).
+pub fn sentences(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0usize;
     let mut chars = text.char_indices().peekable();
@@ -190,16 +193,13 @@ pub(crate) fn sentences(text: &str) -> Vec<std::ops::Range<usize>> {
             let after = rest.trim_start_matches([' ', '\u{a0}']);
             let next = after.chars().next();
             let spaced = after.len() < rest.len();
-            // "U.S." and "A. Dikiy": one capital before the period.
-            let word: String = text[..at]
-                .chars()
-                .rev()
-                .take_while(|c| c.is_alphabetic())
-                .collect();
-            let initial =
-                c == '.' && word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+            // "U.S.", "A. Dikiy", "No. 7", "г. Донецк".
+            let kept = c == '.' && {
+                let (word, after_number) = crate::abbreviation::word_before(text, at);
+                crate::abbreviation::keeps_sentence(&word, after_number)
+            };
             if spaced
-                && !initial
+                && !kept
                 && next.is_some_and(|n| {
                     n.is_uppercase()
                         || n.is_numeric()

@@ -19,6 +19,7 @@
 
 #![deny(missing_docs)]
 
+pub mod abbreviation;
 mod bounded;
 pub mod claim;
 pub mod duration;

@@ -91,16 +91,34 @@ pub fn chars(text: &str, start: usize, end: usize) -> String {
 /// The sentence around a span of a text (given as its characters): from
 /// the last sentence end before it to the next one after it.
 pub fn sentence_around(chars: &[char], start: usize, end: usize) -> (usize, usize) {
-    let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n');
+    // A period after an initial or an abbreviation ("No. 7", "г. Донецк")
+    // ends nothing, as in the claims' sentences.
+    let is_end_at = |i: usize| match chars[i] {
+        '!' | '?' | '\n' => true,
+        '.' => {
+            let word_start = chars[..i]
+                .iter()
+                .rposition(|c| !c.is_alphabetic())
+                .map_or(0, |p| p + 1);
+            let word: String = chars[word_start..i].iter().collect();
+            let after_number = chars[..word_start]
+                .iter()
+                .rev()
+                .find(|c| !matches!(c, ' ' | '\u{a0}'))
+                .is_some_and(char::is_ascii_digit);
+            !casefile_extract::abbreviation::keeps_sentence(&word, after_number)
+        }
+        _ => false,
+    };
     let mut from = start.min(chars.len());
-    while from > 0 && !is_end(chars[from - 1]) {
+    while from > 0 && !is_end_at(from - 1) {
         from -= 1;
     }
     while from < chars.len() && chars[from].is_whitespace() {
         from += 1;
     }
     let mut to = end.min(chars.len());
-    while to < chars.len() && !is_end(chars[to]) {
+    while to < chars.len() && !is_end_at(to) {
         to += 1;
     }
     if to < chars.len() && chars[to] != '\n' {
