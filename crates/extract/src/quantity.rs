@@ -163,6 +163,36 @@ fn noun_phrase(words: &str) -> Option<(usize, String)> {
     (!taken.is_empty()).then(|| (end, taken.join(" ")))
 }
 
+/// Whether the words just before a number make it an identifier: a
+/// number sign ("№", "#", "No.", "Nr."), an article, part or point of a
+/// law ("ст.", "ч.", "п.", "art.", "article", "статья", "стаття"), or a
+/// unit or colony number ("unit 3719", "колония 7" is left to the noun).
+fn names_a_thing(before: &str) -> bool {
+    let before = before.trim_end_matches([' ', '\u{a0}']);
+    if before.ends_with(['№', '#']) {
+        return true;
+    }
+    let word: String = {
+        let mut letters: Vec<char> = before
+            .trim_end_matches('.')
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic())
+            .collect();
+        letters.reverse();
+        letters.into_iter().collect::<String>().to_lowercase()
+    };
+    let abbreviated = before.ends_with('.');
+    match word.as_str() {
+        "no" | "nos" | "nr" | "art" | "ст" | "ч" | "п" | "пп" => abbreviated || word == "nr",
+        "article" | "articles" | "unit" | "статья" | "статьи" | "статье" | "статтею" | "стаття"
+        | "статті" | "частина" | "части" | "частини" | "пункт" | "пункту" | "number" => {
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Finds the quantities in `text` that are not part of a time or a
 /// duration.
 pub(crate) fn find(
@@ -223,6 +253,11 @@ pub(crate) fn find(
         let Some(value) = crate::numbers::value(n.as_str()) else {
             continue;
         };
+        // "колония № 2", "No. 7", "#12", "ст. 438", "article 5": a number
+        // that names, not one that counts.
+        if names_a_thing(&text[..n.start()]) {
+            continue;
+        }
         // "One" written as a word is an article or a pronoun far more often
         // than a count ("one of the recruits", "One Cascade fighter").
         if value == 1.0 && !n.as_str().starts_with(|c: char| c.is_ascii_digit()) {

@@ -66,6 +66,7 @@ pub fn run_cases(cases: &str, render: impl Fn(&Document, &Extraction) -> Vec<Str
     let mut expected = String::new();
     let mut actual = String::new();
     let mut lines = cases.lines().peekable();
+    let mut count = 0usize;
     while let Some(line) = lines.next() {
         if let Some(date) = line.strip_prefix("anchor:") {
             let date = date.trim();
@@ -75,6 +76,7 @@ pub fn run_cases(cases: &str, render: impl Fn(&Document, &Extraction) -> Vec<Str
         let Some(sentence) = line.strip_prefix("> ") else {
             continue;
         };
+        count += 1;
         for out in [&mut expected, &mut actual] {
             out.push_str(line);
             out.push('\n');
@@ -96,5 +98,6 @@ pub fn run_cases(cases: &str, render: impl Fn(&Document, &Extraction) -> Vec<Str
             actual.push('\n');
         }
     }
+    assert!(count > 0, "the case file yields no cases: is it intact?");
     assert_eq!(actual, expected, "\n--- actual ---\n{actual}");
 }
