@@ -49,9 +49,15 @@ pub(crate) fn run(
 pub(crate) fn timeline(case: &Case, include_protected: bool, json: bool) -> anyhow::Result<Exit> {
     let today = jiff::ZonedDateTime::now().date();
     let report = build(case, today, include_protected)?;
-    let empty =
-        "no dated events yet (add sources, or `casefile record add event ... --set when=DATE`)";
-    print_list(&report.timeline, json, empty, |_| {
+    let empty = if report.protected_left_out > 0 {
+        casefile_report::nothing(&report, "dated events")
+            .trim()
+            .to_owned()
+    } else {
+        "no dated events yet (add sources, or `casefile record add event ... --set when=DATE`)"
+            .to_owned()
+    };
+    print_list(&report.timeline, json, &empty, |_| {
         crate::output::say_text(&casefile_report::render_timeline(&report));
     });
     Ok(Exit::Success)
@@ -70,11 +76,14 @@ pub(crate) fn build(
     crate::entity::refresh(case, &mut store, &bar)?;
     let mut sources = Vec::new();
     let mut documents: Vec<(usize, u64, Document, Extraction)> = Vec::new();
+    let all = store.read_sources()?;
     let indexes = if include_protected {
-        store.read_sources()?
+        all.clone()
     } else {
         store.unsealed_sources()?
     };
+    // What an empty section may be missing: the sealed sources left out.
+    let protected_left_out = all.len() - indexes.len();
     // The sources' entries, read from the log a page at a time rather
     // than one open of the log per source.
     let mut records = Vec::with_capacity(indexes.len());
@@ -134,11 +143,7 @@ pub(crate) fn build(
         })
         .collect();
     let records = crate::records::load_all(&store)?;
-    Ok(casefile_report::build(
-        &inputs,
-        &records,
-        entities,
-        as_of,
-        include_protected,
-    ))
+    let mut report = casefile_report::build(&inputs, &records, entities, as_of, include_protected);
+    report.protected_left_out = protected_left_out;
+    Ok(report)
 }

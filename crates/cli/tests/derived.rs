@@ -193,3 +193,41 @@ fn a_changed_blob_is_not_read_into_documents() {
     let documents = run(&["documents", "--json"], root);
     assert!(!stdout(&documents).contains("April 2025"));
 }
+
+/// An empty report of a case whose sources are all protected says why it
+/// is empty and how to include them (issue: promises read right from a
+/// documenter's notes).
+#[test]
+fn an_empty_report_names_the_protected_sources_it_left_out() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    assert_eq!(code(&run(&["init"], root)), 0);
+    std::fs::write(
+        root.join("call.txt"),
+        "Меня били током в марте 2024 года. Нам обещали амнистию через полгода.\n",
+    )
+    .unwrap();
+    assert_eq!(
+        code(&run(&["add", "call.txt", "--kind", "testimony"], root)),
+        0
+    );
+    let report = run(&["report", "--as-of", "2024-12-01"], root);
+    assert_eq!(code(&report), 0);
+    let text = String::from_utf8_lossy(&report.stdout);
+    assert!(
+        text.contains("  no violations in the sources read; 1 protected source (testimonies, complaints) is left out: `--include-protected` includes it"),
+        "{text}"
+    );
+    let report = json(&run(&["report", "--json", "--as-of", "2024-12-01"], root));
+    assert_eq!(report["protected_left_out"], 1);
+    let timeline = run(&["timeline"], root);
+    assert!(String::from_utf8_lossy(&timeline.stdout).contains("--include-protected"));
+    // Included, the section is filled and nothing is said of it.
+    let included = run(
+        &["report", "--include-protected", "--as-of", "2024-12-01"],
+        root,
+    );
+    let text = String::from_utf8_lossy(&included.stdout);
+    assert!(!text.contains("no violations"), "{text}");
+    assert!(!text.contains("is left out"), "{text}");
+}

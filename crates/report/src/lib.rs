@@ -243,6 +243,10 @@ pub struct Report {
     pub documents: usize,
     /// Whether protected sources (testimonies, complaints) are included.
     pub protected_included: bool,
+    /// How many protected sources were left out (when they are not
+    /// included): what an empty section may be missing.
+    #[serde(default)]
+    pub protected_left_out: usize,
     /// Dated claims in order.
     pub timeline: Vec<Event>,
     /// Promises and their state.
@@ -846,6 +850,7 @@ pub fn build(
         as_of,
         documents: inputs.len(),
         protected_included,
+        protected_left_out: 0,
         timeline,
         promises,
         violations,
@@ -904,6 +909,21 @@ pub fn render_timeline(report: &Report) -> String {
     out
 }
 
+/// The line of an empty section: "no violations", and when protected
+/// sources were left out, that they may hold some and how to include them.
+pub fn nothing(report: &Report, what: &str) -> String {
+    if report.protected_included || report.protected_left_out == 0 {
+        return format!("  no {what}\n");
+    }
+    let n = report.protected_left_out;
+    format!(
+        "  no {what} in the sources read; {n} protected source{} (testimonies, complaints) {} left out: `--include-protected` includes {}\n",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "is" } else { "are" },
+        if n == 1 { "it" } else { "them" },
+    )
+}
+
 /// The lines of the citations of records merged into an item.
 fn also(out: &mut String, citations: &[Citation]) {
     use std::fmt::Write as _;
@@ -929,8 +949,14 @@ pub fn render(report: &Report) -> String {
         }
     );
     let _ = writeln!(out, "\nTimeline");
+    if report.timeline.is_empty() {
+        out.push_str(&nothing(report, "dated events"));
+    }
     out.push_str(&render_timeline(report));
     let _ = writeln!(out, "\nPromises");
+    if report.promises.is_empty() {
+        out.push_str(&nothing(report, "promises"));
+    }
     for p in &report.promises {
         let what = if p.promised.is_empty() {
             "(what is not said)".to_owned()
@@ -973,6 +999,9 @@ pub fn render(report: &Report) -> String {
         also(&mut out, &p.also);
     }
     let _ = writeln!(out, "\nViolations");
+    if report.violations.is_empty() {
+        out.push_str(&nothing(report, "violations"));
+    }
     for v in &report.violations {
         let _ = writeln!(
             out,
@@ -1001,6 +1030,9 @@ pub fn render(report: &Report) -> String {
         }
     }
     let _ = writeln!(out, "\nGroups");
+    if report.groups.is_empty() {
+        out.push_str(&nothing(report, "counted groups"));
+    }
     for g in &report.groups {
         let _ = writeln!(
             out,
@@ -1016,6 +1048,20 @@ pub fn render(report: &Report) -> String {
         also(&mut out, &g.also);
     }
     let _ = writeln!(out, "\nPeople, units and places");
+    if report.entities.is_empty() {
+        // Names in protected sources are never resolved into entities, so
+        // including them would not fill this section.
+        let sealed = report.protected_included || report.protected_left_out > 0;
+        let _ = writeln!(
+            out,
+            "  no people, units or places{}",
+            if sealed {
+                " (the names in protected sources stay sealed: they are not resolved into entities)"
+            } else {
+                ""
+            }
+        );
+    }
     for e in report.entities.iter().take(40) {
         let _ = writeln!(
             out,
