@@ -76,6 +76,18 @@ fn text_lines(
             .unwrap_or_default();
         lines.push(format!("  quantity  {} => {value}", quantity.text));
     }
+    for money in &extraction.money {
+        let per = money
+            .period
+            .as_deref()
+            .map(|p| format!(" per {p}"))
+            .unwrap_or_default();
+        let approximate = if money.approximate { " ~" } else { "" };
+        lines.push(format!(
+            "  money     {} => {} {}{per}{approximate}",
+            money.text, money.amount, money.currency
+        ));
+    }
     for quote in &extraction.quotes {
         let speaker = quote
             .speaker

@@ -125,7 +125,7 @@ fn cues() -> &'static [(ClaimKind, Regex)] {
     CUES.get_or_init(|| {
         let rule = |kind, pattern: &str| (kind, crate::bounded::compile(&format!("(?i){pattern}")));
         vec![
-            (rule(ClaimKind::Recruitment, r"\b(?:recruited|recruiting|enlisted|signed up|завербова\w*|вербова\w*|вербуют|мобилизова\w*|завербува\w*|вербува\w*|мобілізува\w*)")),
+            (rule(ClaimKind::Recruitment, r"\b(?:recruited|recruiting|recruiters?|recruitment|enlisted|signed up|завербова\w*|вербова\w*|вербуют|вербовщик\w*|мобилизова\w*|завербува\w*|вербува\w*|вербувальник\w*|мобілізува\w*)")),
             (rule(ClaimKind::Promise, r"\b(?:promised|promises|promise|guaranteed|pledged|were told they would|обеща\w*|пообеща\w*|гарантирова\w*|обіця\w*|пообіця\w*|гарантува\w*)")),
             (rule(ClaimKind::Assignment, r"\b(?:assigned to|sent to the front|sent back to the front|transferred to|thrown into|throw (?:me|them|him) into|join an assault unit|отправ\w* на фронт|переведены? в|направлены? в штурмов\w*|відправ\w* на фронт|переведені в)")),
             (rule(ClaimKind::PaymentStop, r"\b(?:stopped getting paid|stopped being paid|stopped paying|not been paid|haven't been paid|unpaid|payments? (?:stopped|ceased)|перестали (?:платить|получать)|прекрати\w* выплат\w*|не платят|перестали платити|припини\w* виплат\w*|не платять)")),

@@ -23,6 +23,7 @@ pub mod abbreviation;
 mod bounded;
 pub mod claim;
 pub mod duration;
+pub mod money;
 mod names;
 pub mod ner;
 mod normal;
@@ -113,6 +114,9 @@ pub struct Extraction {
     pub durations: Vec<DurationMention>,
     /// Quantities, in text order.
     pub quantities: Vec<Quantity>,
+    /// Amounts of money, in text order (kept apart from quantities).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub money: Vec<money::Money>,
     /// Direct quotes with their speakers, in text order.
     #[serde(default)]
     pub quotes: Vec<Quote>,
@@ -191,6 +195,7 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
         times: Vec::new(),
         durations: Vec::new(),
         quantities: Vec::new(),
+        money: Vec::new(),
         quotes: Vec::new(),
         attributions: Vec::new(),
         claims: Vec::new(),
@@ -204,8 +209,13 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
         };
         let index = spans::CharIndex::new(text);
         let mut times = time::find(text, &index, extraction.anchor.as_ref());
+        let mut money = money::find(text, &index, &times);
+        // "200,000 roubles a month": the month is the pay's period, not a
+        // term, and the sum is no count.
         let mut durations = duration::find(text, &index, &times);
+        durations.retain(|d| !money.iter().any(|m| overlaps(m.span, d.span)));
         let mut quantities = quantity::find(text, &index, &times, &durations);
+        quantities.retain(|q| !money.iter().any(|m| overlaps(m.span, q.span)));
         // A count that read like a year ("about 1800 people") is a count.
         times.retain(|t| !quantities.iter().any(|q| overlaps(q.span, t.span)));
         let (mut quotes, mut attributions) = quote::find(text, &index);
@@ -261,9 +271,20 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
             attributions: &attributions,
         };
         let mut claims = claim::find(text, &index, &found);
+        // A sum in a promise's sentence is pay promised, whatever words
+        // name it ("200,000 roubles a month").
+        for claim in claims.iter_mut().filter(|c| c.kind == ClaimKind::Promise) {
+            let paid = money
+                .iter()
+                .any(|m| m.span.start >= claim.span.start && m.span.end <= claim.span.end);
+            if paid && !claim.promises.contains(&PromiseKind::Pay) {
+                claim.promises.push(PromiseKind::Pay);
+            }
+        }
         times.iter_mut().for_each(|t| t.field = field);
         durations.iter_mut().for_each(|d| d.field = field);
         quantities.iter_mut().for_each(|q| q.field = field);
+        money.iter_mut().for_each(|m| m.field = field);
         quotes.iter_mut().for_each(|q| q.field = field);
         attributions.iter_mut().for_each(|a| a.field = field);
         mentions.iter_mut().for_each(|m| m.field = field);
@@ -271,6 +292,7 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
         extraction.times.extend(times);
         extraction.durations.extend(durations);
         extraction.quantities.extend(quantities);
+        extraction.money.extend(money);
         extraction.quotes.extend(quotes);
         extraction.attributions.extend(attributions);
         extraction.mentions.extend(mentions);

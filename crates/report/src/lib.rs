@@ -152,6 +152,14 @@ pub struct PromiseStatus {
     /// How long overdue on the report's date: fewest and most whole
     /// months.
     pub overdue_months: Option<(i64, i64)>,
+    /// The pay promised in the same sentence, in words ("200,000 RUB a
+    /// month").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pay: Vec<String>,
+    /// When the same document says payment stopped (EDTF), for a promise
+    /// of pay: "promised 200,000 RUB a month; unpaid since 2024-01".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unpaid_since: Option<String>,
     /// Where it is said.
     pub citation: Citation,
     /// Where else: the records a person merged into this one.
@@ -597,6 +605,14 @@ pub fn build(
             })
             .filter_map(|(_, c)| claim_time(input, c))
             .min_by_key(|(_, _, b)| (b.earliest, b.latest));
+        // When this document says payment stopped: the earliest it dates.
+        let unpaid_since = extraction
+            .claims
+            .iter()
+            .filter(|c| c.kind == ClaimKind::PaymentStop)
+            .filter_map(|c| claim_time(input, c))
+            .min_by_key(|(_, _, b)| (b.earliest, b.latest))
+            .map(|(when, _, _)| when.trim_end_matches("/..").to_owned());
         for (n, claim) in extraction.claims.iter().enumerate() {
             let fact = fact_kind(claim.kind);
             let ids = ClaimIds::new(s, d, n, fact);
@@ -674,7 +690,25 @@ pub fn build(
                         Some((months_between(late, as_of), months_between(early, as_of))),
                     ),
                 };
+                // The sums in the promise's sentence are the pay promised.
+                let pay: Vec<String> = extraction
+                    .money
+                    .iter()
+                    .filter(|m| {
+                        m.field == claim.field
+                            && m.span.start >= claim.span.start
+                            && m.span.end <= claim.span.end
+                    })
+                    .map(money_words)
+                    .collect();
+                let unpaid_since = if pay.is_empty() {
+                    None
+                } else {
+                    unpaid_since.clone()
+                };
                 promises.push(PromiseStatus {
+                    pay,
+                    unpaid_since,
                     promised: claim.promises.iter().map(name).collect(),
                     after,
                     from: from.map(|(when, written, _)| (when, written)),
@@ -909,6 +943,38 @@ pub fn render_timeline(report: &Report) -> String {
     out
 }
 
+/// An amount of money in words: "200,000 RUB a month", "about 1,500,000
+/// UAH".
+pub fn money_words(money: &casefile_extract::money::Money) -> String {
+    let whole = money.amount.trunc();
+    let amount = if (money.amount - whole).abs() < f64::EPSILON && whole.abs() < 1e15 {
+        // Thousands apart with commas, as the report's other figures.
+        let digits = format!("{}", whole as i64);
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 && c.is_ascii_digit() {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        grouped
+    } else {
+        money.amount.to_string()
+    };
+    let per = match money.period.as_deref() {
+        Some("P1M") => " a month",
+        Some("P1Y") => " a year",
+        Some("P1W") => " a week",
+        Some("P1D") => " a day",
+        _ => "",
+    };
+    format!(
+        "{}{amount} {}{per}",
+        if money.approximate { "about " } else { "" },
+        money.currency
+    )
+}
+
 /// The line of an empty section: "no violations", and when protected
 /// sources were left out, that they may hold some and how to include them.
 pub fn nothing(report: &Report, what: &str) -> String {
@@ -995,6 +1061,14 @@ pub fn render(report: &Report) -> String {
             .map(|a| format!(" after {a}"))
             .unwrap_or_default();
         let _ = writeln!(out, "  {what}{after}{from}: {state}");
+        if !p.pay.is_empty() {
+            let unpaid = p
+                .unpaid_since
+                .as_deref()
+                .map(|since| format!("; unpaid since {since}"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "      promised {}{unpaid}", p.pay.join(", "));
+        }
         let _ = writeln!(out, "      {}: {}", at(&p.citation), p.citation.quote);
         also(&mut out, &p.also);
     }
