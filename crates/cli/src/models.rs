@@ -152,8 +152,9 @@ pub(crate) fn load_or_default() -> Models {
     })
 }
 
-/// Whether every model file is installed and sound, without reading them
-/// whole twice: used by `demo` to decide whether to install first.
+/// Whether every model file is installed and sound (each is read and
+/// hashed; loading reads it again): used by `demo` to decide whether to
+/// install first.
 pub(crate) fn all_installed() -> bool {
     casefile_models::folder().is_ok_and(|location| {
         casefile_models::status(&location.folder)

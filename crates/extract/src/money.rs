@@ -111,9 +111,14 @@ const PERIODS: &[(&str, &str)] = &[
     ("на добу", "P1D"),
 ];
 
-/// How often, from the words after the currency.
+/// How often, from the words after the currency (any run of spaces
+/// between them: "a  month").
 fn period(words: &str) -> Option<&'static str> {
-    let words = words.trim().to_lowercase();
+    let words = words
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     PERIODS
         .iter()
         .find(|(phrase, _)| words == *phrase)

@@ -172,17 +172,9 @@ fn names_a_thing(before: &str) -> bool {
     if before.ends_with(['№', '#']) {
         return true;
     }
-    let word: String = {
-        let mut letters: Vec<char> = before
-            .trim_end_matches('.')
-            .chars()
-            .rev()
-            .take_while(|c| c.is_alphabetic())
-            .collect();
-        letters.reverse();
-        letters.into_iter().collect::<String>().to_lowercase()
-    };
     let abbreviated = before.ends_with('.');
+    let (word, _) = crate::abbreviation::word_before(before, before.trim_end_matches('.').len());
+    let word = word.to_lowercase();
     match word.as_str() {
         "no" | "nos" | "nr" | "art" | "ст" | "ч" | "п" | "пп" => abbreviated || word == "nr",
         "article" | "articles" | "unit" | "статья" | "статьи" | "статье" | "статтею" | "стаття"

@@ -1,5 +1,5 @@
-//! Durations and quantities, data-driven: `tests/cases/durations.txt` and
-//! `tests/cases/quantities.txt`.
+//! Durations, quantities and money, data-driven: `tests/cases/durations.txt`,
+//! `tests/cases/quantities.txt` and `tests/cases/money.txt`.
 
 mod common;
 
@@ -55,4 +55,39 @@ fn quantities_from_the_case_file() {
                 .collect()
         },
     );
+}
+
+#[test]
+fn money_from_the_case_file() {
+    common::run_cases(include_str!("cases/money.txt"), |document, extraction| {
+        let mut lines: Vec<String> = extraction
+            .money
+            .iter()
+            .map(|m| {
+                assert_eq!(document.slice(m.span), Some(m.text.as_str()));
+                let mut words = format!("{} => {} {}", m.text, m.amount, m.currency);
+                if let Some(period) = &m.period {
+                    words.push_str(&format!(", per {period}"));
+                }
+                if m.approximate {
+                    words.push_str(", approximate");
+                }
+                words
+            })
+            .collect();
+        let counts: Vec<&str> = extraction
+            .quantities
+            .iter()
+            .map(|q| q.text.as_str())
+            .collect();
+        lines.push(format!(
+            "quantities: {}",
+            if counts.is_empty() {
+                "none".to_owned()
+            } else {
+                counts.join("; ")
+            }
+        ));
+        lines
+    });
 }

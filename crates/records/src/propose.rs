@@ -96,16 +96,11 @@ pub fn sentence_around(chars: &[char], start: usize, end: usize) -> (usize, usiz
     let is_end_at = |i: usize| match chars[i] {
         '!' | '?' | '\n' => true,
         '.' => {
-            let word_start = chars[..i]
-                .iter()
-                .rposition(|c| !c.is_alphabetic())
-                .map_or(0, |p| p + 1);
-            let word: String = chars[word_start..i].iter().collect();
-            let after_number = chars[..word_start]
-                .iter()
-                .rev()
-                .find(|c| !matches!(c, ' ' | '\u{a0}'))
-                .is_some_and(char::is_ascii_digit);
+            // The letters before it and what stands before them: a few
+            // dozen characters are enough.
+            let before: String = chars[i.saturating_sub(48)..i].iter().collect();
+            let (word, after_number) =
+                casefile_extract::abbreviation::word_before(&before, before.len());
             !casefile_extract::abbreviation::keeps_sentence(&word, after_number)
         }
         _ => false,
