@@ -7,6 +7,7 @@
 //! Ukrainian) proposes a claim of that kind. Every claim is `proposed`:
 //! the machine never confirms.
 
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use casefile_document::Span;
@@ -51,7 +52,7 @@ pub enum ClaimKind {
 }
 
 /// What a promise was about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PromiseKind {
     /// Release after a term of service.
@@ -66,6 +67,32 @@ pub enum PromiseKind {
     Leave,
     /// Benefits or social protection.
     Benefits,
+}
+
+/// A term a promise states, bound to the promise its words govern: in
+/// "200,000 roubles a month and a pardon after six months of service" the
+/// six months belong to the pardon, the month to the pay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term {
+    /// The promise it belongs to.
+    pub promise: PromiseKind,
+    /// The duration (an index into the extraction's `durations`).
+    pub duration: usize,
+}
+
+impl PromiseKind {
+    /// Whether a term of this promise is the wait before a release
+    /// (amnesty, a record expunged, the end of service, leave), the term a
+    /// due date is counted from.
+    pub fn is_release(self) -> bool {
+        matches!(
+            self,
+            PromiseKind::Amnesty
+                | PromiseKind::RecordExpunged
+                | PromiseKind::TermOfService
+                | PromiseKind::Leave
+        )
+    }
 }
 
 /// Who asserts a claim.
@@ -111,9 +138,20 @@ pub struct Claim {
     /// Its quantities (indexes into `quantities`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quantities: Vec<usize>,
-    /// Its mentions (indexes into `mentions`).
+    /// Its amounts of money (indexes into `money`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub money: Vec<usize>,
+    /// For a promise, each duration bound to the promise it belongs to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<Term>,
+    /// Its mentions (indexes into `mentions`), leaving out those who tell
+    /// of it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mentions: Vec<usize>,
+    /// Mentions of who tells or reports it ("said her mother Olga", "со
+    /// слов сестры"): sources of the account, not participants in it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tellers: Vec<usize>,
     /// Who asserts it.
     pub asserted: Assertion,
     /// Always `proposed`: a person confirms or rejects.
@@ -125,7 +163,7 @@ fn cues() -> &'static [(ClaimKind, Regex)] {
     CUES.get_or_init(|| {
         let rule = |kind, pattern: &str| (kind, crate::bounded::compile(&format!("(?i){pattern}")));
         vec![
-            (rule(ClaimKind::Recruitment, r"\b(?:recruited|recruiting|recruiters?|recruitment|enlisted|signed up|завербова\w*|вербова\w*|вербуют|вербовщик\w*|мобилизова\w*|завербува\w*|вербува\w*|вербувальник\w*|мобілізува\w*)")),
+            (rule(ClaimKind::Recruitment, r"\b(?:recruited|recruiting|recruiters?|recruitment|enlisted|signed up|mobili[sz]ed|conscripted|signed (?:a |the |an? [\w-]+ )?(?:military )?contract|подписа\w* (?:\w+ )?контракт|підписа\w* (?:\w+ )?контракт|завербова\w*|вербова\w*|вербуют|вербовщик\w*|мобилизова\w*|завербува\w*|вербува\w*|вербувальник\w*|мобілізува\w*)")),
             (rule(ClaimKind::Promise, r"\b(?:promised|promises|promise|guaranteed|pledged|were told they would|обеща\w*|пообеща\w*|гарантирова\w*|обіця\w*|пообіця\w*|гарантува\w*)")),
             (rule(ClaimKind::Assignment, r"\b(?:assigned to|sent to the front|sent back to the front|transferred to|thrown into|throw (?:me|them|him) into|join an assault unit|отправ\w* на фронт|переведены? в|направлены? в штурмов\w*|відправ\w* на фронт|переведені в)")),
             (rule(ClaimKind::PaymentStop, r"\b(?:stopped getting paid|stopped being paid|stopped paying|not been paid|haven't been paid|unpaid|payments? (?:stopped|ceased)|перестали (?:платить|получать)|прекрати\w* выплат\w*|не платят|перестали платити|припини\w* виплат\w*|не платять)")),
@@ -143,14 +181,16 @@ fn cues() -> &'static [(ClaimKind, Regex)] {
     })
 }
 
-fn promise_kinds(sentence: &str) -> Vec<PromiseKind> {
+/// The promise kinds a clause names, each with the byte ranges of its
+/// cues, in the vocabulary's order.
+fn promise_cues(clause: &str) -> Vec<(PromiseKind, Vec<std::ops::Range<usize>>)> {
     static KINDS: OnceLock<Vec<(PromiseKind, Regex)>> = OnceLock::new();
     let kinds = KINDS.get_or_init(|| {
         let rule = |kind, pattern: &str| (kind, crate::bounded::compile(&format!("(?i){pattern}")));
         vec![
             rule(PromiseKind::Amnesty, r"\b(?:amnest\w*|pardon\w*|помилова\w*|амнист\w*|амніст\w*|помилува\w*)"),
             rule(PromiseKind::RecordExpunged, r"\b(?:records? (?:\w+ ){0,2}expunged|expunge\w*|снят\w* судимост\w*|погаш\w* судимост\w*|зняття судимост\w*|знят\w* судимост\w*)"),
-            rule(PromiseKind::TermOfService, r"\b(?:after (?:\w+ ){0,2}(?:months?|years?) of service|term of service|releas\w* (?:\w+ ){0,2}(?:from (?:service|the army|the front)|after)|demobili[sz]\w*|через (?:\w+ ){0,2}(?:месяц\w*|полгода|год\w*|місяц\w*|пів року|рок\w*)|контракт на|освобо\w* (?:\w+ ){0,2}(?:от|из) (?:служб\w*|арми\w*)|уволи\w* (?:\w+ ){0,2}(?:со|из) (?:служб\w*|арми\w*)|демобилиз\w*|звільн\w* (?:\w+ ){0,2}(?:з|зі|із|від) (?:служб\w*|армі\w*)|демобіліз\w*)"),
+            rule(PromiseKind::TermOfService, r"\b(?:after (?:\w+ ){0,2}(?:months?|years?) of service|term of service|releas\w* (?:\w+ ){0,2}(?:from (?:service|the army|the front)|after)|demobili[sz]\w*|через (?:\w+ ){0,2}(?:месяц\w*|полгода|год\w*|місяц\w*|пів року|рок\w*|рік)|release|released|освобождени\w*|звільнення|звільнити|контракт\w* на|контракт\w* сроком|строком на|\w+-(?:years?|months?)(?:-long)? (?:military )?contract|contracts? (?:for|of) |освобо\w* (?:\w+ ){0,2}(?:от|из) (?:служб\w*|арми\w*)|уволи\w* (?:\w+ ){0,2}(?:со|из) (?:служб\w*|арми\w*)|демобилиз\w*|звільн\w* (?:\w+ ){0,2}(?:з|зі|із|від) (?:служб\w*|армі\w*)|демобіліз\w*)"),
             rule(PromiseKind::Pay, r"\b(?:pay|paid|salary|wages?|payments?|выплат\w*|зарплат\w*|денежн\w*|виплат\w*|грош\w*)"),
             rule(PromiseKind::Leave, r"\b(?:leave|отпуск\w*|відпуст\w*)"),
             rule(PromiseKind::Benefits, r"\b(?:benefits|social protections?|льгот\w*|пільг\w*|соцзащит\w*)"),
@@ -158,9 +198,70 @@ fn promise_kinds(sentence: &str) -> Vec<PromiseKind> {
     });
     kinds
         .iter()
-        .filter(|(_, pattern)| crate::bounded::captures(pattern, sentence).next().is_some())
-        .map(|(kind, _)| *kind)
+        .filter_map(|(kind, pattern)| {
+            let ranges: Vec<_> = crate::bounded::captures(pattern, clause)
+                .filter_map(|c| c.get(0).map(|m| m.range()))
+                .collect();
+            (!ranges.is_empty()).then_some((*kind, ranges))
+        })
         .collect()
+}
+
+/// Where a clause's phrases part: a duration belongs to a promise named in
+/// its own phrase ("a salary for a year, and release after six months").
+const PHRASE_BREAKS: &[&str] = &[
+    ", ", "; ", " and ", " or ", " и ", " или ", " і ", " та ", " або ", " а ",
+];
+
+/// Binds each duration of a promise's clause to the promise whose words
+/// govern it: the nearest cue before it in its phrase ("отпуск через три
+/// месяца"), else a cue that holds it ("after six months of service",
+/// "через полгода"), else the nearest after it in its phrase, else the only promise the clause names, else
+/// the nearest cue in the clause. Spans are character offsets; `cues`
+/// holds every cue (sums of money count as cues of pay).
+fn bind_terms(
+    cues: &[(PromiseKind, Span)],
+    breaks: &[usize],
+    durations: &[(usize, Span)],
+) -> Vec<Term> {
+    let phrase = |at: usize| breaks.partition_point(|&b| b <= at);
+    let kinds: BTreeSet<PromiseKind> = cues.iter().map(|(k, _)| *k).collect();
+    let mut out = Vec::new();
+    for &(duration, span) in durations {
+        let holding = cues
+            .iter()
+            .filter(|(_, c)| c.start <= span.start && span.end <= c.end)
+            .map(|(k, _)| *k)
+            .next();
+        let own = phrase(span.start);
+        let before = cues
+            .iter()
+            .filter(|(_, c)| c.end <= span.start && phrase(c.start) == own)
+            .max_by_key(|(_, c)| c.end)
+            .map(|(k, _)| *k);
+        let after = cues
+            .iter()
+            .filter(|(_, c)| c.start >= span.end && phrase(c.start) == own)
+            .min_by_key(|(_, c)| c.start)
+            .map(|(k, _)| *k);
+        let only = (kinds.len() == 1)
+            .then(|| kinds.iter().next().copied())
+            .flatten();
+        let nearest = cues
+            .iter()
+            .min_by_key(|(_, c)| {
+                if c.end <= span.start {
+                    span.start - c.end
+                } else {
+                    c.start.saturating_sub(span.end)
+                }
+            })
+            .map(|(k, _)| *k);
+        if let Some(promise) = before.or(holding).or(after).or(only).or(nearest) {
+            out.push(Term { promise, duration });
+        }
+    }
+    out
 }
 
 /// Byte ranges of the sentences of `text`: ends at `.`, `!`, `?` or `…`
@@ -172,9 +273,11 @@ fn promise_kinds(sentence: &str) -> Vec<PromiseKind> {
 pub fn sentences(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0usize;
+    let header_end = header_line(text).map(|r| r.end);
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
-        let paragraph = c == '\n' && chars.peek().is_some_and(|(_, n)| *n == '\n');
+        let paragraph =
+            (c == '\n' && chars.peek().is_some_and(|(_, n)| *n == '\n')) || Some(at) == header_end;
         let mut end = None;
         if paragraph {
             end = Some(at);
@@ -190,7 +293,7 @@ pub fn sentences(text: &str) -> Vec<std::ops::Range<usize>> {
                 }
             }
             let rest = &text[stop..];
-            let after = rest.trim_start_matches([' ', '\u{a0}']);
+            let after = rest.trim_start_matches([' ', '\u{a0}', '\n', '\r', '\t']);
             let next = after.chars().next();
             let spaced = after.len() < rest.len();
             // "U.S.", "A. Dikiy", "No. 7", "г. Донецк".
@@ -224,12 +327,29 @@ pub fn sentences(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// The byte range of a text's header line, the kind a documenter types
+/// above a note ("12 March 2024, call with O."): the first line that holds
+/// anything, short (twelve words at most), not ended as a sentence is, with
+/// more text on the next line. A date on it is when the note was written,
+/// not an event, and the note's first sentence starts after it.
+pub fn header_line(text: &str) -> Option<std::ops::Range<usize>> {
+    let lead = text.len() - text.trim_start().len();
+    let line_end = lead + text[lead..].find('\n')?;
+    let line = text[lead..line_end].trim_end();
+    let more = !text[line_end + 1..].trim().is_empty();
+    let short = (1..=12).contains(&line.split_whitespace().count());
+    let open = !line.ends_with(['.', '!', '?', '…', ':', ';', ',']);
+    (short && open && more && line.chars().any(|c| c.is_ascii_digit()))
+        .then_some(lead..lead + line.len())
+}
+
 /// What a field's claims can point to: spans of what was already found in
 /// the same field, with their indexes in the whole extraction.
 pub(crate) struct Found<'a> {
     pub times: Vec<(usize, Span)>,
     pub durations: Vec<(usize, Span)>,
     pub quantities: Vec<(usize, Span)>,
+    pub money: Vec<(usize, Span)>,
     pub mentions: Vec<(usize, Span)>,
     pub quotes: &'a [crate::quote::Quote],
     pub attributions: &'a [crate::quote::Attribution],
@@ -238,6 +358,13 @@ pub(crate) struct Found<'a> {
 /// Finds the claims in `text`.
 pub(crate) fn find(text: &str, index: &CharIndex<'_>, found: &Found<'_>) -> Vec<Claim> {
     let mut out = Vec::new();
+    // The words naming who tells or reports something.
+    let teller_words: Vec<Span> = found
+        .quotes
+        .iter()
+        .filter_map(|q| q.speaker.as_ref().map(|s| s.span))
+        .chain(found.attributions.iter().map(|a| a.source.span))
+        .collect();
     for sentence in sentences(text) {
         let words = &text[sentence.clone()];
         let span = index.span(sentence.clone());
@@ -323,11 +450,63 @@ pub(crate) fn find(text: &str, index: &CharIndex<'_>, found: &Found<'_>) -> Vec<
                     .map(|(i, _)| *i)
                     .collect()
             };
-            let promises = if *kind == ClaimKind::Promise {
-                promise_kinds(&words[clause_start..clause_end])
+            let money = inside(&found.money);
+            let durations = inside(&found.durations);
+            let (promises, terms) = if *kind == ClaimKind::Promise {
+                let clause_words = &words[clause_start..clause_end];
+                let base = sentence.start + clause_start;
+                let named = promise_cues(clause_words);
+                let mut cues: Vec<(PromiseKind, Span)> = named
+                    .iter()
+                    .flat_map(|(k, ranges)| {
+                        ranges
+                            .iter()
+                            .map(move |r| (*k, index.span(base + r.start..base + r.end)))
+                    })
+                    .collect();
+                // A sum is pay promised, whatever words name it.
+                cues.extend(
+                    found
+                        .money
+                        .iter()
+                        .filter(|(i, _)| money.contains(i))
+                        .map(|(_, s)| (PromiseKind::Pay, *s)),
+                );
+                let mut breaks: Vec<usize> = PHRASE_BREAKS
+                    .iter()
+                    .flat_map(|b| clause_words.match_indices(b).map(|(at, _)| at))
+                    .map(|at| index.char_at(base + at))
+                    .collect();
+                breaks.sort_unstable();
+                let spans: Vec<(usize, Span)> = found
+                    .durations
+                    .iter()
+                    .filter(|(i, _)| durations.contains(i))
+                    .copied()
+                    .collect();
+                let terms = bind_terms(&cues, &breaks, &spans);
+                let mut promises: Vec<PromiseKind> = named.iter().map(|(k, _)| *k).collect();
+                if !money.is_empty() && !promises.contains(&PromiseKind::Pay) {
+                    promises.push(PromiseKind::Pay);
+                }
+                (promises, terms)
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new())
             };
+            // Who tells of it: a mention inside a speaker's or a source's
+            // words.
+            let (tellers, mentions): (Vec<usize>, Vec<usize>) =
+                inside(&found.mentions).into_iter().partition(|m| {
+                    found
+                        .mentions
+                        .iter()
+                        .find(|(i, _)| i == m)
+                        .is_some_and(|(_, s)| {
+                            teller_words
+                                .iter()
+                                .any(|t| t.start <= s.start && s.end <= t.end)
+                        })
+                });
             out.push(Claim {
                 kind: *kind,
                 promises,
@@ -335,9 +514,12 @@ pub(crate) fn find(text: &str, index: &CharIndex<'_>, found: &Found<'_>) -> Vec<
                 field: Field::Text,
                 cue: words[range.clone()].to_owned(),
                 times: inside(&found.times),
-                durations: inside(&found.durations),
+                durations,
                 quantities: inside(&found.quantities),
-                mentions: inside(&found.mentions),
+                money,
+                terms,
+                mentions,
+                tellers,
                 asserted: asserted.clone(),
                 status: "proposed".to_owned(),
             });
@@ -348,7 +530,40 @@ pub(crate) fn find(text: &str, index: &CharIndex<'_>, found: &Found<'_>) -> Vec<
 
 #[cfg(test)]
 mod tests {
-    use super::sentences;
+    use super::{Found, find, sentences};
+    use crate::spans::CharIndex;
+
+    /// The mention of who tells the account is its teller, not one of
+    /// its people; the others stay its mentions.
+    #[test]
+    fn who_tells_is_no_participant() {
+        let text = "Olga Petrova told us that her son was recruited by Wagner in May 2024.";
+        let index = CharIndex::new(text);
+        let (quotes, attributions) = crate::quote::find(text, &index);
+        let at = |words: &str| {
+            let start = text.find(words).unwrap_or_default();
+            index.span(start..start + words.len())
+        };
+        let found = Found {
+            times: Vec::new(),
+            durations: Vec::new(),
+            quantities: Vec::new(),
+            money: Vec::new(),
+            mentions: vec![(0, at("Olga Petrova")), (1, at("Wagner"))],
+            quotes: &quotes,
+            attributions: &attributions,
+        };
+        let claims = find(text, &index, &found);
+        assert_eq!(claims.len(), 1, "{claims:?}");
+        assert_eq!(claims[0].tellers, vec![0]);
+        assert_eq!(claims[0].mentions, vec![1]);
+        assert_eq!(
+            claims[0].asserted,
+            super::Assertion::Reported {
+                source: "Olga Petrova".to_owned()
+            }
+        );
+    }
 
     #[test]
     fn sentences_end_where_a_reader_expects() {

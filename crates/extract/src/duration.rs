@@ -32,7 +32,7 @@ fn pattern() -> &'static Regex {
     PATTERN.get_or_init(|| {
         let number = crate::numbers::number_pattern();
         let source = format!(
-            r"(?i)(?P<approx>\b(?:about|around|almost|nearly|roughly|approximately|some|около|примерно|почти|приблизно|близько|майже)\s+)?(?:\b(?P<half>полгода|пол года|полугода|півроку|пів року|півтора року|полтора года|полутора лет|half a year|a year and a half|half a month)\b|(?:\b(?P<n>{number})|\b(?P<one>an?|one))[\s-]+(?P<unit>years?|months?|weeks?|days?|hours?|год(?:а|у)?|лет|месяц(?:ев|а)?|недел(?:я|и|ь|ю)|дн(?:ей|я)|день|суток|час(?:ов|а)?|рок(?:ів|и|у)|рік|місяц(?:ів|ь|і|я)|тижн(?:ів|і|я)|тиждень|дн(?:ів|і)|годин(?:и|а)?)\b)"
+            r"(?i)(?P<approx>\b(?:about|around|almost|nearly|roughly|approximately|some|около|примерно|почти|приблизно|близько|майже)\s+)?(?:\b(?P<half>полгода|пол года|полугода|півроку|пів року|півтора року|полтора года|полутора лет|half a year|a year and a half|half a month)\b|\b(?:через|спустя|після)\s+(?P<bare>год|месяц|неделю|рік|місяць|тиждень)\b|(?:\b(?P<n>{number})|\b(?P<one>an?|one))[\s-]+(?P<unit>years?|months?|weeks?|days?|hours?|год(?:а|у)?|лет|месяц(?:ев|а)?|недел(?:я|и|ь|ю)|дн(?:ей|я)|день|суток|час(?:ов|а)?|рок(?:ів|и|у)|рік|місяц(?:ів|ь|і|я)|тижн(?:ів|і|я)|тиждень|дн(?:ів|і)|годин(?:и|а)?)\b)"
         );
         crate::bounded::compile(&source)
     })
@@ -96,13 +96,18 @@ pub(crate) fn find(text: &str, index: &CharIndex, times: &[TimeMention]) -> Vec<
                 Some("P6M".to_owned())
             }
         } else {
-            let amount = match (captures.name("n"), captures.name("one")) {
-                (Some(n), _) => crate::numbers::value(n.as_str()),
-                (None, Some(_)) => Some(1.0),
+            // "через год": one of the unit, with no number.
+            let amount = match (
+                captures.name("n"),
+                captures.name("one"),
+                captures.name("bare"),
+            ) {
+                (Some(n), _, _) => crate::numbers::value(n.as_str()),
+                (None, Some(_), _) | (None, None, Some(_)) => Some(1.0),
                 _ => None,
             };
             amount
-                .zip(captures.name("unit"))
+                .zip(captures.name("unit").or(captures.name("bare")))
                 .and_then(|(amount, unit)| iso(amount, unit.as_str()))
         };
         if let Some(iso) = iso {

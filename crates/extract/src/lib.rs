@@ -181,7 +181,26 @@ pub fn extract(document: &Document, context: &Context) -> Extraction {
 /// subtitle and captions (a photo's date is often only in its caption),
 /// with the models given.
 pub fn extract_with(document: &Document, context: &Context, models: &Models) -> Extraction {
-    let anchor = time::anchor(document.published.as_deref(), context.captured.as_deref());
+    let mut anchor = time::anchor(document.published.as_deref(), context.captured.as_deref());
+    // A note's header line dates when it was written: without a
+    // publication date, that is the day its "in October" counts from.
+    let header = claim::header_line(&document.text);
+    if let Some(range) = &header
+        && anchor
+            .as_ref()
+            .is_none_or(|a| a.source != AnchorSource::Published)
+    {
+        let line = &document.text[range.clone()];
+        let dated = time::find(line, &spans::CharIndex::new(line), anchor.as_ref())
+            .into_iter()
+            .find(|t| t.edtf.len() == 10 && t.resolution == Resolution::Absolute);
+        if let Some(t) = dated {
+            anchor = Some(Anchor {
+                date: t.edtf,
+                source: AnchorSource::Header,
+            });
+        }
+    }
     let mut extraction = Extraction {
         extractor: EXTRACTOR.to_owned(),
         models: models
@@ -208,6 +227,7 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
             continue;
         };
         let index = spans::CharIndex::new(text);
+        let header_chars = header.as_ref().map(|r| index.char_at(r.end));
         let mut times = time::find(text, &index, extraction.anchor.as_ref());
         let mut money = money::find(text, &index, &times);
         // "200,000 roubles a month": the month is the pay's period, not a
@@ -251,10 +271,14 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
                 .collect()
         };
         let found = claim::Found {
+            // The header line's date is no event's.
             times: numbered(
                 extraction.times.len(),
                 times.iter().map(|t| t.span).collect(),
-            ),
+            )
+            .into_iter()
+            .filter(|(_, s)| field != Field::Text || header_chars.is_none_or(|h| s.start >= h))
+            .collect(),
             durations: numbered(
                 extraction.durations.len(),
                 durations.iter().map(|d| d.span).collect(),
@@ -262,6 +286,10 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
             quantities: numbered(
                 extraction.quantities.len(),
                 quantities.iter().map(|q| q.span).collect(),
+            ),
+            money: numbered(
+                extraction.money.len(),
+                money.iter().map(|m| m.span).collect(),
             ),
             mentions: numbered(
                 extraction.mentions.len(),
@@ -271,16 +299,6 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
             attributions: &attributions,
         };
         let mut claims = claim::find(text, &index, &found);
-        // A sum in a promise's sentence is pay promised, whatever words
-        // name it ("200,000 roubles a month").
-        for claim in claims.iter_mut().filter(|c| c.kind == ClaimKind::Promise) {
-            let paid = money
-                .iter()
-                .any(|m| m.span.start >= claim.span.start && m.span.end <= claim.span.end);
-            if paid && !claim.promises.contains(&PromiseKind::Pay) {
-                claim.promises.push(PromiseKind::Pay);
-            }
-        }
         times.iter_mut().for_each(|t| t.field = field);
         durations.iter_mut().for_each(|d| d.field = field);
         quantities.iter_mut().for_each(|q| q.field = field);

@@ -141,6 +141,17 @@ fn describing(word: &str) -> bool {
             .any(|s| lower.ends_with(s))
 }
 
+/// Whether a Cyrillic word reads as a past-tense or infinitive verb
+/// ("завербовали", "погибли", "мобілізували", "воевать").
+fn verb_like(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    lower.chars().any(|c| ('\u{400}'..='\u{52f}').contains(&c))
+        && lower.chars().count() > 4
+        && ["ли", "лись", "лися", "ть", "ться", "тися"]
+            .iter()
+            .any(|ending| lower.ends_with(ending))
+}
+
 /// The noun phrase: describing words, then the noun; it stops at a stop
 /// word. Returns its byte length within `words` and the phrase.
 fn noun_phrase(words: &str) -> Option<(usize, String)> {
@@ -152,6 +163,11 @@ fn noun_phrase(words: &str) -> Option<(usize, String)> {
         offset = at + word.len();
         let bare = word.trim_end_matches(|c: char| !c.is_alphanumeric());
         if bare.is_empty() || STOP.contains(&bare.to_lowercase().as_str()) {
+            break;
+        }
+        // After a describing word, a verb ends the phrase: "300
+        // заключённых завербовали" counts prisoners.
+        if !taken.is_empty() && verb_like(bare) {
             break;
         }
         taken.push(bare);
@@ -168,6 +184,12 @@ fn noun_phrase(words: &str) -> Option<(usize, String)> {
 /// law ("ст.", "ч.", "п.", "art.", "article", "статья", "стаття"), or a
 /// unit or colony number ("unit 3719", "колония 7" is left to the noun).
 fn names_a_thing(before: &str) -> bool {
+    // "ИК-2", "IK-5", "ЛИУ-3": a number joined to letters by a hyphen is
+    // part of a name.
+    let mut tail = before.chars().rev();
+    if tail.next() == Some('-') && tail.next().is_some_and(char::is_alphabetic) {
+        return true;
+    }
     let before = before.trim_end_matches([' ', '\u{a0}']);
     if before.ends_with(['№', '#']) {
         return true;

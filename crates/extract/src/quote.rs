@@ -77,6 +77,23 @@ const SPEECH_VERBS_EN: &str = "said|says|told|wrote|writes|added|adds|explained|
 const SPEECH_VERBS_RU: &str = "сказал|сказала|сказали|говорит|говорил|говорила|заявил|заявила|заявили|пишет|писал|написал|написала|рассказал|рассказала|рассказывает|отметил|отметила|добавил|добавила|пояснил|пояснила|утверждает|вспоминает";
 const SPEECH_VERBS_UK: &str = "сказав|сказала|сказали|каже|казав|казала|заявив|заявила|заявили|пише|писав|написав|написала|розповів|розповіла|розповідає|зазначив|зазначила|додав|додала|пояснив|пояснила|стверджує|згадує";
 
+/// Who tells an account outside quotation marks: "…, said her mother
+/// Olga." after it, "Her sister told us that …" before it.
+fn told() -> &'static (Regex, Regex) {
+    static TOLD: OnceLock<(Regex, Regex)> = OnceLock::new();
+    TOLD.get_or_init(|| {
+        let verbs = "said|says|told us|told me|recalled|recalls|сказал|сказала|рассказал|рассказала|рассказали|сообщил|сообщила|сказав|розповів|розповіла|розповіли|повідомив|повідомила";
+        (
+            crate::bounded::compile(&format!(
+                r"(?i),\s*(?:[—–-]\s*)?\b(?P<verb>{verbs})\s+(?P<who>(?:(?-i:\p{{Lu}}\.)|[^,.;:!?«»“”\n])+)"
+            )),
+            crate::bounded::compile(&format!(
+                r"(?P<who>\b\p{{Lu}}[^,.;:!?«»“”\n]{{0,60}}?)\s+(?P<verb>(?i:{verbs}|told))\s+(?:(?i:us|me|him|her|them)\s+)?(?i:that|что|що)\b"
+            )),
+        )
+    })
+}
+
 fn patterns() -> &'static (Regex, Regex, Regex, Regex) {
     static PATTERNS: OnceLock<(Regex, Regex, Regex, Regex)> = OnceLock::new();
     PATTERNS.get_or_init(|| {
@@ -93,7 +110,7 @@ fn patterns() -> &'static (Regex, Regex, Regex, Regex) {
             // `По словам X, «` / `За словами X, «` / `According to X, “`.
             compile(r"(?i)(?P<verb>по словам|со слов|за словами|according to|as told by)\s+(?P<who>(?:(?-i:\p{Lu}\.)|[^,.;:!?«»“”\n])+)\s*,\s*$".to_owned()),
             // Reported speech anywhere.
-            crate::bounded::compile(r"(?i)\b(?P<verb>according to|citing|as reported by|по словам|по данным|со ссылкой на|как сообщает|как сообщил|за словами|за даними|з посиланням на|як повідомляє|як повідомив)\s+(?P<who>(?:(?-i:\p{Lu}\.)|[^,.;:!?«»“”\n])+)"),
+            crate::bounded::compile(r"(?i)\b(?P<verb>according to|citing|as reported by|as told by|по словам|со слов|зі слів|по данным|со ссылкой на|как сообщает|как сообщил|за словами|за даними|з посиланням на|як повідомляє|як повідомив)\s+(?P<who>(?:(?-i:\p{Lu}\.)|[^,.;:!?«»“”\n])+)"),
         )
     })
 }
@@ -311,5 +328,45 @@ pub(crate) fn find(text: &str, index: &CharIndex) -> (Vec<Quote>, Vec<Attributio
             source,
         });
     }
+    // Accounts told outside quotation marks: after a comma to the end of
+    // the sentence ("…, said her mother"), or at a sentence's start ("Her
+    // sister told us that …"); not where a quote already names its speaker.
+    let (after_comma, leading) = told();
+    let quoted_speaker = |at: usize| {
+        let char_at = index.char_at(at);
+        quotes.iter().any(|q| {
+            q.speaker
+                .as_ref()
+                .is_some_and(|s| s.span.start <= char_at && char_at <= s.span.end)
+        })
+    };
+    for (pattern, at_start) in [(after_comma, false), (leading, true)] {
+        for captures in crate::bounded::captures(pattern, text) {
+            let (Some(whole), Some(who), Some(verb)) =
+                (captures.get(0), captures.name("who"), captures.name("verb"))
+            else {
+                continue;
+            };
+            let lead = text[..whole.start()].trim_end_matches([' ', '\u{a0}']);
+            let starts_sentence = lead.is_empty() || lead.ends_with(['.', '!', '?', '…', '\n']);
+            if (at_start && !starts_sentence)
+                || (!at_start && lead.ends_with(['”', '»', '"', '’']))
+                || quoted_speaker(who.start())
+            {
+                continue;
+            }
+            let Some((source, end)) = speaker(text, index, who, verb.as_str(), 0) else {
+                continue;
+            };
+            let end = end.max(if at_start { whole.end() } else { end });
+            attributions.push(Attribution {
+                span: index.span(whole.start()..end),
+                field: Field::Text,
+                text: text[whole.start()..end].to_owned(),
+                source,
+            });
+        }
+    }
+    attributions.sort_by_key(|a| a.span.start);
     (quotes, attributions)
 }

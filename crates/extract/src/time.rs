@@ -72,6 +72,9 @@ pub enum AnchorSource {
     Published,
     /// When the material was captured.
     Captured,
+    /// The date on the text's own header line (a note's "12 March 2024,
+    /// call with O."): when it was written down.
+    Header,
 }
 
 /// The reference date for relative expressions.

@@ -38,14 +38,42 @@ fn claims_from_the_case_file() {
                     Assertion::Quoted { speaker } => format!("quoted: {speaker}"),
                     Assertion::Reported { source } => format!("reported: {source}"),
                 };
-                format!(
+                let mut line = format!(
                     "{} [{}] | {} | {} | {} | {asserted}",
                     kind.as_str().unwrap_or(""),
                     promises.join(", "),
                     claim.cue,
                     times.join(", "),
                     durations.join(", ")
-                )
+                );
+                // Each term with the promise it belongs to, when the
+                // sentence gives any.
+                if !claim.terms.is_empty() {
+                    let terms: Vec<String> = claim
+                        .terms
+                        .iter()
+                        .map(|t| {
+                            format!(
+                                "{} {}",
+                                serde_json::to_value(t.promise)
+                                    .unwrap_or_default()
+                                    .as_str()
+                                    .unwrap_or(""),
+                                extraction.durations[t.duration].iso
+                            )
+                        })
+                        .collect();
+                    line.push_str(&format!(" | terms: {}", terms.join(", ")));
+                }
+                if !claim.tellers.is_empty() {
+                    let tellers: Vec<&str> = claim
+                        .tellers
+                        .iter()
+                        .map(|&m| extraction.mentions[m].text.as_str())
+                        .collect();
+                    line.push_str(&format!(" | told by: {}", tellers.join(", ")));
+                }
+                line
             })
             .collect()
     });
