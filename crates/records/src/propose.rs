@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use casefile_document::Document;
-use casefile_extract::claim::{Assertion, Claim, ClaimKind};
+use casefile_extract::claim::{Assertion, Claim, ClaimKind, PromiseKind};
 use casefile_extract::ner::EntityKind;
 use casefile_extract::time::TimeMention;
 use casefile_extract::{Extraction, Field};
@@ -158,6 +158,66 @@ pub fn claim_time<'e>(
                 cue_at.saturating_sub(end)
             }
         })
+}
+
+/// The recruitment, signing or enlistment a promise's term runs from: of
+/// the document's recruitment claims that `usable` accepts (one that gives
+/// a time, and that nobody rejected), the one in the promise's own
+/// sentence, else the one in the nearest sentence of the same field (the
+/// one before, on a tie). Its index in the extraction's claims.
+pub fn promise_start(
+    extraction: &Extraction,
+    promise: usize,
+    usable: impl Fn(usize, &Claim) -> bool,
+) -> Option<usize> {
+    let claim = extraction.claims.get(promise)?;
+    extraction
+        .claims
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == ClaimKind::Recruitment && c.field == claim.field)
+        .filter(|(n, c)| usable(*n, c))
+        .min_by_key(|(_, c)| {
+            if c.span == claim.span {
+                (0, false)
+            } else if c.span.end <= claim.span.start {
+                (claim.span.start - c.span.end + 1, false)
+            } else {
+                (c.span.start.saturating_sub(claim.span.end) + 1, true)
+            }
+        })
+        .map(|(n, _)| n)
+}
+
+/// The term a promise's release is due after: the duration bound to a
+/// promise of release (amnesty or records expunged first, then the end of
+/// service, then leave); when the sentence names no kind of promise its words could
+/// govern, its first duration.
+pub fn release_term<'e>(
+    extraction: &'e Extraction,
+    claim: &Claim,
+) -> Option<&'e casefile_extract::duration::DurationMention> {
+    // A pardon's or the service's term before leave's: the release a
+    // lawyer counts from.
+    let rank = |kind: PromiseKind| match kind {
+        PromiseKind::Amnesty | PromiseKind::RecordExpunged => 0,
+        PromiseKind::TermOfService => 1,
+        _ => 2,
+    };
+    let bound = claim
+        .terms
+        .iter()
+        .filter(|t| t.promise.is_release())
+        .min_by_key(|t| rank(t.promise))
+        .and_then(|t| extraction.durations.get(t.duration));
+    if claim.terms.is_empty() {
+        claim
+            .durations
+            .iter()
+            .find_map(|&k| extraction.durations.get(k))
+    } else {
+        bound
+    }
 }
 
 /// Whether a quantity counts people (it has a counted noun and a number,
@@ -416,6 +476,8 @@ fn propose_document(
                 .insert("when_written".to_owned(), maker.value(&t.text));
         }
         record.links.clone_from(&participants);
+        // Who tells of it is a source of the account.
+        record.links.extend(maker.links("told_by", &claim.tellers));
         record.links.push(Link {
             role: "fact".to_owned(),
             target: ids.fact.clone(),
@@ -472,15 +534,32 @@ fn propose_document(
                         .values
                         .insert("promised".to_owned(), maker.value(promised.join(",")));
                 }
-                if let Some(after) = claim
-                    .durations
-                    .iter()
-                    .filter_map(|&k| extraction.durations.get(k))
-                    .next()
-                {
+                if let Some(after) = release_term(extraction, claim) {
                     fact_record
                         .values
                         .insert("after".to_owned(), maker.value(&after.iso));
+                }
+                // What the term runs from, when the promise gives no date
+                // of its own: the recruitment the same source dates, and
+                // which sentence says so.
+                let start = time.is_none().then(|| {
+                    promise_start(extraction, n, |_, c| {
+                        claim_time(input.doc, extraction, c, valid_time).is_some()
+                    })
+                });
+                if let Some(k) = start.flatten()
+                    && let Some(t) = extraction
+                        .claims
+                        .get(k)
+                        .and_then(|c| claim_time(input.doc, extraction, c, valid_time))
+                {
+                    fact_record
+                        .values
+                        .insert("start".to_owned(), maker.value(&t.edtf));
+                    fact_record.links.push(Link {
+                        role: "start".to_owned(),
+                        target: ClaimIds::new(s, d, k, RecordKind::Event).claim,
+                    });
                 }
                 fact_record.links.push(Link {
                     role: "engagement".to_owned(),

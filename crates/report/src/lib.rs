@@ -140,8 +140,16 @@ pub struct PromiseStatus {
     pub promised: Vec<String>,
     /// After how long (ISO 8601), when the sentence says.
     pub after: Option<String>,
+    /// Each term the sentence states, with the promise it belongs to:
+    /// (`amnesty`, `P6M`), (`pay`, `P1Y`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<(String, String)>,
     /// What it is counted from: the date in EDTF and the words.
     pub from: Option<(String, String)>,
+    /// The sentence that gave the start, when it is a recruitment the same
+    /// source dates rather than the promise's own date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Citation>,
     /// The first day it can have fallen due.
     pub due_earliest: Option<Date>,
     /// The last day it can have fallen due.
@@ -592,19 +600,12 @@ pub fn build(
     for input in inputs {
         let extraction = input.extraction;
         let (s, d) = (input.source.index, input.document);
-        // The recruitment this document dates, for promises without a date
-        // of their own: the earliest.
-        let recruitment = extraction
-            .claims
-            .iter()
-            .enumerate()
-            .filter(|(n, c)| {
-                c.kind == ClaimKind::Recruitment
-                    && claim_status(records, &ClaimIds::new(s, d, *n, RecordKind::Event))
-                        != Status::Rejected
-            })
-            .filter_map(|(_, c)| claim_time(input, c))
-            .min_by_key(|(_, _, b)| (b.earliest, b.latest));
+        // A recruitment a promise's term can run from: dated, and not
+        // rejected.
+        let usable_start = |n: usize, c: &Claim| {
+            claim_status(records, &ClaimIds::new(s, d, n, RecordKind::Event)) != Status::Rejected
+                && claim_time(input, c).is_some()
+        };
         // When this document says payment stopped: the earliest it dates.
         let unpaid_since = extraction
             .claims
@@ -655,19 +656,31 @@ pub fn build(
                     .get(&ids.fact)
                     .and_then(|r| r.value("after"))
                     .map(str::to_owned)
-                    .or_else(|| {
-                        claim
-                            .durations
-                            .iter()
-                            .filter_map(|&k| extraction.durations.get(k))
-                            .map(|d| d.iso.clone())
-                            .find(|iso| duration(iso).is_some())
-                    })
+                    .or_else(|| propose::release_term(extraction, claim).map(|d| d.iso.clone()))
                     .filter(|iso| duration(iso).is_some());
-                // Counted from its own date, else the recruitment its
-                // document dates, else the day the document was published
-                // (a promise made in a post is made by then).
-                let from = time.clone().or_else(|| recruitment.clone()).or_else(|| {
+                let terms: Vec<(String, String)> = claim
+                    .terms
+                    .iter()
+                    .filter_map(|t| {
+                        let d = extraction.durations.get(t.duration)?;
+                        Some((name(&t.promise), d.iso.clone()))
+                    })
+                    .collect();
+                // Counted from its own date, else the recruitment the same
+                // document dates nearest to it, else the day the document
+                // was published (a promise made in a post is made by then).
+                let start = if time.is_some() {
+                    None
+                } else {
+                    propose::promise_start(extraction, n, usable_start)
+                };
+                let start_claim = start.and_then(|k| extraction.claims.get(k).map(|c| (k, c)));
+                let recruitment = start_claim.and_then(|(_, c)| claim_time(input, c));
+                let start = start_claim.map(|(k, c)| {
+                    let ids = ClaimIds::new(s, d, k, RecordKind::Event);
+                    cite(input, c, &ids.fact, claim_status(records, &ids))
+                });
+                let from = time.clone().or(recruitment).or_else(|| {
                     let published = input.doc.published.as_deref()?;
                     let day = published.get(..10).unwrap_or(published);
                     edtf::bounds(day).map(|b| (day.to_owned(), format!("published {day}"), b))
@@ -691,14 +704,10 @@ pub fn build(
                     ),
                 };
                 // The sums in the promise's sentence are the pay promised.
-                let pay: Vec<String> = extraction
+                let pay: Vec<String> = claim
                     .money
                     .iter()
-                    .filter(|m| {
-                        m.field == claim.field
-                            && m.span.start >= claim.span.start
-                            && m.span.end <= claim.span.end
-                    })
+                    .filter_map(|&m| extraction.money.get(m))
                     .map(money_words)
                     .collect();
                 let unpaid_since = if pay.is_empty() {
@@ -707,6 +716,8 @@ pub fn build(
                     unpaid_since.clone()
                 };
                 promises.push(PromiseStatus {
+                    terms,
+                    start,
                     pay,
                     unpaid_since,
                     promised: claim.promises.iter().map(name).collect(),
@@ -1061,6 +1072,22 @@ pub fn render(report: &Report) -> String {
             .map(|a| format!(" after {a}"))
             .unwrap_or_default();
         let _ = writeln!(out, "  {what}{after}{from}: {state}");
+        if p.terms.len() > 1 {
+            let terms: Vec<String> = p
+                .terms
+                .iter()
+                .map(|(kind, iso)| {
+                    // Pay and benefits last a term; a release comes after one.
+                    let word = if matches!(kind.as_str(), "pay" | "benefits") {
+                        "for"
+                    } else {
+                        "after"
+                    };
+                    format!("{} {word} {iso}", kind.replace('_', " "))
+                })
+                .collect();
+            let _ = writeln!(out, "      terms: {}", terms.join("; "));
+        }
         if !p.pay.is_empty() {
             let unpaid = p
                 .unpaid_since
@@ -1070,6 +1097,11 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(out, "      promised {}{unpaid}", p.pay.join(", "));
         }
         let _ = writeln!(out, "      {}: {}", at(&p.citation), p.citation.quote);
+        if let Some(start) = &p.start
+            && start.quote != p.citation.quote
+        {
+            let _ = writeln!(out, "      start: {}: {}", at(start), start.quote);
+        }
         also(&mut out, &p.also);
     }
     let _ = writeln!(out, "\nViolations");
