@@ -132,11 +132,33 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
     let resolved = crate::entity::refresh(case, &mut store, &bar)?;
     let indexed = crate::search::refresh(case, &mut store, &bar, false, true)?;
     let totals = store.totals()?;
+    // Bytes already in the case make another acquisition of the source
+    // that first held them: logged, not counted twice.
+    let digests: Vec<casefile_vault::Sha256> = added
+        .iter()
+        .map(|a| {
+            casefile_vault::Sha256::from_hex(&a.sha256).unwrap_or(casefile_vault::Sha256([0; 32]))
+        })
+        .collect();
+    let same_as: Vec<Option<u64>> = case
+        .acquisitions_of(&digests)?
+        .into_iter()
+        .zip(&added)
+        .map(|(all, a)| all.first().copied().filter(|&first| first < a.log_index))
+        .collect();
     bar.finish_and_clear();
     let (size, checkpoint) = case.latest_checkpoint()?;
     if json {
+        let again: Vec<serde_json::Value> = added
+            .iter()
+            .zip(&same_as)
+            .filter_map(|(a, first)| {
+                first.map(|f| serde_json::json!({"log_index": a.log_index, "same_as": f}))
+            })
+            .collect();
         print_json(&serde_json::json!({
             "added": added,
+            "acquired_again": again,
             "failed": failures,
             "read": read,
             "resolved": resolved,
@@ -146,11 +168,13 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
             "checkpoint": checkpoint,
         }));
     } else {
-        for source in &added {
-            let note = if source.already_stored {
-                " (bytes already stored)"
-            } else {
-                ""
+        for (source, first) in added.iter().zip(&same_as) {
+            let note = match (first, source.already_stored) {
+                (Some(first), _) => format!(
+                    ": already in the case as source #{first}; logged as another acquisition of it"
+                ),
+                (None, true) => " (bytes already stored)".to_owned(),
+                (None, false) => String::new(),
             };
             crate::say!(
                 "added {} #{} {}{note}",

@@ -123,6 +123,9 @@ pub(crate) struct ReadStats {
     /// Sources whose reading reported an error (what could be read is
     /// stored).
     pub with_errors: u64,
+    /// Sources that repeat an earlier source's bytes: recorded as other
+    /// acquisitions of it, not read again.
+    pub acquisitions: u64,
 }
 
 /// Reads every source of `case` that the store has no reading of.
@@ -224,8 +227,18 @@ fn read_all(
         let Some(last) = page.last().map(|r| r.entry.index) else {
             break;
         };
-        for record in page.iter().filter(|r| wanted.contains(&r.entry.index)) {
-            let documents = read_one(case, &mut writer, record, pipeline, stats)?;
+        let records: Vec<&SourceRecord> = page
+            .iter()
+            .filter(|r| wanted.contains(&r.entry.index))
+            .collect();
+        let digests: Vec<casefile_vault::Sha256> = records.iter().map(|r| r.entry.sha256).collect();
+        let acquisitions = case.acquisitions_of(&digests)?;
+        for (record, same_bytes) in records.into_iter().zip(acquisitions) {
+            let first = earlier_acquisition(case, record, &same_bytes)?;
+            let documents = match first {
+                Some(first) => another_acquisition(&mut writer, record, first, stats)?,
+                None => read_one(case, &mut writer, record, pipeline, stats)?,
+            };
             pending_sources += 1;
             pending_documents += documents;
             bar.inc(1);
@@ -242,6 +255,56 @@ fn read_all(
     pipeline.finish(&mut writer)?;
     writer.commit()?;
     Ok(())
+}
+
+/// The earlier source `record` is another acquisition of: the first one
+/// with the same bytes, unless that one is open material and this one
+/// protected (then the protected copy is read and sealed on its own, and
+/// the open one stays as it was added).
+fn earlier_acquisition(
+    case: &Case,
+    record: &SourceRecord,
+    same_bytes: &[u64],
+) -> anyhow::Result<Option<u64>> {
+    let entry = &record.entry;
+    let Some(&first) = same_bytes.first() else {
+        return Ok(None);
+    };
+    if first >= entry.index || entry.kind == casefile_vault::SourceKind::Curation {
+        return Ok(None);
+    }
+    let earlier = case.source(first)?;
+    if earlier.entry.kind == casefile_vault::SourceKind::Curation
+        || (entry.kind.is_protected() && !earlier.entry.kind.is_protected())
+    {
+        return Ok(None);
+    }
+    Ok(Some(first))
+}
+
+/// Records a source whose bytes an earlier source already holds: nothing
+/// is read or extracted again, so its names and claims count once.
+fn another_acquisition(
+    writer: &mut casefile_derived::Writer<'_>,
+    record: &SourceRecord,
+    first: u64,
+    stats: &mut ReadStats,
+) -> anyhow::Result<u64> {
+    let index = record.entry.index;
+    writer.clear(index)?;
+    writer.put_reading(&Reading {
+        log_index: index,
+        format: None,
+        reader: casefile_reader::READER.to_owned(),
+        protected: record.entry.kind.is_protected(),
+        documents: 0,
+        counted: format!("nothing new: the same bytes as source #{first}, acquired again"),
+        diagnostics: Vec::new(),
+        same_as: Some(first),
+    })?;
+    stats.sources += 1;
+    stats.acquisitions += 1;
+    Ok(0)
 }
 
 /// Reads one source, streaming its documents into the writer; returns how
@@ -268,6 +331,7 @@ fn read_one(
             documents: 0,
             counted: "a judgement about entities (casefile entity)".to_owned(),
             diagnostics: Vec::new(),
+            same_as: None,
         })?;
         stats.sources += 1;
         return Ok(0);
@@ -328,6 +392,7 @@ fn read_one(
                 documents: ordinal,
                 counted: summary.counted,
                 diagnostics: summary.diagnostics,
+                same_as: None,
             }
         }
         None => {
@@ -344,6 +409,7 @@ fn read_one(
                     "nothing: no reader fits this kind of file".to_owned()
                 },
                 diagnostics: Vec::new(),
+                same_as: None,
             }
         }
     };
@@ -364,6 +430,12 @@ pub(crate) fn describe(stats: &ReadStats, totals: &Totals) -> String {
     if stats.sealed > 0 {
         line.push_str(&format!(" ({} protected sources sealed)", stats.sealed));
     }
+    if stats.acquisitions > 0 {
+        line.push_str(&format!(
+            "; {} repeated the bytes of a source already in the case and count there",
+            stats.acquisitions
+        ));
+    }
     if stats.no_reader > 0 {
         line.push_str(&format!("; {} had no reader", stats.no_reader));
     }
@@ -377,5 +449,11 @@ pub(crate) fn describe(stats: &ReadStats, totals: &Totals) -> String {
         "; the case holds {} documents from {} sources, {} of them extracted",
         totals.documents, totals.sources, totals.extractions
     ));
+    if totals.acquisitions > 0 {
+        line.push_str(&format!(
+            " ({} further acquisitions of the same bytes)",
+            totals.acquisitions
+        ));
+    }
     line
 }

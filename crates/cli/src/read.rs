@@ -212,8 +212,14 @@ pub(crate) fn stored(case: &Case, sources: &[String], json: bool) -> anyhow::Res
             return Err(error).context("writing the documents");
         }
         if !json {
-            let format = reading.format.as_deref().unwrap_or("no reader");
-            crate::say_err!("#{index}: {format}: {}", reading.counted);
+            if let Some(first) = reading.same_as {
+                crate::say_err!(
+                    "#{index}: another acquisition of source #{first} (the same bytes)"
+                );
+            } else {
+                let format = reading.format.as_deref().unwrap_or("no reader");
+                crate::say_err!("#{index}: {format}: {}", reading.counted);
+            }
             for diagnostic in &reading.diagnostics {
                 crate::say_err!("#{index}: {} ({})", diagnostic.message, diagnostic.location);
             }

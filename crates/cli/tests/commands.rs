@@ -519,3 +519,61 @@ fn closed_output_ends_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
+
+/// The same bytes added twice are one source with two acquisitions: both
+/// are in the log, and the document, its names and its claims count once.
+#[test]
+fn the_same_file_added_twice_is_one_source_with_two_acquisitions() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    assert_eq!(code(&run(&["init"], root)), 0);
+    std::fs::write(
+        root.join("note.txt"),
+        "In May 2024 recruiters from the Wagner Group came to the colony. Ivan Petrov signed a contract there.\n",
+    )
+    .unwrap();
+    let first = run(&["add", "note.txt", "--kind", "news", "--json"], root);
+    assert_eq!(
+        code(&first),
+        0,
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let again = run(&["add", "note.txt", "--kind", "news", "--json"], root);
+    assert_eq!(
+        code(&again),
+        0,
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let again = json(&again);
+    assert_eq!(
+        again["tree_size"], 2,
+        "both acquisitions are logged: {again:#}"
+    );
+    assert_eq!(
+        again["acquired_again"],
+        serde_json::json!([{"log_index": 1, "same_as": 0}])
+    );
+    assert_eq!(again["derived"]["sources"], 1, "{again:#}");
+    assert_eq!(again["derived"]["acquisitions"], 1, "{again:#}");
+    assert_eq!(again["derived"]["documents"], 1, "{again:#}");
+    // In words, for a person at the terminal.
+    std::fs::copy(root.join("note.txt"), root.join("copy.txt")).unwrap();
+    let said = run(&["add", "copy.txt", "--kind", "news"], root);
+    let words = String::from_utf8_lossy(&said.stdout);
+    assert!(
+        words.contains("already in the case as source #0; logged as another acquisition"),
+        "{words}"
+    );
+    let documents = common::json_lines(&run(&["documents", "--json"], root));
+    assert_eq!(documents.len(), 1);
+    let entities = common::json_lines(&run(&["entity", "list", "--json"], root));
+    assert!(!entities.is_empty(), "the note names people and units");
+    for entity in &entities {
+        assert_eq!(entity["sources"], 1, "{entity}");
+        assert_eq!(entity["mentions"], 1, "{entity}");
+    }
+    // Either acquisition's log entry verifies.
+    assert_eq!(code(&run(&["verify"], root)), 0);
+}

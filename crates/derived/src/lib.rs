@@ -27,7 +27,7 @@ pub const DOCUMENTS_FILE: &str = "documents.sqlite";
 /// The sealing key's file inside the `.casefile` folder.
 pub const SEALING_KEY_FILE: &str = "sealing.key";
 /// The schema this build writes.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// What can go wrong with the derived store.
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +128,10 @@ pub struct Reading {
     /// Problems of the source as a whole (a document's own problems are
     /// in the document).
     pub diagnostics: Vec<Diagnostic>,
+    /// The earlier source whose bytes this one repeats: it is another
+    /// acquisition of that source, read and counted there only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<u64>,
 }
 
 /// One stored entity, as listed.
@@ -186,6 +190,9 @@ pub struct Totals {
     pub sealed_sources: u64,
     /// Extractions stored (one per document extracted).
     pub extractions: u64,
+    /// Sources that repeat an earlier source's bytes: further acquisitions
+    /// of it, not counted among `sources`.
+    pub acquisitions: u64,
 }
 
 /// The open derived store of one case.
@@ -205,7 +212,8 @@ CREATE TABLE IF NOT EXISTS meta (
 CREATE TABLE IF NOT EXISTS sources (
     log_index INTEGER PRIMARY KEY,
     sealed INTEGER NOT NULL,
-    reading BLOB NOT NULL
+    reading BLOB NOT NULL,
+    same_as INTEGER
 );
 CREATE TABLE IF NOT EXISTS documents (
     log_index INTEGER NOT NULL,
@@ -735,8 +743,11 @@ impl Store {
     pub fn totals(&self) -> Result<Totals, DerivedError> {
         self.conn
             .query_row(
-                "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM documents), \
-                 (SELECT count(*) FROM sources WHERE sealed), (SELECT count(*) FROM extractions)",
+                "SELECT (SELECT count(*) FROM sources WHERE same_as IS NULL), \
+                 (SELECT count(*) FROM documents), \
+                 (SELECT count(*) FROM sources WHERE sealed AND same_as IS NULL), \
+                 (SELECT count(*) FROM extractions), \
+                 (SELECT count(*) FROM sources WHERE same_as IS NOT NULL)",
                 [],
                 |row| {
                     Ok(Totals {
@@ -744,6 +755,7 @@ impl Store {
                         documents: row.get::<_, i64>(1)? as u64,
                         sealed_sources: row.get::<_, i64>(2)? as u64,
                         extractions: row.get::<_, i64>(3)? as u64,
+                        acquisitions: row.get::<_, i64>(4)? as u64,
                     })
                 },
             )
@@ -898,8 +910,14 @@ impl Writer<'_> {
         self.store
             .conn
             .execute(
-                "INSERT OR REPLACE INTO sources (log_index, sealed, reading) VALUES (?1, ?2, ?3)",
-                params![log_index as i64, reading.protected, bytes],
+                "INSERT OR REPLACE INTO sources (log_index, sealed, reading, same_as) \
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    log_index as i64,
+                    reading.protected,
+                    bytes,
+                    reading.same_as.map(|s| s as i64)
+                ],
             )
             .map(|_| ())
             .map_err(|source| DerivedError::Sqlite {

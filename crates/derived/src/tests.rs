@@ -16,6 +16,7 @@ fn reading(log_index: u64, protected: bool, documents: u64) -> Reading {
             location: "line 1".into(),
             message: "a note".into(),
         }],
+        same_as: None,
     }
 }
 
@@ -67,6 +68,7 @@ fn readings_and_documents_round_trip_plain_and_sealed() {
             documents: 3,
             sealed_sources: 1,
             extractions: 0,
+            acquisitions: 0,
         }
     );
     drop(store);

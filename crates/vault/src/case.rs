@@ -591,7 +591,9 @@ impl Case {
             self.caught_up_catalogue()?
         };
         let matches = if let Some(sha256) = Hash::from_hex(spec) {
-            catalogue.by_sha256(&sha256)?
+            // The same bytes added again are later acquisitions of the
+            // first source that holds them.
+            catalogue.by_sha256(&sha256)?.into_iter().take(1).collect()
         } else {
             catalogue.by_id_prefix(spec, 10)?
         };
@@ -614,6 +616,21 @@ impl Case {
                 )))
             }
         }
+    }
+
+    /// For each digest in `digests`, the log indexes of every source whose
+    /// bytes have it, in log order: the first is the source, any later one
+    /// is another acquisition of the same bytes. One catalogue lookup for
+    /// a whole page of sources.
+    pub fn acquisitions_of(&self, digests: &[Sha256]) -> Result<Vec<Vec<u64>>, VaultError> {
+        let catalogue = {
+            let _lock = self.lock(true)?;
+            self.caught_up_catalogue()?
+        };
+        digests
+            .iter()
+            .map(|sha256| catalogue.by_sha256(&Hash(sha256.0)))
+            .collect()
     }
 
     /// The source at log `index`, as its entry records it.
