@@ -23,6 +23,7 @@ pub mod abbreviation;
 mod bounded;
 pub mod claim;
 pub mod duration;
+pub mod institutions;
 pub mod money;
 mod names;
 pub mod ner;
@@ -90,9 +91,16 @@ pub struct Mention {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latin: Option<String>,
     /// What found it ([`NER_METHOD`], [`ENGLISH_RULES_METHOD`],
-    /// [`METADATA_METHOD`]).
+    /// [`METADATA_METHOD`], [`INSTITUTIONS_METHOD`]).
     pub method: String,
+    /// For an institution, what kind of body it is (ministry, court…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institution: Option<institutions::InstitutionKind>,
 }
+
+/// The method of institutions written in lower case, found by rule in
+/// Russian and Ukrainian (see [`institutions`]).
+pub const INSTITUTIONS_METHOD: &str = "casefile-institutions";
 
 /// Everything extracted from one document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -406,6 +414,7 @@ fn mention(
         latin: cyrillic.then(|| translit::transliterate(words, translit::Script::Russian)),
         kind,
         method: method.to_owned(),
+        institution: None,
     }
 }
 
@@ -898,6 +907,7 @@ fn mentions(
             }
             _ => None,
         };
+        let found_here = found.len();
         for (range, kind) in found {
             let bytes = part.start + range.start..part.start + range.end;
             let mut found = mention(field, text, bytes, kind, index, method);
@@ -919,6 +929,40 @@ fn mentions(
                 found.normal = Some(normal);
             }
             out.push(found);
+        }
+        // Institutions in lower case, which the model does not read as
+        // names; where it found a name over the same words, its mention
+        // stands.
+        if matches!(tongue, Tongue::Russian | Tongue::Ukrainian) {
+            let first = out.len() - found_here;
+            let bodies: Vec<Mention> = institutions::find(words)
+                .into_iter()
+                .filter_map(|(range, kind)| {
+                    let bytes = part.start + range.start..part.start + range.end;
+                    let span = index.span(bytes.clone());
+                    if out[first..].iter().any(|m| overlaps(m.span, span)) {
+                        return None;
+                    }
+                    let mut body = mention(
+                        field,
+                        text,
+                        bytes,
+                        ner::EntityKind::Organization,
+                        index,
+                        INSTITUTIONS_METHOD,
+                    );
+                    if tongue == Tongue::Ukrainian {
+                        body.latin = Some(translit::transliterate(
+                            &body.text,
+                            translit::Script::Ukrainian,
+                        ));
+                    }
+                    body.institution = Some(kind);
+                    Some(body)
+                })
+                .collect();
+            out.extend(bodies);
+            out[first..].sort_by_key(|m| (m.span.start, m.span.end));
         }
     }
     out

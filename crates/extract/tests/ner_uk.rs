@@ -120,7 +120,8 @@ fn exact_span_f1_on_the_ner_uk_test_half() {
         println!("ner-uk TEST, {kind}: exact-span F1 {:.4}", f1(*c));
     }
     println!("ner-uk TEST, all three: exact-span F1 {:.4}", f1(total));
-    // Measured 0.6853 (PER 0.7526, ORG 0.6069, LOC 0.6339);
+    // Measured 0.6837 (PER 0.7512, ORG 0.6072, LOC 0.6353), lower-case
+    // institutions included;
     // CASEFILE_SHOW_MISSES=1 lists every span missed or wrongly found.
     assert!(
         f1(total) >= 0.675,
