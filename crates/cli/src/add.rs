@@ -133,19 +133,12 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
     let indexed = crate::search::refresh(case, &mut store, &bar, false, true)?;
     let totals = store.totals()?;
     // Bytes already in the case make another acquisition of the source
-    // that first held them: logged, not counted twice.
-    let digests: Vec<casefile_vault::Sha256> = added
+    // that first held them: logged, not counted twice. The reading says
+    // which (see derive::earlier_acquisition).
+    let same_as: Vec<Option<u64>> = added
         .iter()
-        .map(|a| {
-            casefile_vault::Sha256::from_hex(&a.sha256).unwrap_or(casefile_vault::Sha256([0; 32]))
-        })
-        .collect();
-    let same_as: Vec<Option<u64>> = case
-        .acquisitions_of(&digests)?
-        .into_iter()
-        .zip(&added)
-        .map(|(all, a)| all.first().copied().filter(|&first| first < a.log_index))
-        .collect();
+        .map(|a| Ok(store.reading(a.log_index)?.and_then(|r| r.same_as)))
+        .collect::<anyhow::Result<_>>()?;
     bar.finish_and_clear();
     let (size, checkpoint) = case.latest_checkpoint()?;
     if json {

@@ -258,28 +258,28 @@ fn read_all(
 }
 
 /// The earlier source `record` is another acquisition of: the first one
-/// with the same bytes, unless that one is open material and this one
-/// protected (then the protected copy is read and sealed on its own, and
-/// the open one stays as it was added).
+/// before it with the same bytes, leaving out open material when this one
+/// is protected (a protected copy of an open source is read and sealed on
+/// its own, the open one stays as it was added). The first such source is
+/// always one that was read itself, never another acquisition.
 fn earlier_acquisition(
     case: &Case,
     record: &SourceRecord,
     same_bytes: &[u64],
 ) -> anyhow::Result<Option<u64>> {
     let entry = &record.entry;
-    let Some(&first) = same_bytes.first() else {
-        return Ok(None);
-    };
-    if first >= entry.index || entry.kind == casefile_vault::SourceKind::Curation {
+    if entry.kind == casefile_vault::SourceKind::Curation {
         return Ok(None);
     }
-    let earlier = case.source(first)?;
-    if earlier.entry.kind == casefile_vault::SourceKind::Curation
-        || (entry.kind.is_protected() && !earlier.entry.kind.is_protected())
-    {
-        return Ok(None);
+    for &earlier in same_bytes.iter().take_while(|&&i| i < entry.index) {
+        let kind = case.source(earlier)?.entry.kind;
+        if kind != casefile_vault::SourceKind::Curation
+            && (kind.is_protected() || !entry.kind.is_protected())
+        {
+            return Ok(Some(earlier));
+        }
     }
-    Ok(Some(first))
+    Ok(None)
 }
 
 /// Records a source whose bytes an earlier source already holds: nothing

@@ -574,6 +574,30 @@ fn the_same_file_added_twice_is_one_source_with_two_acquisitions() {
         assert_eq!(entity["sources"], 1, "{entity}");
         assert_eq!(entity["mentions"], 1, "{entity}");
     }
-    // Either acquisition's log entry verifies.
+    // A protected copy of open material is read and sealed on its own; a
+    // second protected copy is an acquisition of that one, not of the open
+    // source.
+    let sealed = json(&run(
+        &["add", "note.txt", "--kind", "testimony", "--json"],
+        root,
+    ));
+    assert_eq!(
+        sealed["acquired_again"],
+        serde_json::json!([]),
+        "{sealed:#}"
+    );
+    assert_eq!(sealed["derived"]["sources"], 2, "{sealed:#}");
+    assert_eq!(sealed["derived"]["sealed_sources"], 1, "{sealed:#}");
+    let again = json(&run(
+        &["add", "copy.txt", "--kind", "complaint", "--json"],
+        root,
+    ));
+    assert_eq!(
+        again["acquired_again"],
+        serde_json::json!([{"log_index": 4, "same_as": 3}]),
+        "{again:#}"
+    );
+    assert_eq!(again["derived"]["sources"], 2, "{again:#}");
+    // Every acquisition's log entry verifies.
     assert_eq!(code(&run(&["verify"], root)), 0);
 }

@@ -7,7 +7,6 @@
 //! Ukrainian) proposes a claim of that kind. Every claim is `proposed`:
 //! the machine never confirms.
 
-use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use casefile_document::Span;
@@ -52,7 +51,7 @@ pub enum ClaimKind {
 }
 
 /// What a promise was about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PromiseKind {
     /// Release after a term of service.
@@ -81,17 +80,18 @@ pub struct Term {
 }
 
 impl PromiseKind {
-    /// Whether a term of this promise is the wait before a release
-    /// (amnesty, a record expunged, the end of service, leave), the term a
-    /// due date is counted from.
-    pub fn is_release(self) -> bool {
-        matches!(
-            self,
-            PromiseKind::Amnesty
-                | PromiseKind::RecordExpunged
-                | PromiseKind::TermOfService
-                | PromiseKind::Leave
-        )
+    /// For a promise of release (amnesty, a record expunged, the end of
+    /// service, leave), whose term a due date is counted from, its place
+    /// in the order a lawyer counts from: a pardon or a record expunged
+    /// first, then the end of service, then leave. `None` for pay and
+    /// benefits, whose terms say how long, not when.
+    pub fn release_order(self) -> Option<u8> {
+        match self {
+            PromiseKind::Amnesty | PromiseKind::RecordExpunged => Some(0),
+            PromiseKind::TermOfService => Some(1),
+            PromiseKind::Leave => Some(2),
+            PromiseKind::Pay | PromiseKind::Benefits => None,
+        }
     }
 }
 
@@ -225,14 +225,17 @@ fn bind_terms(
     durations: &[(usize, Span)],
 ) -> Vec<Term> {
     let phrase = |at: usize| breaks.partition_point(|&b| b <= at);
-    let kinds: BTreeSet<PromiseKind> = cues.iter().map(|(k, _)| *k).collect();
+    // The one kind the clause names, if it names only one.
+    let only = cues
+        .first()
+        .map(|(k, _)| *k)
+        .filter(|k| cues.iter().all(|(other, _)| other == k));
     let mut out = Vec::new();
     for &(duration, span) in durations {
         let holding = cues
             .iter()
-            .filter(|(_, c)| c.start <= span.start && span.end <= c.end)
-            .map(|(k, _)| *k)
-            .next();
+            .find(|(_, c)| c.start <= span.start && span.end <= c.end)
+            .map(|(k, _)| *k);
         let own = phrase(span.start);
         let before = cues
             .iter()
@@ -244,9 +247,6 @@ fn bind_terms(
             .filter(|(_, c)| c.start >= span.end && phrase(c.start) == own)
             .min_by_key(|(_, c)| c.start)
             .map(|(k, _)| *k);
-        let only = (kinds.len() == 1)
-            .then(|| kinds.iter().next().copied())
-            .flatten();
         let nearest = cues
             .iter()
             .min_by_key(|(_, c)| {
@@ -443,15 +443,18 @@ pub(crate) fn find(text: &str, index: &CharIndex<'_>, found: &Found<'_>) -> Vec<
                 .and_then(|next| clause_break(range.end, next.1.start))
                 .unwrap_or(words.len());
             let clause = index.span(sentence.start + clause_start..sentence.start + clause_end);
-            let inside = |items: &[(usize, Span)]| -> Vec<usize> {
+            let within = |items: &[(usize, Span)]| -> Vec<(usize, Span)> {
                 items
                     .iter()
                     .filter(|(_, s)| s.start >= clause.start && s.end <= clause.end)
-                    .map(|(i, _)| *i)
+                    .copied()
                     .collect()
             };
-            let money = inside(&found.money);
-            let durations = inside(&found.durations);
+            let indexes =
+                |items: &[(usize, Span)]| -> Vec<usize> { items.iter().map(|(i, _)| *i).collect() };
+            let inside = |items: &[(usize, Span)]| indexes(&within(items));
+            let money = within(&found.money);
+            let durations = within(&found.durations);
             let (promises, terms) = if *kind == ClaimKind::Promise {
                 let clause_words = &words[clause_start..clause_end];
                 let base = sentence.start + clause_start;
@@ -465,26 +468,14 @@ pub(crate) fn find(text: &str, index: &CharIndex<'_>, found: &Found<'_>) -> Vec<
                     })
                     .collect();
                 // A sum is pay promised, whatever words name it.
-                cues.extend(
-                    found
-                        .money
-                        .iter()
-                        .filter(|(i, _)| money.contains(i))
-                        .map(|(_, s)| (PromiseKind::Pay, *s)),
-                );
+                cues.extend(money.iter().map(|(_, s)| (PromiseKind::Pay, *s)));
                 let mut breaks: Vec<usize> = PHRASE_BREAKS
                     .iter()
                     .flat_map(|b| clause_words.match_indices(b).map(|(at, _)| at))
                     .map(|at| index.char_at(base + at))
                     .collect();
                 breaks.sort_unstable();
-                let spans: Vec<(usize, Span)> = found
-                    .durations
-                    .iter()
-                    .filter(|(i, _)| durations.contains(i))
-                    .copied()
-                    .collect();
-                let terms = bind_terms(&cues, &breaks, &spans);
+                let terms = bind_terms(&cues, &breaks, &durations);
                 let mut promises: Vec<PromiseKind> = named.iter().map(|(k, _)| *k).collect();
                 if !money.is_empty() && !promises.contains(&PromiseKind::Pay) {
                     promises.push(PromiseKind::Pay);
@@ -495,17 +486,11 @@ pub(crate) fn find(text: &str, index: &CharIndex<'_>, found: &Found<'_>) -> Vec<
             };
             // Who tells of it: a mention inside a speaker's or a source's
             // words.
-            let (tellers, mentions): (Vec<usize>, Vec<usize>) =
-                inside(&found.mentions).into_iter().partition(|m| {
-                    found
-                        .mentions
+            let (tellers, mentions): (Vec<_>, Vec<_>) =
+                within(&found.mentions).into_iter().partition(|(_, s)| {
+                    teller_words
                         .iter()
-                        .find(|(i, _)| i == m)
-                        .is_some_and(|(_, s)| {
-                            teller_words
-                                .iter()
-                                .any(|t| t.start <= s.start && s.end <= t.end)
-                        })
+                        .any(|t| t.start <= s.start && s.end <= t.end)
                 });
             out.push(Claim {
                 kind: *kind,
@@ -514,12 +499,12 @@ pub(crate) fn find(text: &str, index: &CharIndex<'_>, found: &Found<'_>) -> Vec<
                 field: Field::Text,
                 cue: words[range.clone()].to_owned(),
                 times: inside(&found.times),
-                durations,
+                durations: indexes(&durations),
                 quantities: inside(&found.quantities),
-                money,
+                money: indexes(&money),
                 terms,
-                mentions,
-                tellers,
+                mentions: indexes(&mentions),
+                tellers: indexes(&tellers),
                 asserted: asserted.clone(),
                 status: "proposed".to_owned(),
             });

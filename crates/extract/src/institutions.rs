@@ -49,243 +49,94 @@ enum Alone {
 
 /// Head nouns: the stem, the endings its case forms take, the kind, and
 /// whether it names a body alone.
+#[rustfmt::skip]
 const HEADS: &[(&str, &str, InstitutionKind, Alone)] = &[
-    (
-        "министерств",
-        "о|а|у|ом|е|ами",
-        InstitutionKind::Ministry,
-        Alone::No,
-    ),
-    (
-        "міністерств",
-        "о|а|у|ом|і|ами",
-        InstitutionKind::Ministry,
-        Alone::No,
-    ),
+    ("министерств", "о|а|у|ом|е|ами", InstitutionKind::Ministry, Alone::No),
+    ("міністерств", "о|а|у|ом|і|ами", InstitutionKind::Ministry, Alone::No),
     ("минобороны", "", InstitutionKind::Ministry, Alone::Yes),
     ("міноборони", "", InstitutionKind::Ministry, Alone::Yes),
     ("минюст", "|а|у|ом|е", InstitutionKind::Ministry, Alone::Yes),
     ("мін'юст", "|у|ом|і", InstitutionKind::Ministry, Alone::Yes),
-    (
-        "служб",
-        "а|ы|е|у|ой|ою|и|і|ам",
-        InstitutionKind::Service,
-        Alone::No,
-    ),
-    (
-        "ведомств",
-        "о|а|у|ом|е",
-        InstitutionKind::Service,
-        Alone::No,
-    ),
-    (
-        "відомств",
-        "о|а|у|ом|і",
-        InstitutionKind::Service,
-        Alone::No,
-    ),
-    (
-        "агентств",
-        "о|а|у|ом|е|і",
-        InstitutionKind::Service,
-        Alone::No,
-    ),
+    ("служб", "а|ы|е|у|ой|ою|и|і|ам", InstitutionKind::Service, Alone::No),
+    ("ведомств", "о|а|у|ом|е", InstitutionKind::Service, Alone::No),
+    ("відомств", "о|а|у|ом|і", InstitutionKind::Service, Alone::No),
+    ("агентств", "о|а|у|ом|е|і", InstitutionKind::Service, Alone::No),
     ("совет", "|а|у|ом|е", InstitutionKind::Council, Alone::No),
     ("рад", "а|и|і|у|ою", InstitutionKind::Council, Alone::No),
     ("облрад", "а|и|і|у|ою", InstitutionKind::Council, Alone::Yes),
-    (
-        "міськрад",
-        "а|и|і|у|ою",
-        InstitutionKind::Council,
-        Alone::Yes,
-    ),
+    ("міськрад", "а|и|і|у|ою", InstitutionKind::Council, Alone::Yes),
     ("райрад", "а|и|і|у|ою", InstitutionKind::Council, Alone::Yes),
-    (
-        "горсовет",
-        "|а|у|ом|е",
-        InstitutionKind::Council,
-        Alone::Yes,
-    ),
-    (
-        "облсовет",
-        "|а|у|ом|е",
-        InstitutionKind::Council,
-        Alone::Yes,
-    ),
-    (
-        "суд",
-        "|а|у|ом|е|і|ы|и|ов|ів|ах",
-        InstitutionKind::Court,
-        Alone::No,
-    ),
+    ("горсовет", "|а|у|ом|е", InstitutionKind::Council, Alone::Yes),
+    ("облсовет", "|а|у|ом|е", InstitutionKind::Council, Alone::Yes),
+    ("суд", "|а|у|ом|е|і|ы|и|ов|ів|ах", InstitutionKind::Court, Alone::No),
     ("трибунал", "|а|у|ом|е|і", InstitutionKind::Court, Alone::No),
-    (
-        "прокуратур",
-        "а|ы|е|у|ой|ою|и|і",
-        InstitutionKind::Prosecutor,
-        Alone::Yes,
-    ),
-    (
-        "облпрокуратур",
-        "а|ы|е|у|ой|ою|и|і",
-        InstitutionKind::Prosecutor,
-        Alone::Yes,
-    ),
+    ("прокуратур", "а|ы|е|у|ой|ою|и|і", InstitutionKind::Prosecutor, Alone::Yes),
+    ("облпрокуратур", "а|ы|е|у|ой|ою|и|і", InstitutionKind::Prosecutor, Alone::Yes),
     ("войск", "а|ам|ами|ах|", InstitutionKind::Troops, Alone::No),
     ("військ", "а|ам|ами|ах|", InstitutionKind::Troops, Alone::No),
-    (
-        "гварди",
-        "я|и|ю|ей|ії|ія|ією",
-        InstitutionKind::Troops,
-        Alone::No,
-    ),
+    ("гварди", "я|и|ю|ей", InstitutionKind::Troops, Alone::No),
     ("гварді", "я|ї|ю|єю", InstitutionKind::Troops, Alone::No),
     ("росгварди", "я|и|ю|ей", InstitutionKind::Troops, Alone::Yes),
     ("нацгварди", "я|и|ю|ей", InstitutionKind::Troops, Alone::Yes),
     ("нацгварді", "я|ї|ю|єю", InstitutionKind::Troops, Alone::Yes),
-    (
-        "облдержадміністраці",
-        "я|ї|ю|єю",
-        InstitutionKind::Administration,
-        Alone::Yes,
-    ),
-    (
-        "райдержадміністраці",
-        "я|ї|ю|єю",
-        InstitutionKind::Administration,
-        Alone::Yes,
-    ),
-    (
-        "администраци",
-        "я|и|ю|ей",
-        InstitutionKind::Administration,
-        Alone::No,
-    ),
-    (
-        "адміністраці",
-        "я|ї|ю|єю",
-        InstitutionKind::Administration,
-        Alone::No,
-    ),
+    ("облдержадміністраці", "я|ї|ю|єю", InstitutionKind::Administration, Alone::Yes),
+    ("райдержадміністраці", "я|ї|ю|єю", InstitutionKind::Administration, Alone::Yes),
+    ("администраци", "я|и|ю|ей", InstitutionKind::Administration, Alone::No),
+    ("адміністраці", "я|ї|ю|єю", InstitutionKind::Administration, Alone::No),
     ("полици", "я|и|ю|ей", InstitutionKind::Police, Alone::No),
     ("поліці", "я|ї|ю|єю", InstitutionKind::Police, Alone::No),
-    (
-        "комитет",
-        "|а|у|ом|е",
-        InstitutionKind::Committee,
-        Alone::No,
-    ),
+    ("комитет", "|а|у|ом|е", InstitutionKind::Committee, Alone::No),
     ("комітет", "|у|ом|і", InstitutionKind::Committee, Alone::No),
-    (
-        "управлени",
-        "е|я|ю|ем",
-        InstitutionKind::Department,
-        Alone::No,
-    ),
-    (
-        "управлінн",
-        "я|ю|ям|і",
-        InstitutionKind::Department,
-        Alone::No,
-    ),
-    (
-        "департамент",
-        "|а|у|ом|е|і",
-        InstitutionKind::Department,
-        Alone::No,
-    ),
+    ("управлени", "е|я|ю|ем", InstitutionKind::Department, Alone::No),
+    ("управлінн", "я|ю|ям|і", InstitutionKind::Department, Alone::No),
+    ("департамент", "|а|у|ом|е|і", InstitutionKind::Department, Alone::No),
 ];
 
 /// Describing words that make a service or a council a common noun, not
 /// a body: "военная служба" is service in the army, "добрый совет" advice.
+#[rustfmt::skip]
 const NOT_A_BODY: &[&str] = &[
-    "военн",
-    "срочн",
-    "контрактн",
-    "дальнейш",
-    "альтернативн",
-    "воинск",
-    "військов",
-    "строков",
-    "контрактн",
-    "подальш",
-    "добр",
-    "хорош",
-    "полезн",
-    "мудр",
-    "дружеск",
-    "корисн",
-    "дружн",
-    "мудр",
-    "божий",
-    "страшн",
-    "справедлив",
-    "самосуд",
-    "своей",
-    "своєї",
-    "моей",
-    "моєї",
+    "военн", "срочн", "контрактн", "дальнейш", "альтернативн", "воинск", "військов", "строков",
+    "подальш", "добр", "хорош", "полезн", "мудр", "дружеск", "корисн", "дружн", "божий",
+    "страшн", "справедлив", "своей", "своєї", "моей", "моєї",
 ];
 
-/// Complements a head takes after it: the branch, the territory, or a
-/// proper name ("министерство обороны", "служба безпеки України",
-/// "прокуратура округа", "суд ДНР").
+/// Complements a head takes after it, by the start of the word: the
+/// branch or the territory ("министерство обороны", "прокуратура округа").
+#[rustfmt::skip]
 const COMPLEMENTS: &[&str] = &[
-    "оборон",
-    "юстици",
-    "юстиці",
-    "внутренних",
-    "внутрішніх",
-    "дел",
-    "справ",
-    "иностранных",
-    "закордонних",
-    "безопасност",
-    "безпек",
-    "исполнени",
-    "виконанн",
-    "наказани",
-    "покаран",
-    "труд",
-    "праці",
-    "социальн",
-    "соціальн",
-    "политик",
-    "політик",
-    "защит",
-    "захист",
-    "здравоохранени",
-    "здоров",
-    "образовани",
-    "освіт",
-    "чрезвычайн",
-    "надзвичайн",
-    "миграци",
-    "міграці",
-    "пенитенциарн",
-    "пенітенціарн",
-    "по делам",
-    "у справах",
-    "округ",
-    "област",
-    "район",
-    "город",
-    "міст",
-    "республик",
-    "республік",
-    "края",
-    "краю",
-    "полици",
-    "поліці",
+    "оборон", "юстици", "юстиці", "внутренних", "внутрішніх", "справ", "иностранных",
+    "закордонних", "безопасност", "безпек", "исполнени", "виконанн", "наказани", "покаран",
+    "труда", "праці", "социальн", "соціальн", "политик", "політик", "защит", "захист",
+    "здравоохранени", "здоров", "образовани", "освіт", "чрезвычайн", "надзвичайн", "миграци",
+    "міграці", "пенитенциарн", "пенітенціарн", "округ", "област", "район", "город", "міст",
+    "республик", "республік", "края", "краю", "полици", "поліці",
 ];
+
+/// Complements taken only as whole words ("дел" of "внутренних дел", not
+/// "делает").
+const WHOLE_COMPLEMENTS: &[&str] = &["дел"];
+
+/// Whether a word is a complement a head takes after it.
+fn complement(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    COMPLEMENTS.iter().any(|c| lower.starts_with(c)) || WHOLE_COMPLEMENTS.contains(&lower.as_str())
+}
 
 /// Whether a Cyrillic word reads as an adjective (a describing word) by
 /// its ending.
 fn describing(word: &str) -> bool {
+    #[rustfmt::skip]
     const ENDINGS: &[&str] = &[
         "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему", "ым",
-        "им", "ую", "юю", "ых", "их", "ыми", "ими", "ої", "ій", "ої", "ої", "а", "е", "і", "ої",
-        "ою", "ім",
+        "им", "ую", "юю", "ых", "их", "ыми", "ими", "ої", "ій", "ою", "ім",
+    ];
+    // A Ukrainian adjective ending in a bare vowel ("обласна", "районне",
+    // "міські", "міграційну") shows it in the suffix before: a bare -а,
+    // -е, -і is a noun's too often.
+    #[rustfmt::skip]
+    const SHORT: &[&str] = &[
+        "на", "не", "ні", "ну", "ька", "ьке", "ькі", "ьку", "ча", "че", "чі", "чу",
     ];
     let lower = word.to_lowercase();
     let cyrillic = lower
@@ -294,100 +145,21 @@ fn describing(word: &str) -> bool {
     if !cyrillic || lower.chars().count() <= 3 || STOP.contains(&lower.as_str()) {
         return false;
     }
-    // An ending of two letters or more reads as an adjective's; a bare
-    // -а, -е, -і (Ukrainian "обласна", "районне", "міські") only after an
-    // adjective's suffix, since nouns end so too often.
-    let long = ENDINGS
-        .iter()
-        .any(|e| e.chars().count() >= 2 && lower.ends_with(e));
-    // ("голові" is a noun: -ові is a noun's dative.)
-    let short = ["а", "е", "і", "у"].iter().any(|e| lower.ends_with(e))
-        && !lower.ends_with("ові")
-        && !lower.ends_with("нні")
-        && [
-            "на", "не", "ні", "ну", "ька", "ьке", "ькі", "ьку", "ча", "че", "чі", "чу", "ня", "нє",
-        ]
-        .iter()
-        .any(|s| lower.ends_with(s));
-    long || short
+    // ("задоволенні" is a noun: -нні ends nouns of action.)
+    ENDINGS.iter().any(|e| lower.ends_with(e))
+        || (SHORT.iter().any(|s| lower.ends_with(s)) && !lower.ends_with("нні"))
 }
 
 /// Words with an adjective's ending that describe nothing here.
+#[rustfmt::skip]
 const STOP: &[&str] = &[
-    "потім",
-    "потом",
-    "затем",
-    "тому",
-    "этому",
-    "цьому",
-    "всім",
-    "всем",
-    "ними",
-    "ними",
-    "тем",
-    "этим",
-    "цим",
-    "тим",
-    "ему",
-    "йому",
-    "кому",
-    "чому",
-    "нему",
-    "ньому",
-    "свою",
-    "свої",
-    "мою",
-    "твою",
-    "нашу",
-    "вашу",
-    "нашої",
-    "вашої",
-    "какой",
-    "який",
-    "яка",
-    "якої",
-    "такой",
-    "такий",
-    "которое",
-    "которая",
-    "который",
-    "которого",
-    "котором",
-    "якому",
-    "також",
-    "тоже",
-    "даже",
-    "навіть",
-    "вже",
-    "уже",
-    "ещё",
-    "більше",
-    "больше",
-    "менее",
-    "менше",
-    "также",
-    "вона",
-    "вони",
-    "воно",
-    "она",
-    "она",
-    "они",
-    "оно",
-    "даними",
-    "данными",
-    "лише",
-    "лишь",
-    "нині",
-    "тепер",
-    "раніше",
-    "ранее",
-    "нами",
-    "вами",
-    "ними",
-    "якими",
-    "которыми",
-    "цими",
-    "этими",
+    "потім", "потом", "затем", "тому", "этому", "цьому", "всім", "всем", "ними", "тем", "этим",
+    "цим", "тим", "ему", "йому", "кому", "чому", "нему", "ньому", "свою", "свої", "мою", "твою",
+    "нашу", "вашу", "нашої", "вашої", "какой", "який", "яка", "якої", "такой", "такий",
+    "которое", "которая", "который", "которого", "котором", "якому", "також", "тоже", "даже",
+    "навіть", "вже", "уже", "ещё", "більше", "больше", "менее", "менше", "также", "вона", "вони",
+    "воно", "она", "они", "оно", "даними", "данными", "лише", "лишь", "нині", "тепер", "раніше",
+    "ранее", "нами", "вами", "якими", "которыми", "цими", "этими",
 ];
 
 fn words() -> &'static Regex {
@@ -400,7 +172,19 @@ fn words() -> &'static Regex {
 /// The head an institution's word is, if any: its kind and whether it
 /// names a body alone.
 fn head(word: &str) -> Option<(InstitutionKind, Alone)> {
-    let lower = word.to_lowercase().replace('’', "'");
+    // Every word of a text comes here: most are turned away by their
+    // first letter, with nothing allocated.
+    if !word
+        .chars()
+        .next()
+        .is_some_and(|c| ('\u{400}'..='\u{52f}').contains(&c))
+    {
+        return None;
+    }
+    let mut lower = word.to_lowercase();
+    if lower.contains('’') {
+        lower = lower.replace('’', "'");
+    }
     HEADS.iter().find_map(|(stem, endings, kind, alone)| {
         let rest = lower.strip_prefix(stem)?;
         endings
@@ -439,13 +223,11 @@ pub(crate) fn find(text: &str) -> Vec<Found> {
         {
             start -= 1;
         }
-        let before: Vec<String> = (start..i)
-            .map(|k| text[tokens[k].clone()].to_lowercase())
-            .collect();
         let common = matches!(kind, InstitutionKind::Service | InstitutionKind::Council)
-            && before
-                .iter()
-                .any(|w| NOT_A_BODY.iter().any(|n| w.starts_with(n)));
+            && tokens[start..i].iter().any(|t| {
+                let word = text[t.clone()].to_lowercase();
+                NOT_A_BODY.iter().any(|n| word.starts_with(n))
+            });
         if common {
             continue;
         }
@@ -454,16 +236,13 @@ pub(crate) fn find(text: &str) -> Vec<Found> {
         let mut end = i;
         while end + 1 < tokens.len() && end - i < 4 && joined(&tokens[end], &tokens[end + 1]) {
             let next = &text[tokens[end + 1].clone()];
-            let lower = next.to_lowercase();
-            let listed = COMPLEMENTS.iter().any(|c| lower.starts_with(c));
+            let listed = complement(next);
             // ("я рада Олегу" is no council.)
             let named = next.starts_with(char::is_uppercase) && kind != InstitutionKind::Council;
             let leads_on = describing(next)
-                && tokens.get(end + 2).is_some_and(|t| {
-                    COMPLEMENTS
-                        .iter()
-                        .any(|c| text[t.clone()].to_lowercase().starts_with(c))
-                });
+                && tokens
+                    .get(end + 2)
+                    .is_some_and(|t| complement(&text[t.clone()]));
             if listed || named || leads_on {
                 end += 1;
             } else {

@@ -235,7 +235,11 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
             continue;
         };
         let index = spans::CharIndex::new(text);
-        let header_chars = header.as_ref().map(|r| index.char_at(r.end));
+        // Where the text's header line ends (the other fields have none).
+        let header_chars = header
+            .as_ref()
+            .filter(|_| field == Field::Text)
+            .map(|r| index.char_at(r.end));
         let mut times = time::find(text, &index, extraction.anchor.as_ref());
         let mut money = money::find(text, &index, &times);
         // "200,000 roubles a month": the month is the pay's period, not a
@@ -285,7 +289,7 @@ pub fn extract_with(document: &Document, context: &Context, models: &Models) -> 
                 times.iter().map(|t| t.span).collect(),
             )
             .into_iter()
-            .filter(|(_, s)| field != Field::Text || header_chars.is_none_or(|h| s.start >= h))
+            .filter(|(_, s)| header_chars.is_none_or(|h| s.start >= h))
             .collect(),
             durations: numbered(
                 extraction.durations.len(),

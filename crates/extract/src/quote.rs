@@ -358,7 +358,8 @@ pub(crate) fn find(text: &str, index: &CharIndex) -> (Vec<Quote>, Vec<Attributio
             let Some((source, end)) = speaker(text, index, who, verb.as_str(), 0) else {
                 continue;
             };
-            let end = end.max(if at_start { whole.end() } else { end });
+            // At a sentence's start the attribution runs to its "that".
+            let end = if at_start { end.max(whole.end()) } else { end };
             attributions.push(Attribution {
                 span: index.span(whole.start()..end),
                 field: Field::Text,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use casefile_document::Document;
-use casefile_extract::claim::{Assertion, Claim, ClaimKind, PromiseKind};
+use casefile_extract::claim::{Assertion, Claim, ClaimKind};
 use casefile_extract::ner::EntityKind;
 use casefile_extract::time::TimeMention;
 use casefile_extract::{Extraction, Field};
@@ -197,27 +197,18 @@ pub fn release_term<'e>(
     extraction: &'e Extraction,
     claim: &Claim,
 ) -> Option<&'e casefile_extract::duration::DurationMention> {
-    // A pardon's or the service's term before leave's: the release a
-    // lawyer counts from.
-    let rank = |kind: PromiseKind| match kind {
-        PromiseKind::Amnesty | PromiseKind::RecordExpunged => 0,
-        PromiseKind::TermOfService => 1,
-        _ => 2,
-    };
-    let bound = claim
+    if claim.terms.is_empty() {
+        return claim
+            .durations
+            .first()
+            .and_then(|&k| extraction.durations.get(k));
+    }
+    claim
         .terms
         .iter()
-        .filter(|t| t.promise.is_release())
-        .min_by_key(|t| rank(t.promise))
-        .and_then(|t| extraction.durations.get(t.duration));
-    if claim.terms.is_empty() {
-        claim
-            .durations
-            .iter()
-            .find_map(|&k| extraction.durations.get(k))
-    } else {
-        bound
-    }
+        .filter_map(|t| t.promise.release_order().map(|order| (order, t)))
+        .min_by_key(|(order, _)| *order)
+        .and_then(|(_, t)| extraction.durations.get(t.duration))
 }
 
 /// Whether a quantity counts people (it has a counted noun and a number,

@@ -116,49 +116,19 @@ fn render(text: &str, published: Option<&str>, captured: Option<&str>) -> Vec<St
 
 #[test]
 fn promises_from_the_case_file() {
-    let cases = include_str!("cases/promises.txt");
-    let (mut expected, mut actual) = (String::new(), String::new());
-    let (mut published, mut captured) = (None::<String>, None::<String>);
-    let mut count = 0usize;
-    let mut lines = cases.lines().peekable();
-    while let Some(line) = lines.next() {
-        if let Some(date) = line.strip_prefix("published:") {
-            published = Some(date.trim())
-                .filter(|d| !d.is_empty())
-                .map(str::to_owned);
-            continue;
-        }
-        if let Some(date) = line.strip_prefix("captured:") {
-            captured = Some(date.trim())
-                .filter(|d| !d.is_empty())
-                .map(str::to_owned);
-            continue;
-        }
-        let Some(text) = line.strip_prefix("> ") else {
-            continue;
-        };
-        count += 1;
-        for out in [&mut expected, &mut actual] {
-            out.push_str(line);
-            out.push('\n');
-        }
-        while let Some(next) = lines.peek() {
-            if next.trim().is_empty() {
-                break;
-            }
-            expected.push_str(next);
-            expected.push('\n');
-            lines.next();
-        }
-        let text = text.replace("\\n", "\n");
-        for rendered in render(&text, published.as_deref(), captured.as_deref()) {
-            actual.push_str(&rendered);
-            actual.push('\n');
-        }
-    }
+    let count = casefile_testkit::run_case_file(
+        include_str!("cases/promises.txt"),
+        &["published", "captured"],
+        |text, settings| {
+            render(
+                text,
+                settings.get("published").map(String::as_str),
+                settings.get("captured").map(String::as_str),
+            )
+        },
+    );
     assert!(
         count >= 30,
         "the case file holds {count} cases, fewer than 30: is it intact?"
     );
-    assert_eq!(actual, expected, "\n--- actual ---\n{actual}");
 }

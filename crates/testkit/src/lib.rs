@@ -191,3 +191,58 @@ pub fn shingle_scores<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -
     };
     (precision, recall, f1)
 }
+
+/// Runs a case file and compares the whole file's worth of output with
+/// the expected lines, printing all of it on a mismatch.
+///
+/// A case is a line `> INPUT` (`\n` in it stands for a line break),
+/// followed by its expected lines up to a blank line. A line `KEY: VALUE`
+/// outside a case, for a key in `settings`, sets that value for the cases
+/// after it (`KEY:` alone removes it). Other lines are comments. `render`
+/// gets each input and the settings in force, and returns its lines.
+pub fn run_case_file(
+    cases: &str,
+    settings: &[&str],
+    mut render: impl FnMut(&str, &std::collections::BTreeMap<String, String>) -> Vec<String>,
+) -> usize {
+    let mut values = std::collections::BTreeMap::new();
+    let (mut expected, mut actual) = (String::new(), String::new());
+    let mut count = 0usize;
+    let mut lines = cases.lines().peekable();
+    while let Some(line) = lines.next() {
+        if let Some((key, value)) = line.split_once(':')
+            && settings.contains(&key)
+        {
+            let value = value.trim();
+            if value.is_empty() {
+                values.remove(key);
+            } else {
+                values.insert(key.to_owned(), value.to_owned());
+            }
+            continue;
+        }
+        let Some(input) = line.strip_prefix("> ") else {
+            continue;
+        };
+        count += 1;
+        for out in [&mut expected, &mut actual] {
+            out.push_str(line);
+            out.push('\n');
+        }
+        while let Some(next) = lines.peek() {
+            if next.trim().is_empty() {
+                break;
+            }
+            expected.push_str(next);
+            expected.push('\n');
+            lines.next();
+        }
+        for rendered in render(&input.replace("\\n", "\n"), &values) {
+            actual.push_str(&rendered);
+            actual.push('\n');
+        }
+    }
+    assert!(count > 0, "the case file yields no cases: is it intact?");
+    assert_eq!(actual, expected, "\n--- actual ---\n{actual}");
+    count
+}

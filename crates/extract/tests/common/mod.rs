@@ -60,44 +60,14 @@ pub fn factrueval_texts(folder: &Path) -> Vec<(String, String)> {
 }
 
 /// Renders each case with `render` and compares the whole file's worth of
-/// output with the expected lines, printing all of it on a mismatch.
+/// output with the expected lines (see [`casefile_testkit::run_case_file`];
+/// the one setting is `anchor`, the publication date).
 pub fn run_cases(cases: &str, render: impl Fn(&Document, &Extraction) -> Vec<String>) {
-    let mut anchor: Option<String> = None;
-    let mut expected = String::new();
-    let mut actual = String::new();
-    let mut lines = cases.lines().peekable();
-    let mut count = 0usize;
-    while let Some(line) = lines.next() {
-        if let Some(date) = line.strip_prefix("anchor:") {
-            let date = date.trim();
-            anchor = (!date.is_empty()).then(|| date.to_owned());
-            continue;
-        }
-        let Some(sentence) = line.strip_prefix("> ") else {
-            continue;
-        };
-        count += 1;
-        for out in [&mut expected, &mut actual] {
-            out.push_str(line);
-            out.push('\n');
-        }
-        while let Some(next) = lines.peek() {
-            if next.trim().is_empty() {
-                break;
-            }
-            expected.push_str(next);
-            expected.push('\n');
-            lines.next();
-        }
+    casefile_testkit::run_case_file(cases, &["anchor"], |sentence, settings| {
         let mut document = Document::new(Origin::File { name: None });
-        document.text = sentence.replace("\\n", "\n");
-        document.published = anchor.clone();
+        document.text = sentence.to_owned();
+        document.published = settings.get("anchor").cloned();
         let extraction = extract(&document, &Context::default());
-        for rendered in render(&document, &extraction) {
-            actual.push_str(&rendered);
-            actual.push('\n');
-        }
-    }
-    assert!(count > 0, "the case file yields no cases: is it intact?");
-    assert_eq!(actual, expected, "\n--- actual ---\n{actual}");
+        render(&document, &extraction)
+    });
 }
