@@ -1,28 +1,14 @@
-//! `casefile add`: walk the given paths, stream each file into the vault,
-//! and record them in batches, each batch ending with a signed checkpoint.
+//! `casefile add`: walk the given paths and hand the files to the case
+//! service, which stores them in batches, each ending with a signed
+//! checkpoint, and reads them.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
-use casefile_vault::{AddOptions, AddedSource, Case, PreparedBlob, normalize_time};
-
-use casefile_derived::Store;
+use casefile_app::{AddRequest, Case, Failure};
 
 use crate::AddArgs;
-use crate::derive;
-use crate::output::{Exit, print_json, progress_bar};
-
-/// A batch is committed (and its checkpoint signed) after this many files…
-const BATCH_FILES: usize = 2048;
-/// …or this many bytes, whichever comes first, so that a long import keeps
-/// its progress if it is interrupted.
-const BATCH_BYTES: u64 = 512 << 20;
-
-#[derive(Debug, serde::Serialize)]
-struct Failure {
-    path: PathBuf,
-    error: String,
-}
+use crate::output::{Bar, Exit, print_json, progress_bar};
 
 pub(crate) fn who(explicit: Option<String>) -> String {
     explicit
@@ -84,67 +70,26 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
             names.join(", ")
         );
     }
-    if args.url.as_deref().is_some_and(|url| url.trim().is_empty()) {
-        bail!("--url is empty");
-    }
-    let options = AddOptions {
+    let request = AddRequest {
         kind: args.kind,
         url: args.url,
-        acquired_at: args
-            .acquired_at
-            .as_deref()
-            .map(normalize_time)
-            .transpose()?,
+        acquired_at: args.acquired_at,
         note: args.note,
         by: who(args.by),
     };
     let (files, mut failures) = collect(case, &args.paths);
     let bar = progress_bar(json, files.len() as u64, "files");
     bar.set_message("adding");
-    let mut added: Vec<AddedSource> = Vec::new();
-    let mut batch: Vec<(PreparedBlob, AddOptions)> = Vec::new();
-    let mut batch_bytes = 0u64;
-    for path in files {
-        match case.prepare(&path) {
-            Ok(blob) => {
-                batch_bytes += blob.size;
-                batch.push((blob, options.clone()));
-            }
-            Err(error) => failures.push(Failure {
-                path,
-                error: error.to_string(),
-            }),
-        }
-        bar.inc(1);
-        if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES {
-            added.extend(case.commit(std::mem::take(&mut batch))?);
-            batch_bytes = 0;
-        }
-    }
-    added.extend(case.commit(batch)?);
-    bar.set_message("indexing");
-    case.update_catalogue()?;
-    // What was just stored is read into the derived store, together with
-    // anything an interrupted earlier run left unread.
-    bar.set_message("reading");
-    let mut store = Store::open(case.data_dir())?;
-    let read = derive::read_unread(case, &mut store, &bar)?;
-    let resolved = crate::entity::refresh(case, &mut store, &bar)?;
-    let indexed = crate::search::refresh(case, &mut store, &bar, false, true)?;
-    let totals = store.totals()?;
-    // Bytes already in the case make another acquisition of the source
-    // that first held them: logged, not counted twice. The reading says
-    // which (see derive::earlier_acquisition).
-    let same_as: Vec<Option<u64>> = added
-        .iter()
-        .map(|a| Ok(store.reading(a.log_index)?.and_then(|r| r.same_as)))
-        .collect::<anyhow::Result<_>>()?;
+    let outcome = case.add_files(files, &request, &Bar(bar.clone()))?;
     bar.finish_and_clear();
-    let (size, checkpoint) = case.latest_checkpoint()?;
+    failures.extend(outcome.failed);
+    let (added, same_as) = (&outcome.added, &outcome.same_as);
+    let (read, totals) = (&outcome.sync.read, &outcome.totals);
+    let size = outcome.tree_size;
     if json {
         let again: Vec<serde_json::Value> = added
             .iter()
-            .zip(&same_as)
+            .zip(same_as)
             .filter_map(|(a, first)| {
                 first.map(|f| serde_json::json!({"log_index": a.log_index, "same_as": f}))
             })
@@ -154,14 +99,14 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
             "acquired_again": again,
             "failed": failures,
             "read": read,
-            "resolved": resolved,
-            "indexed": indexed,
+            "resolved": outcome.sync.resolved,
+            "indexed": outcome.sync.indexed,
             "derived": totals,
             "tree_size": size,
-            "checkpoint": checkpoint,
+            "checkpoint": outcome.checkpoint,
         }));
     } else {
-        for (source, first) in added.iter().zip(&same_as) {
+        for (source, first) in added.iter().zip(same_as) {
             let note = match (first, source.already_stored) {
                 (Some(first), _) => format!(
                     ": already in the case as source #{first}; logged as another acquisition of it"
@@ -184,11 +129,11 @@ pub(crate) fn run(case: &Case, args: AddArgs, json: bool) -> anyhow::Result<Exit
             added.len(),
             failures.len()
         );
-        crate::say!("{}", derive::describe(&read, &totals));
-        if let Some(resolved) = &resolved {
+        crate::say!("{}", casefile_app::describe_read(read, totals));
+        if let Some(resolved) = &outcome.sync.resolved {
             crate::say!(
                 "{} (casefile entity list shows them)",
-                crate::entity::describe(resolved)
+                casefile_app::describe_resolved(resolved)
             );
         }
     }

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use casefile_vault::{AddOptions, Case, SystemClock};
+use casefile_app::models::files as casefile_models;
+use casefile_app::{AddRequest, Case};
 
 use crate::demo_corpus::SAMPLES;
 use crate::output::{Exit, print_json};
@@ -33,37 +34,31 @@ pub(crate) fn run(keep: Option<&Path>, install: bool, json: bool) -> anyhow::Res
         std::fs::write(&path, sample.text)
             .with_context(|| format!("writing {}", path.display()))?;
     }
-    let case = Case::init(folder, Some("casefile/demo"), Box::new(SystemClock))?;
-    let mut items = Vec::new();
-    for sample in &SAMPLES {
-        let blob = case.prepare(&inbox.join(sample.name))?;
-        let options = AddOptions {
-            kind: sample.kind,
-            url: None,
-            acquired_at: Some(sample.acquired_at.into()),
-            note: Some("demo sample".into()),
-            by: "casefile demo".into(),
-        };
-        items.push((blob, options));
-    }
-    let added = case.commit(items)?;
-    let (size, checkpoint) = case.latest_checkpoint()?;
-    let mut store = casefile_derived::Store::open(case.data_dir())?;
-    let read = crate::derive::read_unread(&case, &mut store, &indicatif::ProgressBar::hidden())?;
-    let resolved = crate::entity::refresh(&case, &mut store, &indicatif::ProgressBar::hidden())?
-        .unwrap_or_default();
-    crate::search::refresh(
-        &case,
-        &mut store,
-        &indicatif::ProgressBar::hidden(),
-        false,
-        true,
-    )?;
-    let entities = store.entity_list(None)?;
+    let case = Case::init(folder, Some("casefile/demo"))?;
+    let items = SAMPLES
+        .iter()
+        .map(|sample| {
+            let request = AddRequest {
+                kind: sample.kind,
+                url: None,
+                acquired_at: Some(sample.acquired_at.into()),
+                note: Some("demo sample".into()),
+                by: "casefile demo".into(),
+            };
+            (inbox.join(sample.name), request)
+        })
+        .collect();
+    let progress = crate::output::Bar(indicatif::ProgressBar::hidden());
+    let outcome = case.add_sources(items, &progress)?;
+    let (added, size, checkpoint) = (&outcome.added, outcome.tree_size, &outcome.checkpoint);
+    let read = &outcome.sync.read;
+    let resolved = outcome.sync.resolved.clone().unwrap_or_default();
+    let snapshot = case.snapshot()?;
+    let entities = snapshot.entity_list(None)?;
     // The demo case is made up, so its report quotes the testimony and the
     // complaint too.
-    let report = crate::report::build(&case, jiff::ZonedDateTime::now().date(), true)?;
-    let proof = case.inclusion_proof(added[0].log_index, None)?;
+    let report = snapshot.report(jiff::ZonedDateTime::now().date(), true)?;
+    let proof = case.inclusion_proof(&added[0].log_index.to_string(), None)?;
     let verified = case.verify(&mut |_, _, _| {})?;
     if json {
         print_json(&serde_json::json!({
@@ -71,7 +66,7 @@ pub(crate) fn run(keep: Option<&Path>, install: bool, json: bool) -> anyhow::Res
             "added": added,
             "tree_size": size,
             "checkpoint": checkpoint,
-            "key": case.verifier().to_string(),
+            "key": case.verifier(),
             "proof": proof,
             "read": read,
             "resolved": resolved,
@@ -82,7 +77,7 @@ pub(crate) fn run(keep: Option<&Path>, install: bool, json: bool) -> anyhow::Res
     } else {
         crate::say!("1. created a case in {}", case.root().display());
         crate::say!("2. added {} sample files:", added.len());
-        for source in &added {
+        for source in added {
             crate::say!(
                 "     {} #{} {}",
                 source.source_id,
@@ -108,7 +103,7 @@ pub(crate) fn run(keep: Option<&Path>, install: bool, json: bool) -> anyhow::Res
         );
         crate::say!(
             "6. {} (protected sources left out):",
-            crate::entity::describe(&resolved)
+            casefile_app::describe_resolved(&resolved)
         );
         for entity in &entities {
             crate::say!(
@@ -128,7 +123,7 @@ pub(crate) fn run(keep: Option<&Path>, install: bool, json: bool) -> anyhow::Res
             verified.checkpoints_checked
         );
         crate::say!("8. the report (casefile report --include-protected):\n");
-        crate::output::say_text(&casefile_report::render(&report));
+        crate::output::say_text(&casefile_app::render::render(&report));
         if keep.is_none() {
             crate::say!("\nThe demo case is removed on exit; pass --keep DIR to keep it.");
         }

@@ -5,7 +5,7 @@
 //! languages: a Telegram channel export (Russian), two news pages (English
 //! and Ukrainian), a testimony and a collective complaint.
 
-use casefile_vault::SourceKind;
+use casefile_app::types::SourceKind;
 
 /// One sample: its file name, its bytes, its kind, when it was collected.
 pub(crate) struct Sample {

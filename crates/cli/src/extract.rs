@@ -5,9 +5,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use casefile_document::Severity;
-use casefile_extract::{Context, Extraction, extract_with};
-use casefile_reader::Document;
+use casefile_app::types::{Document, ExtractContext as Context, Extraction, Severity};
 
 use crate::output::Exit;
 
@@ -101,8 +99,9 @@ fn text_lines(
 
 pub(crate) fn run(paths: &[PathBuf], captured: Option<String>, json: bool) -> anyhow::Result<Exit> {
     let context = Context { captured };
-    // Loaded for the first document: a file with none needs no models.
-    let models = std::sync::OnceLock::new();
+    // The models are loaded for the first document: a file with none
+    // needs none.
+    let progress = crate::output::Bar(indicatif::ProgressBar::hidden());
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut problems = 0usize;
@@ -116,8 +115,7 @@ pub(crate) fn run(paths: &[PathBuf], captured: Option<String>, json: bool) -> an
             if write_error.is_some() {
                 return;
             }
-            let models = models.get_or_init(crate::models::load_or_default);
-            let extraction = extract_with(&document, &context, models);
+            let extraction = casefile_app::loose::extract(&document, &context, &progress);
             let written = if json {
                 writeln!(out, "{}", json_line(path, ordinal, &document, &extraction))
             } else {

@@ -1,10 +1,10 @@
-//! `casefile`: the command line. It parses arguments and wires the library
-//! crates together; all the work happens in them.
+//! `casefile`: the command line. It parses arguments, walks folders,
+//! prints and chooses exit codes; everything else is the case service
+//! (`casefile-app`).
 
 mod add;
 mod demo;
 mod demo_corpus;
-mod derive;
 mod entity;
 mod extract;
 mod models;
@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use casefile_vault::{Case, SourceKind, SystemClock, VaultError};
+use casefile_app::types::SourceKind;
+use casefile_app::{Case, ErrorKind};
 use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand};
 
@@ -265,8 +266,8 @@ fn main() -> ExitCode {
                 crate::say_err!("error: {error:#}");
             }
             let integrity = error
-                .downcast_ref::<VaultError>()
-                .is_some_and(|e| matches!(e, VaultError::Integrity(_)));
+                .downcast_ref::<casefile_app::Error>()
+                .is_some_and(|e| e.kind() == ErrorKind::Integrity);
             if integrity {
                 Exit::Integrity.code()
             } else {
@@ -284,7 +285,14 @@ fn case_folder(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
 }
 
 fn open_case(explicit: Option<&Path>) -> anyhow::Result<Case> {
-    Ok(Case::open(&case_folder(explicit)?, Box::new(SystemClock))?)
+    Ok(Case::open(&case_folder(explicit)?)?)
+}
+
+/// The case, brought up to its log first: what the read commands show.
+fn synced_case(explicit: Option<&Path>) -> anyhow::Result<Case> {
+    let case = open_case(explicit)?;
+    case.sync(&output::Bar(indicatif::ProgressBar::hidden()))?;
+    Ok(case)
 }
 
 fn run(cli: Cli) -> anyhow::Result<Exit> {
@@ -292,13 +300,13 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Init { dir, origin } => {
             let dir = dir.or(cli.case).unwrap_or_else(|| PathBuf::from("."));
-            let case = Case::init(&dir, origin.as_deref(), Box::new(SystemClock))?;
+            let case = Case::init(&dir, origin.as_deref())?;
             let (_, checkpoint) = case.latest_checkpoint()?;
             if json {
                 print_json(&serde_json::json!({
                     "case": case.root(),
                     "origin": case.origin(),
-                    "key": case.verifier().to_string(),
+                    "key": case.verifier(),
                     "checkpoint": checkpoint,
                 }));
             } else {
@@ -315,7 +323,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Log(command) => log_command(&open_case(cli.case.as_deref())?, command, json),
         Command::Verify => {
             let folder = case_folder(cli.case.as_deref())?;
-            output::verify(&Case::open_untouched(&folder, Box::new(SystemClock))?, json)
+            output::verify(&Case::open_read_only(&folder)?, json)
         }
         Command::Demo { keep, no_install } => demo::run(keep.as_deref(), !no_install, json),
         Command::Models(command) => models::run(command, json),
@@ -325,20 +333,20 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             read::stored(&open_case(cli.case.as_deref())?, &sources, json)
         }
         Command::Rebuild => rebuild(&open_case(cli.case.as_deref())?, json),
-        Command::Search(args) => search::run(&open_case(cli.case.as_deref())?, args, json),
+        Command::Search(args) => search::run(&synced_case(cli.case.as_deref())?, args, json),
         Command::Report {
             as_of,
             include_protected,
         } => report::run(
-            &open_case(cli.case.as_deref())?,
+            &synced_case(cli.case.as_deref())?,
             as_of,
             include_protected,
             json,
         ),
         Command::Timeline { include_protected } => {
-            report::timeline(&open_case(cli.case.as_deref())?, include_protected, json)
+            report::timeline(&synced_case(cli.case.as_deref())?, include_protected, json)
         }
-        Command::Record(command) => records::run(&open_case(cli.case.as_deref())?, command, json),
+        Command::Record(command) => records::run(&synced_case(cli.case.as_deref())?, command, json),
         Command::Entity(command) => {
             // Comparing two names needs no case; everything else does.
             let needs_case = !matches!(
@@ -357,24 +365,24 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
 }
 
 fn rebuild(case: &Case, json: bool) -> anyhow::Result<Exit> {
-    let mut store = casefile_derived::Store::recreate(case.data_dir())?;
     let bar = output::progress_bar(json, 0, "sources");
     bar.set_message("reading");
-    let stats = derive::read_unread(case, &mut store, &bar)?;
-    let resolved = entity::resolve(case, &mut store, &bar)?;
-    let indexed = search::refresh(case, &mut store, &bar, true, true)?;
+    let stats = case.rebuild(&output::Bar(bar.clone()))?;
     bar.finish_and_clear();
-    let totals = store.totals()?;
+    let totals = case.snapshot()?.totals()?;
     if json {
         print_json(&serde_json::json!({
-            "read": stats,
-            "resolved": resolved,
-            "indexed": indexed,
+            "read": stats.read,
+            "resolved": stats.resolved.clone().unwrap_or_default(),
+            "indexed": stats.indexed,
             "derived": totals,
         }));
     } else {
-        crate::say!("{}", derive::describe(&stats, &totals));
-        crate::say!("{}", entity::describe(&resolved));
+        crate::say!("{}", casefile_app::describe_read(&stats.read, &totals));
+        crate::say!(
+            "{}",
+            casefile_app::describe_resolved(&stats.resolved.unwrap_or_default())
+        );
     }
     Ok(Exit::Success)
 }
@@ -390,7 +398,7 @@ fn log_command(case: &Case, command: LogCommand, json: bool) -> anyhow::Result<E
             }
         }
         LogCommand::Key => {
-            let key = case.verifier().to_string();
+            let key = case.verifier();
             if json {
                 print_json(&serde_json::json!({ "key": key }));
             } else {
@@ -398,8 +406,7 @@ fn log_command(case: &Case, command: LogCommand, json: bool) -> anyhow::Result<E
             }
         }
         LogCommand::Proof { source, tree_size } => {
-            let index = case.resolve(&source)?;
-            let proof = case.inclusion_proof(index, tree_size)?;
+            let proof = case.inclusion_proof(&source, tree_size)?;
             if json {
                 print_json(&proof);
             } else {

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use casefile_vault::Case;
+use casefile_app::Case;
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// What the process exits with.
@@ -85,6 +85,29 @@ pub(crate) fn safe(text: &str) -> Cow<'_, str> {
         out.push_str(flag);
     }
     Cow::Owned(out)
+}
+
+/// A progress bar as the case service's progress: each stage is the bar's
+/// message and length, warnings go to standard error (also when the bar
+/// is hidden, as with --json).
+pub(crate) struct Bar(pub ProgressBar);
+
+impl casefile_app::Progress for Bar {
+    fn stage(&self, name: &str, length: u64) {
+        self.0.set_message(name.to_owned());
+        if length > 0 {
+            self.0.set_length(length);
+            self.0.set_position(0);
+        }
+    }
+
+    fn advance(&self, done: u64) {
+        self.0.inc(done);
+    }
+
+    fn warn(&self, message: &str) {
+        self.0.suspend(|| say_error(message));
+    }
 }
 
 /// Prints a line of text to standard output, made [`safe`].

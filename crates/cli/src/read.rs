@@ -5,16 +5,15 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use casefile_derived::Store;
-use casefile_document::Severity;
-use casefile_reader::{Document, format};
-use casefile_vault::Case;
+use casefile_app::Case;
+use casefile_app::loose::Summary;
+use casefile_app::types::{Diagnostic, Document, Origin, Severity};
 
 use crate::output::{Exit, print_json};
 
 fn summary_line(document: &Document) -> String {
     let origin = match &document.origin {
-        casefile_document::Origin::Telegram(origin) => format!(
+        Origin::Telegram(origin) => format!(
             "#{} {} {}",
             origin.message_id,
             origin
@@ -24,7 +23,7 @@ fn summary_line(document: &Document) -> String {
                 .unwrap_or("(no date)"),
             origin.from.as_deref().unwrap_or("")
         ),
-        casefile_document::Origin::Warc(origin) => format!(
+        Origin::Warc(origin) => format!(
             "{} {} {}",
             origin.date.as_deref().unwrap_or("(no date)"),
             origin.target_uri.as_deref().unwrap_or("(no URI)"),
@@ -34,7 +33,7 @@ fn summary_line(document: &Document) -> String {
                 (None, None) => "no digests",
             }
         ),
-        casefile_document::Origin::File { name } => {
+        Origin::File { name } => {
             let title = document.title.as_deref().unwrap_or("(no title)");
             format!("{} \"{title}\"", name.as_deref().unwrap_or("(file)"))
         }
@@ -51,27 +50,13 @@ pub(crate) fn read_file(
     path: &std::path::Path,
     name: Option<&str>,
     visit: &mut dyn FnMut(Document),
-) -> anyhow::Result<format::Summary> {
-    // An empty file is no kind of file at all: say that, not that no
-    // reader fits it.
-    if file.metadata().is_ok_and(|m| m.is_file() && m.len() == 0) {
-        anyhow::bail!("{}: empty file: there is nothing to read", path.display());
-    }
-    let read = format::detect_and_read(file, name, visit)
-        .with_context(|| format!("reading {}", path.display()))?;
-    let (_, summary) = read.with_context(|| {
-        format!(
-            "{}: no reader for this kind of file yet; casefile reads text, HTML pages, \
-             web archives (WARC, ARC) and Telegram Desktop exports (result.json) so far",
-            path.display()
-        )
-    })?;
-    Ok(summary)
+) -> anyhow::Result<Summary> {
+    Ok(casefile_app::loose::read_file(file, path, name, visit)?)
 }
 
 /// Says one of a reader's diagnostics on standard error, naming the file
 /// and the place.
-pub(crate) fn say_diagnostic(path: &std::path::Path, diagnostic: &casefile_document::Diagnostic) {
+pub(crate) fn say_diagnostic(path: &std::path::Path, diagnostic: &Diagnostic) {
     crate::say_err!(
         "{}: {} ({})",
         path.display(),
@@ -83,7 +68,7 @@ pub(crate) fn say_diagnostic(path: &std::path::Path, diagnostic: &casefile_docum
 /// Says what a reader saw of a file as a whole, as `read` and `extract`
 /// both do: each of its diagnostics (as JSON lines with `json`), then what
 /// it counted. Returns how many problems it had.
-pub(crate) fn say_summary(path: &std::path::Path, summary: &format::Summary, json: bool) -> usize {
+pub(crate) fn say_summary(path: &std::path::Path, summary: &Summary, json: bool) -> usize {
     for diagnostic in &summary.diagnostics {
         if json {
             print_json(&serde_json::json!({ "file": path, "diagnostic": diagnostic }));
@@ -164,27 +149,22 @@ pub(crate) fn stored(case: &Case, sources: &[String], json: bool) -> anyhow::Res
     } else {
         sources
             .iter()
-            .map(|spec| case.resolve(spec))
+            .map(|spec| case.resolve_source(spec))
             .collect::<Result<_, _>>()?
     };
-    let mut store = Store::open(case.data_dir())?;
+    // Not synced first: this shows what is stored, and says what is not
+    // read yet.
+    let snapshot = case.snapshot()?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut unread = 0usize;
     for index in indexes {
-        let Some(reading) = store.reading(index)? else {
+        let Some(reading) = snapshot.reading(index)? else {
             unread += 1;
             continue;
         };
-        let mut extractions = std::collections::BTreeMap::new();
-        store.extractions(index, |ordinal, extraction: serde_json::Value| {
-            extractions.insert(ordinal, extraction);
-        })?;
         let mut write_error = None;
-        let mut ordinal = 0u64;
-        store.documents(index, |document| {
-            let extraction = extractions.remove(&ordinal);
-            ordinal += 1;
+        snapshot.documents(index, &mut |document, extraction| {
             if write_error.is_some() {
                 return;
             }

@@ -114,7 +114,7 @@ fn killed_adds_never_corrupt_the_case() {
         }
         // The derived store opens, and every source it counts as read has
         // all its documents: a reading and its documents commit together.
-        let mut store = Store::open(case.data_dir()).unwrap();
+        let store = Store::open(case.data_dir()).unwrap();
         let (size, _) = case.latest_checkpoint().unwrap();
         for index in 0..size {
             if let Some(reading) = store.reading(index).unwrap() {
@@ -177,7 +177,7 @@ fn killed_rebuilds_are_finished_by_the_next_run() {
         }
         child.wait().unwrap();
         // Whatever a killed rebuild left opens and is consistent.
-        let mut store = Store::open(&root.join(".casefile")).unwrap();
+        let store = Store::open(&root.join(".casefile")).unwrap();
         for index in 0..1500 {
             if let Some(reading) = store.reading(index).unwrap() {
                 assert_eq!(store.documents(index, |_| {}).unwrap(), reading.documents);

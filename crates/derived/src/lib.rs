@@ -60,6 +60,20 @@ pub enum DerivedError {
         /// The schema found.
         found: u32,
     },
+    /// The store was written by an older casefile: everything in it is
+    /// read again from the vault (`Store::recreate`), never dropped on
+    /// open.
+    #[error(
+        "{}: written with schema {found}, older than this casefile's {SCHEMA_VERSION}; \
+         it is read again from the vault by the next command that brings the case up to date \
+         (or `casefile rebuild`)", path.display()
+    )]
+    OlderSchema {
+        /// The database file.
+        path: PathBuf,
+        /// The schema found.
+        found: u32,
+    },
     /// The sealing key may be read by others.
     #[error(
         "{}: the sealing key may be read by others (mode {mode:o}); run chmod 600 on it",
@@ -201,7 +215,7 @@ pub struct Store {
     path: PathBuf,
     key_path: PathBuf,
     conn: Connection,
-    key: Option<SealingKey>,
+    key: std::sync::OnceLock<SealingKey>,
 }
 
 const SCHEMA: &str = "
@@ -331,18 +345,12 @@ impl Store {
         {
             return Err(DerivedError::NewerSchema { path, found });
         }
-        if found.is_some_and(|found| found < SCHEMA_VERSION) {
-            // Written by an older casefile: everything is derived, so its
-            // tables are dropped, made anew below, and read again by the
-            // next add or rebuild.
-            conn.execute_batch(
-                "DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS documents; \
-                 DROP TABLE IF EXISTS extractions; DROP TABLE IF EXISTS entities; \
-                 DROP TABLE IF EXISTS records; DROP TABLE IF EXISTS record_links; \
-                 DROP TABLE IF EXISTS entity_documents; \
-                 DELETE FROM meta WHERE key <> 'schema';",
-            )
-            .map_err(sql)?;
+        if let Some(found) = found
+            && found < SCHEMA_VERSION
+        {
+            // Everything here is derived, but the store is not dropped on
+            // open: the caller decides to make it again (and says so).
+            return Err(DerivedError::OlderSchema { path, found });
         }
         conn.execute_batch(SCHEMA).map_err(sql)?;
         conn.execute(
@@ -354,8 +362,79 @@ impl Store {
             key_path: data_dir.join(SEALING_KEY_FILE),
             path,
             conn,
-            key: None,
+            key: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Opens the derived store of the case in `data_dir` for reading
+    /// only, as one consistent snapshot: every read of the returned store
+    /// sees the store as it was when it was opened, whatever writers do
+    /// meanwhile (SQLite's WAL keeps the snapshot), and nothing is created,
+    /// migrated or locked. A case with no derived store yet reads as an
+    /// empty one. [`Store::writer`] on it fails.
+    pub fn open_reader(data_dir: &Path) -> Result<Self, DerivedError> {
+        let path = data_dir.join(DERIVED_DIR).join(DOCUMENTS_FILE);
+        let sql = |source| DerivedError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let conn = if path.exists() {
+            let conn = Connection::open_with_flags(
+                &path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(sql)?;
+            conn.busy_timeout(std::time::Duration::from_secs(60))
+                .map_err(sql)?;
+            conn.execute_batch("PRAGMA query_only = 1; BEGIN DEFERRED")
+                .map_err(sql)?;
+            // The first read fixes the snapshot the transaction sees.
+            let found: Option<String> = conn
+                .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |row| {
+                    row.get(0)
+                })
+                .optional()
+                .map_err(sql)?;
+            let found: u32 = found.map_or(0, |f| f.parse().unwrap_or(u32::MAX));
+            if found > SCHEMA_VERSION {
+                return Err(DerivedError::NewerSchema { path, found });
+            }
+            if found < SCHEMA_VERSION {
+                return Err(DerivedError::OlderSchema { path, found });
+            }
+            conn
+        } else {
+            let conn = Connection::open_in_memory().map_err(sql)?;
+            conn.execute_batch(SCHEMA).map_err(sql)?;
+            conn.execute_batch("PRAGMA query_only = 1").map_err(sql)?;
+            conn
+        };
+        Ok(Self {
+            key_path: data_dir.join(SEALING_KEY_FILE),
+            path,
+            conn,
+            key: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// What made the stored data, as [`Writer::set_made_by`] recorded it:
+    /// `(stage, version)` pairs, sorted by stage.
+    pub fn made_by(&self) -> Result<Vec<(String, String)>, DerivedError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT key, value FROM meta WHERE key LIKE 'made_by.%' ORDER BY key")
+            .map_err(self.sql())?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+            })
+            .map_err(self.sql())?;
+        rows.map(|row| {
+            row.map(|(key, value)| (key.trim_start_matches("made_by.").to_owned(), value))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(self.sql())
     }
 
     /// Deletes the derived store of the case in `data_dir` (every file of
@@ -382,11 +461,16 @@ impl Store {
         }
     }
 
-    fn key(&mut self) -> Result<&SealingKey, DerivedError> {
-        if self.key.is_none() {
-            self.key = Some(SealingKey::load_or_create(&self.key_path)?);
+    /// The sealing key, loaded (or made) the first time it is needed;
+    /// readers on other threads of one store share it.
+    fn key(&self) -> Result<&SealingKey, DerivedError> {
+        if let Some(key) = self.key.get() {
+            return Ok(key);
         }
-        self.key.as_ref().ok_or(DerivedError::Seal)
+        let loaded = SealingKey::load_or_create(&self.key_path)?;
+        // Another thread may have set it meanwhile: both loaded one file.
+        let _ = self.key.set(loaded);
+        self.key.get().ok_or(DerivedError::Seal)
     }
 
     /// The log indexes below `tree_size` that have no stored reading, in
@@ -429,7 +513,7 @@ impl Store {
     }
 
     /// The stored reading of source `log_index`, if it was read.
-    pub fn reading(&mut self, log_index: u64) -> Result<Option<Reading>, DerivedError> {
+    pub fn reading(&self, log_index: u64) -> Result<Option<Reading>, DerivedError> {
         let row: Option<(bool, Vec<u8>)> = self
             .conn
             .query_row(
@@ -451,7 +535,7 @@ impl Store {
     /// Calls `visit` with each stored document of source `log_index`, in
     /// order; returns how many there were.
     pub fn documents(
-        &mut self,
+        &self,
         log_index: u64,
         mut visit: impl FnMut(Document),
     ) -> Result<u64, DerivedError> {
@@ -462,7 +546,7 @@ impl Store {
     /// `log_index` that has a stored extraction, and the extraction, in
     /// order; returns how many there were.
     pub fn extractions<T: serde::de::DeserializeOwned>(
-        &mut self,
+        &self,
         log_index: u64,
         visit: impl FnMut(u64, T),
     ) -> Result<u64, DerivedError> {
@@ -470,7 +554,7 @@ impl Store {
     }
 
     fn values<T: serde::de::DeserializeOwned>(
-        &mut self,
+        &self,
         table: Table,
         log_index: u64,
         mut visit: impl FnMut(u64, T),
@@ -487,9 +571,7 @@ impl Store {
         let Some(sealed) = sealed else {
             return Ok(0);
         };
-        if sealed {
-            self.key()?;
-        }
+        let key = if sealed { Some(self.key()?) } else { None };
         let sql = |source| DerivedError::Sqlite {
             path: self.path.clone(),
             source,
@@ -510,7 +592,7 @@ impl Store {
         for row in rows {
             let (ordinal, body) = row.map_err(sql)?;
             let plain = if sealed {
-                let key = self.key.as_ref().ok_or(DerivedError::Seal)?;
+                let key = key.ok_or(DerivedError::Seal)?;
                 key.open(
                     &place(log_index, &format!("{} {ordinal}", table.word())),
                     &body,
@@ -763,7 +845,7 @@ impl Store {
     }
 
     fn unseal(
-        &mut self,
+        &self,
         sealed: bool,
         log_index: u64,
         what: &str,
@@ -1000,6 +1082,22 @@ impl Writer<'_> {
                 .execute(params![source as i64, document as i64, entity])
                 .map_err(sql)?;
         }
+        Ok(())
+    }
+
+    /// Records which version of `stage` (reader, extractor, resolver) made
+    /// the stored data, for a later casefile to know what to derive again.
+    pub fn set_made_by(&mut self, stage: &str, version: &str) -> Result<(), DerivedError> {
+        self.store
+            .conn
+            .execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                [format!("made_by.{stage}"), version.to_owned()],
+            )
+            .map_err(|source| DerivedError::Sqlite {
+                path: self.store.path.clone(),
+                source,
+            })?;
         Ok(())
     }
 

@@ -145,7 +145,7 @@ fn changed_or_moved_sealed_rows_do_not_open() {
     // A store whose key was replaced says so, and rebuilding is the way out.
     drop(store);
     std::fs::remove_file(dir.path().join(SEALING_KEY_FILE)).unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir.path()).unwrap();
     assert!(matches!(
         store.documents(0, |_| {}),
         Err(DerivedError::Unseal { .. })
@@ -196,7 +196,7 @@ fn extractions_are_stored_beside_documents_and_sealed_with_them() {
 }
 
 #[test]
-fn a_store_from_an_older_casefile_is_emptied_to_be_read_again() {
+fn a_store_from_an_older_casefile_is_refused_untouched_until_made_again() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     let mut writer = store.writer().unwrap();
@@ -209,9 +209,54 @@ fn a_store_from_an_older_casefile_is_emptied_to_be_read_again() {
         .execute("UPDATE meta SET value = '1' WHERE key = 'schema'", [])
         .unwrap();
     drop(store);
-    let store = Store::open(dir.path()).unwrap();
+    // Not dropped on open: the caller is told, and decides.
+    let error = Store::open(dir.path()).unwrap_err();
+    assert!(matches!(error, DerivedError::OlderSchema { found: 1, .. }));
+    let error = Store::open_reader(dir.path()).unwrap_err();
+    assert!(matches!(error, DerivedError::OlderSchema { found: 1, .. }));
+    let old = rusqlite::Connection::open(dir.path().join(DERIVED_DIR).join(DOCUMENTS_FILE))
+        .unwrap()
+        .query_row("SELECT count(*) FROM documents", [], |row| {
+            row.get::<_, i64>(0)
+        })
+        .unwrap();
+    assert_eq!(old, 1, "the older store is kept as it was");
+    let store = Store::recreate(dir.path()).unwrap();
     assert_eq!(store.totals().unwrap(), Totals::default());
     assert_eq!(store.unread(1).unwrap(), vec![0]);
+}
+
+#[test]
+fn a_reader_sees_the_store_as_it_was_when_it_was_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    // A case with nothing derived yet reads as empty, and nothing is made.
+    let empty = Store::open_reader(dir.path()).unwrap();
+    assert_eq!(empty.totals().unwrap(), Totals::default());
+    assert!(!dir.path().join(DERIVED_DIR).exists());
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    writer
+        .put(&reading(0, false, 1), &[document("first")])
+        .unwrap();
+    writer.commit().unwrap();
+    let reader = Store::open_reader(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    writer
+        .put(&reading(1, false, 1), &[document("second")])
+        .unwrap();
+    writer.set_made_by("reader", "test 1").unwrap();
+    writer.commit().unwrap();
+    assert_eq!(reader.read_sources().unwrap(), vec![0]);
+    assert!(reader.made_by().unwrap().is_empty());
+    let later = Store::open_reader(dir.path()).unwrap();
+    assert_eq!(later.read_sources().unwrap(), vec![0, 1]);
+    assert_eq!(
+        later.made_by().unwrap(),
+        vec![("reader".to_owned(), "test 1".to_owned())]
+    );
+    // A reader never writes.
+    let mut reader = reader;
+    assert!(reader.writer().is_err());
 }
 
 #[test]

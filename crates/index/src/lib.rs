@@ -207,7 +207,7 @@ pub struct Hit {
 }
 
 /// What a search found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SearchResults {
     /// How many records match in all.
     pub total: usize,
@@ -486,6 +486,42 @@ impl SearchIndex {
             reader,
             fields,
         })
+    }
+
+    /// Opens the index in `derived_dir/index` for searching only: nothing
+    /// is made, cleared or locked. `None` when there is no index of this
+    /// version yet (nothing is indexed).
+    pub fn open_existing(derived_dir: &Path) -> Result<Option<Self>, IndexError> {
+        let path = derived_dir.join(INDEX_DIR);
+        let current = std::fs::read_to_string(path.join("casefile-index-version"))
+            .ok()
+            .and_then(|v| v.trim().parse::<u32>().ok());
+        if current != Some(INDEX_VERSION) {
+            return Ok(None);
+        }
+        let tantivy = |source| IndexError::Tantivy {
+            path: path.clone(),
+            source,
+        };
+        let directory = tantivy::directory::MmapDirectory::open(&path)
+            .map_err(|e| tantivy(tantivy::TantivyError::from(e)))?;
+        if !Index::exists(&directory).map_err(|e| tantivy(tantivy::TantivyError::from(e)))? {
+            return Ok(None);
+        }
+        let index = Index::open(directory).map_err(tantivy)?;
+        let (_, fields) = schema();
+        register_analyzers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(tantivy)?;
+        Ok(Some(SearchIndex {
+            path,
+            index,
+            reader,
+            fields,
+        }))
     }
 
     fn tantivy(&self) -> impl FnOnce(tantivy::TantivyError) -> IndexError + '_ {

@@ -179,6 +179,38 @@ impl BlobStore {
         Ok(prepared)
     }
 
+    /// Like [`BlobStore::prepare`], for bytes held in memory (an upload, a
+    /// curation document): `name` is what the entry records as the file's
+    /// name.
+    pub(crate) fn prepare_bytes(
+        &self,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<PreparedBlob, VaultError> {
+        let sha256 = Sha256::digest(bytes);
+        let mut prepared = PreparedBlob {
+            source_path: PathBuf::from(name),
+            sha256,
+            size: bytes.len() as u64,
+            temp: None,
+        };
+        if self.path_for(&sha256).exists() {
+            return Ok(prepared);
+        }
+        let temp_path =
+            self.root
+                .join("tmp")
+                .join(format!("{}-{}.part", std::process::id(), random_hex(8)?));
+        let mut output = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp_path)
+            .at(&temp_path)?;
+        prepared.temp = Some(temp_path.clone());
+        output.write_all(bytes).at(&temp_path)?;
+        Ok(prepared)
+    }
+
     /// Removes temporary files left by processes that no longer run (an add
     /// killed while streaming). A temporary file's name starts with the
     /// process id that writes it; files of running processes are kept.

@@ -487,6 +487,19 @@ impl Case {
         self.blobs.prepare(path)
     }
 
+    /// Puts bytes held in memory into the vault's temporary area, as
+    /// [`Case::prepare`] does a file's; `name` is the file name the entry
+    /// records (no folders: only its last part is kept). Nothing is
+    /// recorded until [`Case::commit`].
+    pub fn prepare_bytes(&self, name: &str, bytes: &[u8]) -> Result<PreparedBlob, VaultError> {
+        let name = Path::new(name)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| VaultError::Invalid(format!("{name:?} is not a file name")))?;
+        self.blobs.prepare_bytes(&name, bytes)
+    }
+
     /// Records prepared files: puts their bytes in place durably, appends
     /// one log entry each, and signs and stores a checkpoint. Returns once
     /// all of that is durable. Call [`Case::update_catalogue`] after a run of

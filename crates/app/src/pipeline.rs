@@ -1,24 +1,26 @@
 //! Reading a case's sources into its derived store, documents and their
-//! extractions: after every `add` (for whatever is not read yet) and, from
-//! nothing, by `casefile rebuild`.
+//! extractions: by every sync, for whatever is not read yet, and from
+//! nothing after a rebuild.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::mpsc;
 
-use anyhow::Context as _;
+use std::sync::OnceLock;
+
 use casefile_derived::{Reading, Store, Totals};
 use casefile_document::Severity;
+use casefile_extract::Models;
 use casefile_reader::{Document, format};
 use casefile_vault::{Case, SourceRecord};
-use indicatif::ProgressBar;
+
+use crate::error::{Context as _, Error};
+use crate::progress::Progress;
 
 /// A transaction is committed after this many sources or documents, at a
 /// source boundary, so an interrupted run keeps what it read.
 const BATCH_SOURCES: usize = 256;
 const BATCH_DOCUMENTS: u64 = 20_000;
-/// Sources are fetched from the log in pages of this many.
-const PAGE: usize = 4096;
 /// Documents waiting for an extraction thread, per thread: enough to keep
 /// every thread busy, few enough to keep memory bounded.
 const QUEUED_PER_THREAD: usize = 4;
@@ -57,14 +59,14 @@ impl Pipeline<'_> {
         &mut self,
         writer: &mut casefile_derived::Writer<'_>,
         job: impl FnOnce(u64) -> Job,
-    ) -> anyhow::Result<()> {
+    ) -> Result<(), Error> {
         let job = job(self.sent);
         self.sent += 1;
         self.jobs
             .as_ref()
-            .context("the extraction threads stopped")?
+            .ok_or_else(|| Error::io("the extraction threads stopped"))?
             .send(job)
-            .map_err(|_| anyhow::anyhow!("the extraction threads stopped"))?;
+            .map_err(|_| Error::io("the extraction threads stopped"))?;
         while let Ok(done) = self.done.try_recv() {
             self.waiting.insert(done.job.sequence, done);
         }
@@ -72,7 +74,7 @@ impl Pipeline<'_> {
     }
 
     /// Stores, in reading order, the documents that are back.
-    fn store_ready(&mut self, writer: &mut casefile_derived::Writer<'_>) -> anyhow::Result<()> {
+    fn store_ready(&mut self, writer: &mut casefile_derived::Writer<'_>) -> Result<(), Error> {
         while let Some(done) = self.waiting.remove(&self.stored) {
             self.stored += 1;
             let Job {
@@ -83,9 +85,9 @@ impl Pipeline<'_> {
                 ..
             } = done.job;
             let extraction = done.extraction.map_err(|panic| {
-                anyhow::anyhow!(
+                Error::io(format!(
                     "extracting document {ordinal} of source #{source} failed: {panic} (please report this)"
-                )
+                ))
             })?;
             writer
                 .put_document(source, ordinal, protected, &document)
@@ -96,12 +98,12 @@ impl Pipeline<'_> {
     }
 
     /// Waits for every document sent and stores it.
-    fn finish(&mut self, writer: &mut casefile_derived::Writer<'_>) -> anyhow::Result<()> {
+    fn finish(&mut self, writer: &mut casefile_derived::Writer<'_>) -> Result<(), Error> {
         while self.stored < self.sent {
             let done = self
                 .done
                 .recv()
-                .map_err(|_| anyhow::anyhow!("the extraction threads stopped"))?;
+                .map_err(|_| Error::io("the extraction threads stopped"))?;
             self.waiting.insert(done.job.sequence, done);
             self.store_ready(writer)?;
         }
@@ -110,8 +112,8 @@ impl Pipeline<'_> {
 }
 
 /// What one run of the readers over a case did.
-#[derive(Debug, Default, serde::Serialize)]
-pub(crate) struct ReadStats {
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReadStats {
     /// Sources read in this run.
     pub sources: u64,
     /// Documents stored in this run.
@@ -131,31 +133,35 @@ pub(crate) struct ReadStats {
 /// Reads every source of `case` that the store has no reading of.
 pub(crate) fn read_unread(
     case: &Case,
+    models: &OnceLock<Models>,
     store: &mut Store,
-    bar: &ProgressBar,
-) -> anyhow::Result<ReadStats> {
+    progress: &dyn Progress,
+) -> Result<ReadStats, Error> {
     let (size, _) = case.latest_checkpoint()?;
     let unread = store.unread(size)?;
-    read_sources(case, store, &unread, bar)
+    read_sources(case, models, store, &unread, progress)
 }
 
 /// Reads the sources at `indexes` (sorted) into the store.
+///
+/// The models are loaded by the first extraction that needs them, into
+/// `models` (kept by the case handle): a batch of photos needs none, and
+/// they are a hundred megabytes in memory.
 pub(crate) fn read_sources(
     case: &Case,
+    models: &OnceLock<Models>,
     store: &mut Store,
     indexes: &[u64],
-    bar: &ProgressBar,
-) -> anyhow::Result<ReadStats> {
+    progress: &dyn Progress,
+) -> Result<ReadStats, Error> {
     let mut stats = ReadStats::default();
     if indexes.is_empty() {
         return Ok(stats);
     }
-    // Loaded by the first extraction: a batch of photos needs no models,
-    // and they are a hundred megabytes in memory.
-    let models = std::sync::OnceLock::new();
-    bar.set_length(indexes.len() as u64);
-    bar.set_position(0);
-    let wanted: BTreeSet<u64> = indexes.iter().copied().collect();
+    progress.stage("reading", indexes.len() as u64);
+    let mut wanted = indexes.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
     // Reading and storing on this thread, extraction on one thread per
     // core.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -164,7 +170,7 @@ pub(crate) fn read_sources(
     let (finished, done) = mpsc::channel::<Done>();
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            let (queue, finished, models) = (&queue, finished.clone(), &models);
+            let (queue, finished) = (&queue, finished.clone());
             scope.spawn(move || {
                 loop {
                     let job = match queue.lock() {
@@ -176,7 +182,7 @@ pub(crate) fn read_sources(
                         casefile_extract::extract_with(
                             &job.document,
                             &job.context,
-                            models.get_or_init(crate::models::load_or_default),
+                            models.get_or_init(|| crate::models::load_or_default(progress)),
                         )
                     }))
                     .map_err(|panic| {
@@ -200,7 +206,7 @@ pub(crate) fn read_sources(
             stored: 0,
             waiting: BTreeMap::new(),
         };
-        let result = read_all(case, store, &wanted, &mut pipeline, &mut stats, bar);
+        let result = read_all(case, store, &wanted, &mut pipeline, &mut stats, progress);
         // Closing the queue lets the threads end, whatever happened.
         pipeline.jobs = None;
         result
@@ -213,27 +219,19 @@ pub(crate) fn read_sources(
 fn read_all(
     case: &Case,
     store: &mut Store,
-    wanted: &BTreeSet<u64>,
+    wanted: &[u64],
     pipeline: &mut Pipeline<'_>,
     stats: &mut ReadStats,
-    bar: &ProgressBar,
-) -> anyhow::Result<()> {
+    progress: &dyn Progress,
+) -> Result<(), Error> {
     let mut pending_sources = 0usize;
     let mut pending_documents = 0u64;
     let mut writer = store.writer()?;
-    let mut next = wanted.first().copied();
-    while let Some(first) = next {
-        let page = case.sources(first, PAGE)?;
-        let Some(last) = page.last().map(|r| r.entry.index) else {
-            break;
-        };
-        let records: Vec<&SourceRecord> = page
-            .iter()
-            .filter(|r| wanted.contains(&r.entry.index))
-            .collect();
+    for page in crate::log::pages(case, crate::log::Selection::Only(wanted)) {
+        let records = page?;
         let digests: Vec<casefile_vault::Sha256> = records.iter().map(|r| r.entry.sha256).collect();
         let acquisitions = case.acquisitions_of(&digests)?;
-        for (record, same_bytes) in records.into_iter().zip(acquisitions) {
+        for (record, same_bytes) in records.iter().zip(acquisitions) {
             let first = earlier_acquisition(case, record, &same_bytes)?;
             let documents = match first {
                 Some(first) => another_acquisition(&mut writer, record, first, stats)?,
@@ -241,7 +239,7 @@ fn read_all(
             };
             pending_sources += 1;
             pending_documents += documents;
-            bar.inc(1);
+            progress.advance(1);
             if pending_sources >= BATCH_SOURCES || pending_documents >= BATCH_DOCUMENTS {
                 pipeline.finish(&mut writer)?;
                 writer.commit()?;
@@ -250,7 +248,6 @@ fn read_all(
                 pending_documents = 0;
             }
         }
-        next = wanted.range(last + 1..).next().copied();
     }
     pipeline.finish(&mut writer)?;
     writer.commit()?;
@@ -266,7 +263,7 @@ fn earlier_acquisition(
     case: &Case,
     record: &SourceRecord,
     same_bytes: &[u64],
-) -> anyhow::Result<Option<u64>> {
+) -> Result<Option<u64>, Error> {
     let entry = &record.entry;
     if entry.kind == casefile_vault::SourceKind::Curation {
         return Ok(None);
@@ -289,7 +286,7 @@ fn another_acquisition(
     record: &SourceRecord,
     first: u64,
     stats: &mut ReadStats,
-) -> anyhow::Result<u64> {
+) -> Result<u64, Error> {
     let index = record.entry.index;
     writer.clear(index)?;
     writer.put_reading(&Reading {
@@ -315,7 +312,7 @@ fn read_one(
     record: &SourceRecord,
     pipeline: &mut Pipeline<'_>,
     stats: &mut ReadStats,
-) -> anyhow::Result<u64> {
+) -> Result<u64, Error> {
     let entry = &record.entry;
     let index = entry.index;
     let protected = entry.kind.is_protected();
@@ -422,7 +419,7 @@ fn read_one(
 }
 
 /// The words printed after a run.
-pub(crate) fn describe(stats: &ReadStats, totals: &Totals) -> String {
+pub fn describe(stats: &ReadStats, totals: &Totals) -> String {
     let mut line = format!(
         "read {} sources into {} documents",
         stats.sources, stats.documents

@@ -1,0 +1,158 @@
+//! Curation: a person's judgements about entities and actions on records,
+//! each a small JSON document logged like evidence (kind `curation`). This
+//! module reads them back from the log and commits new ones, from bytes.
+
+use std::collections::HashMap;
+use std::io::Read as _;
+
+use casefile_records::{ACTION_FORMAT, Action, Provenance};
+use casefile_resolve::judgements::{JUDGEMENT_FORMAT, Judgement};
+use casefile_vault::{AddOptions, Case, SourceKind};
+
+use crate::error::{Context as _, Error};
+use crate::log::Selection;
+
+/// The larger of the two curation documents' size limits.
+const MAX_CURATION_LEN: usize =
+    if casefile_records::MAX_ACTION_LEN > casefile_resolve::judgements::MAX_JUDGEMENT_LEN {
+        casefile_records::MAX_ACTION_LEN
+    } else {
+        casefile_resolve::judgements::MAX_JUDGEMENT_LEN
+    };
+
+/// A person's recorded curation: a judgement about entities, or an action
+/// on records.
+pub(crate) enum Curated {
+    /// `entity merge`, `split`, `not-same`.
+    Judgement(Box<Judgement>),
+    /// `record add`, `edit`, `confirm`, `reject`, `dispute`.
+    Action(Box<Action>),
+}
+
+/// What the log says: its curation entries in log order, each with who
+/// made it, and when each source was logged.
+pub(crate) struct LogView {
+    /// The curation entries.
+    pub curated: Vec<(Provenance, Curated)>,
+    /// When each source was logged, by log index.
+    pub logged_at: HashMap<u64, String>,
+}
+
+/// Reads the log a page at a time: every curation entry (read from its
+/// blob, digest checked, decoded by its format) and each entry's time.
+pub(crate) fn read_log(case: &Case) -> Result<LogView, Error> {
+    let (size, _) = case.latest_checkpoint()?;
+    let mut view = LogView {
+        curated: Vec::new(),
+        logged_at: HashMap::new(),
+    };
+    for page in crate::log::pages(case, Selection::Below(size)) {
+        for record in &page? {
+            let entry = &record.entry;
+            view.logged_at.insert(entry.index, entry.added_at.clone());
+            if entry.kind != SourceKind::Curation {
+                continue;
+            }
+            let place = || format!("curation entry #{} ({})", entry.index, record.id);
+            let mut blob = case.open_blob(&entry.sha256)?;
+            let mut bytes = Vec::new();
+            std::io::Read::by_ref(&mut blob)
+                .take(MAX_CURATION_LEN as u64 + 1)
+                .read_to_end(&mut bytes)
+                .with_context(|| format!("reading {}", place()))?;
+            if bytes.len() <= MAX_CURATION_LEN {
+                blob.finish()
+                    .with_context(|| format!("reading {}", place()))?;
+            }
+            let curated = decode(&bytes).map_err(|e| e.context(place()))?;
+            let by = Provenance {
+                method: format!("person:{}", entry.by),
+                entry: entry.index,
+                at: Some(entry.added_at.clone()),
+            };
+            view.curated.push((by, curated));
+        }
+    }
+    Ok(view)
+}
+
+/// What kind of curation document `bytes` are, by their `format`.
+pub(crate) fn format_of(bytes: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        format: String,
+    }
+    serde_json::from_slice::<Head>(bytes).ok().map(|h| h.format)
+}
+
+/// Decodes one curation document by its format.
+fn decode(bytes: &[u8]) -> Result<Curated, Error> {
+    let format = format_of(bytes).ok_or_else(|| Error::integrity("not a curation document"))?;
+    Ok(match format.as_str() {
+        JUDGEMENT_FORMAT => Curated::Judgement(Box::new(
+            Judgement::decode(bytes).map_err(|e| Error::integrity(e.to_string()))?,
+        )),
+        ACTION_FORMAT => Curated::Action(Box::new(
+            Action::decode(bytes).map_err(|e| Error::integrity(e.to_string()))?,
+        )),
+        other => {
+            return Err(Error::integrity(format!(
+                "its format {other:?} is neither {JUDGEMENT_FORMAT:?} nor {ACTION_FORMAT:?}"
+            )));
+        }
+    })
+}
+
+/// Whether any curation entry in `from..to` is a judgement about entities
+/// (which can move mentions of any document between entities).
+pub(crate) fn judgements_among(case: &Case, from: u64, to: u64) -> Result<bool, Error> {
+    let wanted: Vec<u64> = (from..to).collect();
+    for page in crate::log::pages(case, Selection::Only(&wanted)) {
+        for record in &page? {
+            if record.entry.kind != SourceKind::Curation {
+                continue;
+            }
+            let mut blob = case.open_blob(&record.entry.sha256)?;
+            let mut bytes = Vec::new();
+            std::io::Read::by_ref(&mut blob)
+                .take(MAX_CURATION_LEN as u64 + 1)
+                .read_to_end(&mut bytes)?;
+            if format_of(&bytes).as_deref() != Some(ACTION_FORMAT) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// One curation document to log: its bytes, the name it is logged under
+/// and the note kept with its entry.
+pub(crate) struct Item {
+    /// The encoded document.
+    pub bytes: Vec<u8>,
+    /// Its file name in the entry.
+    pub name: String,
+    /// The entry's note (what was done, in words).
+    pub note: String,
+}
+
+/// Logs curation documents, one entry each, in one commit and one
+/// checkpoint; returns their log indexes.
+pub(crate) fn commit(case: &Case, items: Vec<Item>, by: &str) -> Result<Vec<u64>, Error> {
+    let mut prepared = Vec::with_capacity(items.len());
+    for item in items {
+        prepared.push((
+            case.prepare_bytes(&item.name, &item.bytes)?,
+            AddOptions {
+                kind: SourceKind::Curation,
+                url: None,
+                acquired_at: None,
+                note: Some(item.note),
+                by: by.to_owned(),
+            },
+        ));
+    }
+    let added = case.commit(prepared)?;
+    case.update_catalogue()?;
+    Ok(added.iter().map(|a| a.log_index).collect())
+}
