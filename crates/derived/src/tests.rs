@@ -214,7 +214,7 @@ fn a_store_from_an_older_casefile_is_refused_untouched_until_made_again() {
     assert!(matches!(error, DerivedError::OlderSchema { found: 1, .. }));
     let error = Store::open_reader(dir.path()).unwrap_err();
     assert!(matches!(error, DerivedError::OlderSchema { found: 1, .. }));
-    let old = rusqlite::Connection::open(dir.path().join(DERIVED_DIR).join(DOCUMENTS_FILE))
+    let old = Connection::open(dir.path().join(DERIVED_DIR).join(DOCUMENTS_FILE))
         .unwrap()
         .query_row("SELECT count(*) FROM documents", [], |row| {
             row.get::<_, i64>(0)
