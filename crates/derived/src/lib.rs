@@ -352,11 +352,13 @@ impl Store {
             // open: the caller decides to make it again (and says so).
             return Err(DerivedError::OlderSchema { path, found });
         }
-        conn.execute_batch(SCHEMA).map_err(sql)?;
-        conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?1)",
-            [SCHEMA_VERSION.to_string()],
-        )
+        // Tables and schema number in one transaction: a reader sees a
+        // store being made either not at all or whole.
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE; {SCHEMA} \
+             INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', '{SCHEMA_VERSION}'); \
+             COMMIT;"
+        ))
         .map_err(sql)?;
         Ok(Self {
             key_path: data_dir.join(SEALING_KEY_FILE),
@@ -395,20 +397,28 @@ impl Store {
                     row.get(0)
                 })
                 .optional()
+                .or_else(|error| match error {
+                    // A store a writer is making right now: nothing in it yet.
+                    rusqlite::Error::SqliteFailure(_, Some(ref message))
+                        if message.starts_with("no such table") =>
+                    {
+                        Ok(None)
+                    }
+                    other => Err(other),
+                })
                 .map_err(sql)?;
-            let found: u32 = found.map_or(0, |f| f.parse().unwrap_or(u32::MAX));
-            if found > SCHEMA_VERSION {
-                return Err(DerivedError::NewerSchema { path, found });
+            match found.map(|f| f.parse::<u32>().unwrap_or(u32::MAX)) {
+                Some(found) if found > SCHEMA_VERSION => {
+                    return Err(DerivedError::NewerSchema { path, found });
+                }
+                Some(found) if found < SCHEMA_VERSION => {
+                    return Err(DerivedError::OlderSchema { path, found });
+                }
+                Some(_) => conn,
+                None => Self::empty(&path)?,
             }
-            if found < SCHEMA_VERSION {
-                return Err(DerivedError::OlderSchema { path, found });
-            }
-            conn
         } else {
-            let conn = Connection::open_in_memory().map_err(sql)?;
-            conn.execute_batch(SCHEMA).map_err(sql)?;
-            conn.execute_batch("PRAGMA query_only = 1").map_err(sql)?;
-            conn
+            Self::empty(&path)?
         };
         Ok(Self {
             key_path: data_dir.join(SEALING_KEY_FILE),
@@ -416,6 +426,18 @@ impl Store {
             conn,
             key: std::sync::OnceLock::new(),
         })
+    }
+
+    /// An empty store in memory, for reading a case with nothing derived.
+    fn empty(path: &Path) -> Result<Connection, DerivedError> {
+        let sql = |source| DerivedError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open_in_memory().map_err(sql)?;
+        conn.execute_batch(SCHEMA).map_err(sql)?;
+        conn.execute_batch("PRAGMA query_only = 1").map_err(sql)?;
+        Ok(conn)
     }
 
     /// What made the stored data, as [`Writer::set_made_by`] recorded it:

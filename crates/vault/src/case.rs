@@ -595,13 +595,27 @@ impl Case {
     pub fn resolve(&self, spec: &str) -> Result<u64, VaultError> {
         let spec = spec.trim();
         if !spec.is_empty() && spec.bytes().all(|b| b.is_ascii_digit()) {
+            let (size, _) = self.latest_checkpoint()?;
             return spec
                 .parse()
-                .map_err(|_| VaultError::NotFound(spec.to_owned()));
+                .ok()
+                .filter(|&index| index < size)
+                .ok_or_else(|| VaultError::NotFound(spec.to_owned()));
         }
-        let catalogue = {
-            let _lock = self.lock(true)?;
-            self.caught_up_catalogue()?
+        // A reader takes the shared lock; only a catalogue behind the log
+        // (a crash, an add that did not finish) needs the exclusive one.
+        let current = {
+            let _lock = self.lock(false)?;
+            let (size, _) = self.latest_checkpoint_unlocked()?;
+            let catalogue = self.catalogue()?;
+            (catalogue.known_size()? >= size).then_some(catalogue)
+        };
+        let catalogue = match current {
+            Some(catalogue) => catalogue,
+            None => {
+                let _lock = self.lock(true)?;
+                self.caught_up_catalogue()?
+            }
         };
         let matches = if let Some(sha256) = Hash::from_hex(spec) {
             // The same bytes added again are later acquisitions of the
