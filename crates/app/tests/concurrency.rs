@@ -4,6 +4,11 @@
 //! come from one state of the case that never goes back, and `verify` must
 //! pass at the end.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test states its expectations with unwrap"
+)]
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;

@@ -7,6 +7,11 @@
 //! version) and keep every person's decision; a derived store of a newer
 //! schema must be refused and left as it was.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test states its expectations with unwrap"
+)]
+
 use std::path::Path;
 
 use casefile_app::{Case, ErrorKind, Quiet};

@@ -2,6 +2,11 @@
 //! judgements and record actions, read-only opening, and derived stores
 //! made by another casefile.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test states its expectations with unwrap"
+)]
+
 use casefile_app::types::{Action, ActionKind, SearchQuery, SourceKind, Verdict, What};
 use casefile_app::{AddRequest, Case, ErrorKind, Quiet};
 
