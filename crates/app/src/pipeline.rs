@@ -85,8 +85,16 @@ impl Pipeline<'_> {
                 ..
             } = done.job;
             let extraction = done.extraction.map_err(|panic| {
+                // A panic's message may quote the text (a slicing panic
+                // quotes up to 256 bytes): a protected source's is kept
+                // back, and the source named by its index alone.
+                let said = if protected {
+                    "a panic (its message is withheld: the source is protected)".to_owned()
+                } else {
+                    panic
+                };
                 Error::io(format!(
-                    "extracting document {ordinal} of source #{source} failed: {panic} (please report this)"
+                    "extracting document {ordinal} of source #{source} failed: {said} (please report this)"
                 ))
             })?;
             writer

@@ -59,11 +59,12 @@ pub(crate) fn make(
     let sources = store.unsealed_sources()?;
     progress.stage("proposing records", sources.len() as u64);
     let mut proposed = casefile_records::propose(&[], &entities, &valid_time);
-    for source in sources {
+    for open in sources {
+        let source = open.index();
         let mut docs: Vec<Document> = Vec::new();
-        store.documents(source, |d| docs.push(d))?;
+        store.documents(open, |d| docs.push(d))?;
         let mut extractions: Vec<(u64, Extraction)> = Vec::new();
-        store.extractions(source, |ordinal, e| extractions.push((ordinal, e)))?;
+        store.extractions(open, |ordinal, e| extractions.push((ordinal, e)))?;
         let ids: Vec<Vec<Option<String>>> = extractions
             .iter()
             .map(|(ordinal, e)| {

@@ -21,10 +21,16 @@ pub(crate) fn build(
     let mut sources = Vec::new();
     let mut documents: Vec<(usize, u64, Document, Extraction)> = Vec::new();
     let all = store.read_sources()?;
-    let indexes = if include_protected {
+    // Protected material only on a person's explicit request (it is then
+    // unsealed for the report, which quotes it).
+    let indexes: Vec<u64> = if include_protected {
         all.clone()
     } else {
-        store.unsealed_sources()?
+        store
+            .unsealed_sources()?
+            .into_iter()
+            .map(|s| s.index())
+            .collect()
     };
     // What an empty section may be missing: the sealed sources left out.
     let protected_left_out = all.len() - indexes.len();
@@ -35,9 +41,9 @@ pub(crate) fn build(
                 continue;
             }
             let mut docs = Vec::new();
-            store.documents(index, |d| docs.push(d))?;
+            store.unseal_documents(index, |d| docs.push(d))?;
             let mut extractions = Vec::new();
-            store.extractions(index, |ordinal, e: Extraction| {
+            store.unseal_extractions(index, |ordinal, e: Extraction| {
                 extractions.push((ordinal, e))
             })?;
             let slot = sources.len();

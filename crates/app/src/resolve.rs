@@ -145,9 +145,10 @@ pub(crate) fn resolve(
     let sources = store.unsealed_sources()?;
     progress.stage("resolving", sources.len() as u64);
     let mut pending: Vec<Pending> = Vec::new();
-    for source in sources {
+    for open in sources {
+        let source = open.index();
         let mut extractions: Vec<(u64, Extraction)> = Vec::new();
-        store.extractions(source, |ordinal, extraction| {
+        store.extractions(open, |ordinal, extraction| {
             extractions.push((ordinal, extraction));
         })?;
         for (document, extraction) in extractions {

@@ -58,11 +58,12 @@ pub(crate) fn refresh(
     // claim no further than that.
     let unread = store.unread(tree_size)?;
     let complete = unread.first().copied().unwrap_or(tree_size);
-    let unsealed: Vec<u64> = store
+    let open: Vec<casefile_derived::OpenSource> = store
         .unsealed_sources()?
         .into_iter()
-        .filter(|&s| s >= through)
+        .filter(|s| s.index() >= through)
         .collect();
+    let unsealed: Vec<u64> = open.iter().map(|s| s.index()).collect();
     let mut stats = IndexStats::default();
     let mut update = index.update()?;
     progress.stage("indexing", unsealed.len() as u64);
@@ -72,6 +73,11 @@ pub(crate) fn refresh(
             if record.entry.kind == SourceKind::Curation {
                 continue;
             }
+            // The pages hold only these sources: each is one of `open`.
+            let Ok(at) = unsealed.binary_search(&source) else {
+                continue;
+            };
+            let open = open[at];
             update.remove_source(source);
             let captured = record
                 .entry
@@ -80,10 +86,10 @@ pub(crate) fn refresh(
                 .and_then(crate::dates::day_start)
                 .or_else(|| crate::dates::day_start(&record.entry.added_at));
             let mut documents: Vec<Document> = Vec::new();
-            store.documents(source, |d| documents.push(d))?;
+            store.documents(open, |d| documents.push(d))?;
             let mut mentions = store.entities_in(source)?;
             let mut claims: HashMap<u64, Vec<String>> = HashMap::new();
-            store.extractions(source, |ordinal, extraction: Extraction| {
+            store.extractions(open, |ordinal, extraction: Extraction| {
                 let mut kinds: Vec<String> = extraction
                     .claims
                     .iter()

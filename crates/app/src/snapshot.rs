@@ -99,11 +99,11 @@ impl Snapshot {
     ) -> Result<u64, Error> {
         let mut extractions = BTreeMap::new();
         self.store
-            .extractions(log_index, |ordinal, extraction: serde_json::Value| {
+            .unseal_extractions(log_index, |ordinal, extraction: serde_json::Value| {
                 extractions.insert(ordinal, extraction);
             })?;
         let mut ordinal = 0u64;
-        Ok(self.store.documents(log_index, |document| {
+        Ok(self.store.unseal_documents(log_index, |document| {
             let extraction = extractions.remove(&ordinal);
             ordinal += 1;
             visit(document, extraction);
@@ -224,7 +224,9 @@ impl Snapshot {
             .reading(source)?
             .ok_or_else(|| Error::not_found(format!("the case has no read source #{source}")))?;
         let mut docs: Vec<Document> = Vec::new();
-        self.store.documents(source, |d| docs.push(d))?;
+        // Opened to check the span; a protected source's words are not
+        // quoted below.
+        self.store.unseal_documents(source, |d| docs.push(d))?;
         let doc = docs.get(document as usize).ok_or_else(|| {
             Error::not_found(format!(
                 "source #{source} has {} document(s), no document {document}",

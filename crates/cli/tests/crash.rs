@@ -118,7 +118,7 @@ fn killed_adds_never_corrupt_the_case() {
         let (size, _) = case.latest_checkpoint().unwrap();
         for index in 0..size {
             if let Some(reading) = store.reading(index).unwrap() {
-                let stored = store.documents(index, |_| {}).unwrap();
+                let stored = store.unseal_documents(index, |_| {}).unwrap();
                 assert_eq!(stored, reading.documents, "round {round}: source {index}");
             }
         }
@@ -180,7 +180,10 @@ fn killed_rebuilds_are_finished_by_the_next_run() {
         let store = Store::open(&root.join(".casefile")).unwrap();
         for index in 0..1500 {
             if let Some(reading) = store.reading(index).unwrap() {
-                assert_eq!(store.documents(index, |_| {}).unwrap(), reading.documents);
+                assert_eq!(
+                    store.unseal_documents(index, |_| {}).unwrap(),
+                    reading.documents
+                );
             }
         }
     }

@@ -102,6 +102,17 @@ pub enum DerivedError {
         /// The source.
         log_index: u64,
     },
+    /// A protected source was asked for as open material.
+    #[error(
+        "{}: source #{log_index} is sealed (protected); its documents are not handed out as open material",
+        path.display()
+    )]
+    Sealed {
+        /// The database file.
+        path: PathBuf,
+        /// The source.
+        log_index: u64,
+    },
     /// A stored value does not decode.
     #[error("{}: source #{log_index}: a stored value does not decode ({message}); run `casefile rebuild`", path.display())]
     Corrupt {
@@ -207,6 +218,19 @@ pub struct Totals {
     /// Sources that repeat an earlier source's bytes: further acquisitions
     /// of it, not counted among `sources`.
     pub acquisitions: u64,
+}
+
+/// A source read and stored unsealed (not protected), as
+/// [`Store::unsealed_sources`] hands it out: the only way to its documents
+/// and extractions for whatever is stored or shown in plain text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OpenSource(u64);
+
+impl OpenSource {
+    /// Its log index.
+    pub fn index(self) -> u64 {
+        self.0
+    }
 }
 
 /// The open derived store of one case.
@@ -555,8 +579,11 @@ impl Store {
     }
 
     /// Calls `visit` with each stored document of source `log_index`, in
-    /// order; returns how many there were.
-    pub fn documents(
+    /// order, unsealing a protected source's; returns how many there were.
+    /// Only a person's explicit request may take this path (`casefile
+    /// documents`, a report that includes protected material): whatever
+    /// goes into plain text reads [`Store::documents`] of an [`OpenSource`].
+    pub fn unseal_documents(
         &self,
         log_index: u64,
         mut visit: impl FnMut(Document),
@@ -567,12 +594,57 @@ impl Store {
     /// Calls `visit` with the ordinal of each document of source
     /// `log_index` that has a stored extraction, and the extraction, in
     /// order; returns how many there were.
-    pub fn extractions<T: serde::de::DeserializeOwned>(
+    pub fn unseal_extractions<T: serde::de::DeserializeOwned>(
         &self,
         log_index: u64,
         visit: impl FnMut(u64, T),
     ) -> Result<u64, DerivedError> {
         self.values(Table::Extractions, log_index, visit)
+    }
+
+    /// Calls `visit` with each document of an unsealed source, in order;
+    /// returns how many there were. What feeds plain text (the entities,
+    /// the records, the search index) reads documents only this way, so a
+    /// protected source cannot reach it by a forgotten filter.
+    pub fn documents(
+        &self,
+        source: OpenSource,
+        mut visit: impl FnMut(Document),
+    ) -> Result<u64, DerivedError> {
+        self.open_values(Table::Documents, source, |_, document| visit(document))
+    }
+
+    /// The extractions of an unsealed source, as [`Store::documents`].
+    pub fn extractions<T: serde::de::DeserializeOwned>(
+        &self,
+        source: OpenSource,
+        visit: impl FnMut(u64, T),
+    ) -> Result<u64, DerivedError> {
+        self.open_values(Table::Extractions, source, visit)
+    }
+
+    fn open_values<T: serde::de::DeserializeOwned>(
+        &self,
+        table: Table,
+        source: OpenSource,
+        visit: impl FnMut(u64, T),
+    ) -> Result<u64, DerivedError> {
+        let sealed: Option<bool> = self
+            .conn
+            .query_row(
+                "SELECT sealed FROM sources WHERE log_index = ?1",
+                [source.0 as i64],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(self.sql())?;
+        if sealed == Some(true) {
+            return Err(DerivedError::Sealed {
+                path: self.path.clone(),
+                log_index: source.0,
+            });
+        }
+        self.values(table, source.0, visit)
     }
 
     fn values<T: serde::de::DeserializeOwned>(
@@ -641,8 +713,12 @@ impl Store {
     /// The log indexes of the sources read and stored unsealed (not
     /// protected), in order: those whose mentions may be resolved into
     /// entities stored in plain text.
-    pub fn unsealed_sources(&self) -> Result<Vec<u64>, DerivedError> {
-        self.indexes("SELECT log_index FROM sources WHERE sealed = 0 ORDER BY log_index")
+    pub fn unsealed_sources(&self) -> Result<Vec<OpenSource>, DerivedError> {
+        Ok(self
+            .indexes("SELECT log_index FROM sources WHERE sealed = 0 ORDER BY log_index")?
+            .into_iter()
+            .map(OpenSource)
+            .collect())
     }
 
     /// The log indexes of every source read, sealed or not, in order.

@@ -30,7 +30,7 @@ fn document(text: &str) -> Document {
 
 fn stored(store: &mut Store, log_index: u64) -> Vec<Document> {
     let mut out = Vec::new();
-    store.documents(log_index, |d| out.push(d)).unwrap();
+    store.unseal_documents(log_index, |d| out.push(d)).unwrap();
     out
 }
 
@@ -137,7 +137,7 @@ fn changed_or_moved_sealed_rows_do_not_open() {
             [],
         )
         .unwrap();
-    let error = store.documents(1, |_| {}).unwrap_err();
+    let error = store.unseal_documents(1, |_| {}).unwrap_err();
     assert!(matches!(error, DerivedError::Unseal { log_index: 1, .. }));
     assert!(!error.to_string().contains("testimony"));
     assert_eq!(stored(&mut store, 0), vec![document("first testimony")]);
@@ -147,7 +147,7 @@ fn changed_or_moved_sealed_rows_do_not_open() {
     std::fs::remove_file(dir.path().join(SEALING_KEY_FILE)).unwrap();
     let store = Store::open(dir.path()).unwrap();
     assert!(matches!(
-        store.documents(0, |_| {}),
+        store.unseal_documents(0, |_| {}),
         Err(DerivedError::Unseal { .. })
     ));
     drop(store);
@@ -169,7 +169,7 @@ fn extractions_are_stored_beside_documents_and_sealed_with_them() {
     writer.commit().unwrap();
     let mut seen = Vec::new();
     store
-        .extractions(0, |ordinal, value: serde_json::Value| {
+        .unseal_extractions(0, |ordinal, value: serde_json::Value| {
             seen.push((ordinal, value))
         })
         .unwrap();
@@ -320,4 +320,33 @@ proptest! {
         prop_assert_eq!(stored(&mut store, log_index), documents);
         prop_assert_eq!(store.reading(log_index).unwrap(), Some(reading(log_index, protected, texts.len() as u64)));
     }
+}
+
+#[test]
+fn only_unsealed_sources_hand_out_their_documents_as_open_material() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    writer
+        .put(&reading(0, true, 1), &[document("a witness's words")])
+        .unwrap();
+    writer
+        .put(&reading(1, false, 1), &[document("a page")])
+        .unwrap();
+    writer.commit().unwrap();
+    let open = store.unsealed_sources().unwrap();
+    assert_eq!(open.iter().map(|s| s.index()).collect::<Vec<_>>(), vec![1]);
+    let mut texts = Vec::new();
+    store.documents(open[0], |d| texts.push(d.text)).unwrap();
+    assert_eq!(texts, vec!["a page".to_owned()]);
+    // Read again as protected after the view was taken: refused, not
+    // handed out.
+    let mut writer = store.writer().unwrap();
+    writer
+        .put(&reading(1, true, 1), &[document("a page")])
+        .unwrap();
+    writer.commit().unwrap();
+    let error = store.documents(open[0], |_| {}).unwrap_err();
+    assert!(matches!(error, DerivedError::Sealed { log_index: 1, .. }));
+    assert!(!error.to_string().contains("a page"));
 }
