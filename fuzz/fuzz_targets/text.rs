@@ -3,6 +3,4 @@
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let _ = casefile_reader::text::read(data, None);
-});
+fuzz_target!(|data: &[u8]| casefile_fuzz_checks::text(data));
