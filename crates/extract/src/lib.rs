@@ -18,6 +18,7 @@
 //! document's own spans do.
 
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod abbreviation;
 mod bounded;

@@ -18,9 +18,9 @@ const COLUMN_BLOCK: usize = 64;
 /// depth of an AMX tile.
 const DEPTH_BLOCK: usize = 64;
 
-/// A `depth × width` matrix of signed 8-bit weights, packed for [`product_new`].
+/// A `depth × width` matrix of signed 8-bit weights, packed for [`product`].
 #[derive(Debug, Clone)]
-pub(crate) struct Weights {
+pub struct Weights {
     /// Rows, rounded up to a multiple of [`DEPTH_BLOCK`] (the padding is
     /// zero).
     depth: usize,
@@ -33,7 +33,7 @@ pub(crate) struct Weights {
 
 impl Weights {
     /// Packs the `rows × columns` matrix whose entry (i, j) is `value(i, j)`.
-    pub(crate) fn new(rows: usize, columns: usize, value: impl Fn(usize, usize) -> i8) -> Self {
+    pub fn new(rows: usize, columns: usize, value: impl Fn(usize, usize) -> i8) -> Self {
         let depth = rows.div_ceil(DEPTH_BLOCK) * DEPTH_BLOCK;
         let width = columns.div_ceil(COLUMN_BLOCK) * COLUMN_BLOCK;
         let mut values = vec![0i8; depth * width];
@@ -49,20 +49,20 @@ impl Weights {
         }
     }
 
-    /// The row stride [`product_new`] expects of its activations.
-    pub(crate) fn depth(&self) -> usize {
+    /// The row stride [`product`] expects of its activations.
+    pub fn depth(&self) -> usize {
         self.depth
     }
 
-    /// The row stride of [`product_new`]'s output.
-    pub(crate) fn width(&self) -> usize {
+    /// The row stride of [`product`]'s output.
+    pub fn width(&self) -> usize {
         self.width
     }
 }
 
-/// A way of computing [`product_new`].
+/// A way of computing [`product`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kernel {
+pub enum Kernel {
     /// Intel's AMX tiles (with VNNI for the rows short of a tile): 16,384
     /// products summed by one instruction. Linux on x86-64 only, where the
     /// process must ask the kernel for the tiles' state first.
@@ -80,7 +80,7 @@ pub(crate) enum Kernel {
 
 impl Kernel {
     /// The fastest way this processor has.
-    pub(crate) fn best() -> Self {
+    pub fn best() -> Self {
         #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
         if Self::Amx.available() {
             return Self::Amx;
@@ -98,7 +98,7 @@ impl Kernel {
     }
 
     /// Whether this processor can run this way.
-    pub(crate) fn available(self) -> bool {
+    pub fn available(self) -> bool {
         match self {
             #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
             Self::Amx => Self::Vnni.available() && amx::ready(),
@@ -118,7 +118,7 @@ impl Kernel {
 /// activations, row by row, into a new `rows × weights.width()` vector,
 /// computed by `kernel` when the processor has it, else the portable way
 /// (not zeroed first where a vector kernel writes every sum).
-pub(crate) fn product_new(kernel: Kernel, a: &[u8], weights: &Weights) -> Vec<i32> {
+pub fn product(kernel: Kernel, a: &[u8], weights: &Weights) -> Vec<i32> {
     let rows = a.len() / weights.depth;
     let len = rows * weights.width;
     assert!(a.len() == rows * weights.depth, "matrix sizes do not fit");
@@ -573,7 +573,7 @@ mod amx {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{Kernel, Weights, product_new};
+    use super::{Kernel, Weights, product};
 
     fn kernels() -> Vec<Kernel> {
         let mut all = vec![Kernel::Portable];
@@ -618,7 +618,7 @@ mod tests {
                 }
             }
             for kernel in kernels() {
-                prop_assert_eq!(&product_new(kernel, &a, &weights), &expected, "{:?}", kernel);
+                prop_assert_eq!(&product(kernel, &a, &weights), &expected, "{:?}", kernel);
             }
         }
     }
@@ -629,7 +629,7 @@ mod tests {
         let weights = Weights::new(256, 64, |_, _| -128);
         let a = vec![255u8; 3 * weights.depth()];
         for kernel in kernels() {
-            let out = product_new(kernel, &a, &weights);
+            let out = product(kernel, &a, &weights);
             assert!(out.iter().all(|&v| v == 255 * -128 * 256), "{kernel:?}");
         }
     }
