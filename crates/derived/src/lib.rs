@@ -348,22 +348,8 @@ impl Store {
             .map_err(sql)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(sql)?;
-        let found: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |row| {
-                row.get(0)
-            })
-            .optional()
-            .or_else(|error| match error {
-                // A new, empty file has no tables yet.
-                rusqlite::Error::SqliteFailure(_, Some(ref message))
-                    if message.starts_with("no such table") =>
-                {
-                    Ok(None)
-                }
-                other => Err(other),
-            })
-            .map_err(sql)?;
-        let found: Option<u32> = found.map(|found| found.parse().unwrap_or(u32::MAX));
+        // A new, empty file has no tables yet.
+        let found = schema_version(&conn).map_err(sql)?;
         if let Some(found) = found
             && found > SCHEMA_VERSION
         {
@@ -416,22 +402,8 @@ impl Store {
             conn.execute_batch("PRAGMA query_only = 1; BEGIN DEFERRED")
                 .map_err(sql)?;
             // The first read fixes the snapshot the transaction sees.
-            let found: Option<String> = conn
-                .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |row| {
-                    row.get(0)
-                })
-                .optional()
-                .or_else(|error| match error {
-                    // A store a writer is making right now: nothing in it yet.
-                    rusqlite::Error::SqliteFailure(_, Some(ref message))
-                        if message.starts_with("no such table") =>
-                    {
-                        Ok(None)
-                    }
-                    other => Err(other),
-                })
-                .map_err(sql)?;
-            match found.map(|f| f.parse::<u32>().unwrap_or(u32::MAX)) {
+            // A store a writer is making right now has nothing in it yet.
+            match schema_version(&conn).map_err(sql)? {
                 Some(found) if found > SCHEMA_VERSION => {
                     return Err(DerivedError::NewerSchema { path, found });
                 }
@@ -1290,6 +1262,26 @@ impl Drop for Writer<'_> {
             let _ = self.store.conn.execute_batch("ROLLBACK");
         }
     }
+}
+
+/// The schema number a store records, `None` when it has no tables yet (a
+/// new file, or one a writer is making right now); a number that does not
+/// parse reads as newer than any.
+fn schema_version(conn: &Connection) -> rusqlite::Result<Option<u32>> {
+    let found: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |row| {
+            row.get(0)
+        })
+        .optional()
+        .or_else(|error| match error {
+            rusqlite::Error::SqliteFailure(_, Some(ref message))
+                if message.starts_with("no such table") =>
+            {
+                Ok(None)
+            }
+            other => Err(other),
+        })?;
+    Ok(found.map(|found| found.parse().unwrap_or(u32::MAX)))
 }
 
 #[cfg(test)]
