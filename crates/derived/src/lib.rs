@@ -240,6 +240,9 @@ pub struct Store {
     key_path: PathBuf,
     conn: Connection,
     key: std::sync::OnceLock<SealingKey>,
+    /// Whether this store was opened by [`Store::open_reader`]: a reader
+    /// never makes the sealing key, it only reads one a writer made.
+    reader: bool,
 }
 
 const SCHEMA: &str = "
@@ -375,6 +378,7 @@ impl Store {
             path,
             conn,
             key: std::sync::OnceLock::new(),
+            reader: false,
         })
     }
 
@@ -421,6 +425,7 @@ impl Store {
             path,
             conn,
             key: std::sync::OnceLock::new(),
+            reader: true,
         })
     }
 
@@ -479,13 +484,35 @@ impl Store {
         }
     }
 
-    /// The sealing key, loaded (or made) the first time it is needed;
-    /// readers on other threads of one store share it.
+    /// [`Store::key`] to open source `log_index`'s sealed rows: a reader
+    /// that finds no key says the rows do not open (the rows were sealed
+    /// under a key that is gone), which names the way out.
+    fn key_for(&self, log_index: u64) -> Result<&SealingKey, DerivedError> {
+        match self.key() {
+            Err(DerivedError::Io { source, .. })
+                if self.reader && source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                Err(DerivedError::Unseal {
+                    path: self.path.clone(),
+                    log_index,
+                })
+            }
+            other => other,
+        }
+    }
+
+    /// The sealing key, loaded the first time it is needed (and made then
+    /// by a writer, never by a reader); readers on other threads of one
+    /// store share it.
     fn key(&self) -> Result<&SealingKey, DerivedError> {
         if let Some(key) = self.key.get() {
             return Ok(key);
         }
-        let loaded = SealingKey::load_or_create(&self.key_path)?;
+        let loaded = if self.reader {
+            SealingKey::load(&self.key_path)?
+        } else {
+            SealingKey::load_or_create(&self.key_path)?
+        };
         // Another thread may have set it meanwhile: both loaded one file.
         let _ = self.key.set(loaded);
         self.key.get().ok_or(DerivedError::Seal)
@@ -637,7 +664,11 @@ impl Store {
         let Some(sealed) = sealed else {
             return Ok(0);
         };
-        let key = if sealed { Some(self.key()?) } else { None };
+        let key = if sealed {
+            Some(self.key_for(log_index)?)
+        } else {
+            None
+        };
         let sql = |source| DerivedError::Sqlite {
             path: self.path.clone(),
             source,
@@ -925,7 +956,7 @@ impl Store {
             return Ok(bytes);
         }
         let path = self.path.clone();
-        let key = self.key()?;
+        let key = self.key_for(log_index)?;
         key.open(&place(log_index, what), &bytes)
             .map(|plain| plain.to_vec())
             .ok_or(DerivedError::Unseal { path, log_index })

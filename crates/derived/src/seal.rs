@@ -53,7 +53,9 @@ impl SealingKey {
         }
     }
 
-    fn load(path: &Path) -> Result<Self, DerivedError> {
+    /// Reads the key at `path`; refuses one others may read (mode other
+    /// than 0600) or one that is not a key.
+    pub(crate) fn load(path: &Path) -> Result<Self, DerivedError> {
         let mode = std::fs::metadata(path)
             .map_err(Self::io(path))?
             .permissions()

@@ -350,3 +350,34 @@ fn only_unsealed_sources_hand_out_their_documents_as_open_material() {
     assert!(matches!(error, DerivedError::Sealed { log_index: 1, .. }));
     assert!(!error.to_string().contains("a page"));
 }
+
+#[test]
+fn a_reader_never_makes_the_sealing_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    writer
+        .put(&reading(0, true, 1), &[document("a testimony")])
+        .unwrap();
+    writer.commit().unwrap();
+    drop(store);
+    let key = dir.path().join(SEALING_KEY_FILE);
+    assert!(key.exists(), "the writer that sealed made the key");
+    // A reader opens what the writer sealed with the writer's key.
+    let reader = Store::open_reader(dir.path()).unwrap();
+    let mut opened = Vec::new();
+    reader
+        .unseal_documents(0, |document| opened.push(document))
+        .unwrap();
+    assert_eq!(opened, vec![document("a testimony")]);
+    drop(reader);
+    // Without the key a reader says it cannot open the row, and leaves
+    // the folder as it found it.
+    std::fs::remove_file(&key).unwrap();
+    let reader = Store::open_reader(dir.path()).unwrap();
+    assert!(matches!(
+        reader.unseal_documents(0, |_| {}),
+        Err(DerivedError::Unseal { log_index: 0, .. })
+    ));
+    assert!(!key.exists(), "a reader made a sealing key");
+}
