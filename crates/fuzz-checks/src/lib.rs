@@ -5,12 +5,6 @@
 //! corpora are regression tests in CI. A check that fails panics, as under
 //! the fuzzer.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    reason = "a failed check is a panic, which is what the fuzzer looks for"
-)]
-
 use casefile_document::{Document, Origin};
 use casefile_merkle::raw;
 use casefile_note::{Checkpoint, Note, NoteSigner, NoteVerifier};
