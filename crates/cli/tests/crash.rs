@@ -332,10 +332,15 @@ fn killed_record_actions_are_logged_whole_and_applied_or_absent() {
         let (verified, report) = verify_json(root);
         assert_eq!(verified, 0, "{report}");
         let logged = report["tree_size"].as_u64().unwrap() - sources as u64;
-        let confirmed = common::json_lines(&run(
-            &["record", "list", "--status", "confirmed", "--json"],
-            root,
-        ));
+        let listed = run(&["record", "list", "--status", "confirmed", "--json"], root);
+        assert_eq!(
+            code(&listed),
+            0,
+            "record list after confirming {id}: {}{}",
+            String::from_utf8_lossy(&listed.stdout),
+            String::from_utf8_lossy(&listed.stderr)
+        );
+        let confirmed = common::json_lines(&listed);
         assert_eq!(confirmed.len() as u64, logged, "after confirming {id}");
     }
     assert!(kills > 0, "no run was killed: the test proved nothing");

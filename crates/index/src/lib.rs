@@ -538,8 +538,20 @@ impl SearchIndex {
     }
 
     /// Starts an update (one writer at a time).
+    ///
+    /// Files an earlier update wrote but never committed (its process was
+    /// killed) are deleted first: the index lists every file it writes
+    /// before writing it, and a commit names the ones in use, so those
+    /// are the listed files no commit names. Left in place, they stop the
+    /// next update that gets to the same name (a segment's deletions are
+    /// named by the operation that made them, and the same update run again
+    /// makes them again).
     pub fn update(&self) -> Result<IndexUpdate<'_>, IndexError> {
-        let writer = self.index.writer(64 << 20).map_err(self.tantivy())?;
+        let writer: IndexWriter = self.index.writer(64 << 20).map_err(self.tantivy())?;
+        writer
+            .garbage_collect_files()
+            .wait()
+            .map_err(self.tantivy())?;
         Ok(IndexUpdate {
             index: self,
             writer,

@@ -208,3 +208,80 @@ fn reindexing_a_source_replaces_it_and_a_bad_query_is_an_error() {
     });
     assert!(bad.is_err() || bad.unwrap().total == 0);
 }
+
+/// The names of the files in a folder.
+fn listing(dir: &std::path::Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Replaces source 9 and commits: the same operations, in the same order,
+/// give the same operation stamps and so the same names of the files that
+/// record deletions.
+fn replace_source_nine(derived: &std::path::Path) -> Result<(), casefile_index::IndexError> {
+    let index = SearchIndex::open(derived)?;
+    let mut update = index.update()?;
+    update.remove_source(9);
+    update.add_document(&document(9, "ru", "post", "Бойцов набирали снова."))?;
+    update.commit(10)
+}
+
+#[test]
+fn files_a_killed_update_left_behind_do_not_stop_the_next() {
+    let temp = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(temp.path()).unwrap();
+    let mut update = index.update().unwrap();
+    // Sources 8 and 9 in turn, so that whichever way the documents are
+    // shared out among the index's threads, every part of the index holds
+    // both, and removing source 9 records deletions in each.
+    for n in 0..200 {
+        let mut doc = document(8 + n % 2, "ru", "post", "Бойцов набирали в колониях.");
+        doc.document = n;
+        update.add_document(&doc).unwrap();
+    }
+    update.commit(9).unwrap();
+    drop(index);
+    let dir = temp.path().join("index");
+    let before = listing(&dir);
+    // The update run to its end on a copy of the index writes the files a
+    // process killed before its commit was recorded leaves behind: listed
+    // in the index's list of its own files, named by no commit.
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::create_dir(copy.path().join("index")).unwrap();
+    for name in &before {
+        std::fs::copy(dir.join(name), copy.path().join("index").join(name)).unwrap();
+    }
+    replace_source_nine(copy.path()).unwrap();
+    let after = listing(&copy.path().join("index"));
+    assert!(
+        after
+            .iter()
+            .any(|name| !before.contains(name) && name.ends_with(".del")),
+        "the update recorded no deletion: {after:?}"
+    );
+    for name in after.iter().filter(|n| !before.contains(*n)) {
+        std::fs::copy(copy.path().join("index").join(name), dir.join(name)).unwrap();
+    }
+    std::fs::copy(
+        copy.path().join("index/.managed.json"),
+        dir.join(".managed.json"),
+    )
+    .unwrap();
+    // The same update on the original finds those names taken, and goes on.
+    replace_source_nine(temp.path()).unwrap();
+    let index = SearchIndex::open(temp.path()).unwrap();
+    assert_eq!(index.indexed_through().unwrap(), Some(10));
+    let found = |text: &str| {
+        index
+            .search(&SearchQuery {
+                text: text.to_owned(),
+                ..SearchQuery::default()
+            })
+            .unwrap()
+            .total
+    };
+    assert_eq!(found("снова"), 1);
+    assert_eq!(found("колониях"), 100);
+}
