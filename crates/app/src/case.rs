@@ -695,7 +695,7 @@ fn options(request: &AddRequest) -> Result<AddOptions, Error> {
         acquired_at: request
             .acquired_at
             .as_deref()
-            .map(casefile_vault::normalize_time)
+            .map(casefile_dates::normalize_time)
             .transpose()?,
         note: request.note.clone(),
         by: request.by.clone(),

@@ -202,6 +202,12 @@ impl From<casefile_vault::VaultError> for Error {
     }
 }
 
+impl From<casefile_dates::DateError> for Error {
+    fn from(error: casefile_dates::DateError) -> Self {
+        Error::from_source(ErrorKind::InvalidInput, Box::new(error))
+    }
+}
+
 impl From<casefile_derived::DerivedError> for Error {
     fn from(error: casefile_derived::DerivedError) -> Self {
         Error::from_source(ErrorKind::Io, Box::new(error))

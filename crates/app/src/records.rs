@@ -27,25 +27,6 @@ pub struct RecordStats {
     pub actions_unmatched: u64,
 }
 
-/// Whether an EDTF value can be placed in time.
-pub(crate) fn valid_time(edtf: &str) -> bool {
-    casefile_report::edtf::bounds(edtf).is_some()
-}
-
-/// The days an EDTF value can mean, as numbers that grow with time.
-pub(crate) fn day_span(edtf: &str) -> Option<casefile_records::duplicates::Span> {
-    let bounds = casefile_report::edtf::bounds(edtf)?;
-    let number = |d: jiff::civil::Date| {
-        i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
-    };
-    let last = if bounds.open {
-        i64::MAX
-    } else {
-        number(bounds.latest)
-    };
-    Some((number(bounds.earliest), last))
-}
-
 /// The records of the case: proposed from every unsealed source's
 /// extractions and the entities, then every action of the log applied in
 /// log order.
@@ -58,7 +39,7 @@ pub(crate) fn make(
 ) -> Result<(Records, RecordStats), Error> {
     let sources = store.unsealed_sources()?;
     progress.stage("proposing records", sources.len() as u64);
-    let mut proposed = casefile_records::propose(&[], &entities, &valid_time);
+    let mut proposed = casefile_records::propose(&[], &entities, &casefile_dates::edtf::valid);
     for open in sources {
         let source = open.index();
         let mut docs: Vec<Document> = Vec::new();
@@ -87,7 +68,11 @@ pub(crate) fn make(
                 })
             })
             .collect();
-        proposed.extend(casefile_records::propose(&inputs, &[], &valid_time));
+        proposed.extend(casefile_records::propose(
+            &inputs,
+            &[],
+            &casefile_dates::edtf::valid,
+        ));
         progress.advance(1);
     }
     let mut records = Records::new(proposed);

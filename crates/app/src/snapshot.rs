@@ -193,7 +193,8 @@ impl Snapshot {
     /// Records that may tell the same thing, to merge.
     pub fn duplicates(&self) -> Result<Duplicates, Error> {
         let records = crate::records::load_all(&self.store)?;
-        let found = casefile_records::duplicates::duplicates(&records, &crate::records::day_span);
+        let found =
+            casefile_records::duplicates::duplicates(&records, &casefile_dates::edtf::day_span);
         let mut labels = BTreeMap::new();
         for d in &found {
             for id in [&d.kept, &d.other] {

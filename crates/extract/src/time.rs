@@ -23,6 +23,8 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+// Dates as precise as they are known, read as everywhere in casefile.
+use casefile_dates::PartialDate as Date;
 use casefile_document::Span;
 use regex::{Captures, Regex};
 use serde::{Deserialize, Serialize};
@@ -89,7 +91,7 @@ pub struct Anchor {
 /// The anchor: the publication date if it parses, else the capture date.
 pub fn anchor(published: Option<&str>, captured: Option<&str>) -> Option<Anchor> {
     let parse = |text: &str, source| {
-        let date = parse_date(text)?;
+        let date = Date::at_start(text)?;
         Some(Anchor {
             date: date.edtf(),
             source,
@@ -98,42 +100,6 @@ pub fn anchor(published: Option<&str>, captured: Option<&str>) -> Option<Anchor>
     published
         .and_then(|p| parse(p, AnchorSource::Published))
         .or_else(|| captured.and_then(|c| parse(c, AnchorSource::Captured)))
-}
-
-/// A calendar date, as precise as it is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Date {
-    year: i32,
-    month: Option<u32>,
-    day: Option<u32>,
-}
-
-impl Date {
-    fn edtf(self) -> String {
-        match (self.month, self.day) {
-            (Some(month), Some(day)) => format!("{:04}-{month:02}-{day:02}", self.year),
-            (Some(month), None) => format!("{:04}-{month:02}", self.year),
-            _ => format!("{:04}", self.year),
-        }
-    }
-}
-
-/// Reads `YYYY`, `YYYY-MM`, `YYYY-MM-DD` at the start of `text` (so an
-/// RFC 3339 time works too).
-fn parse_date(text: &str) -> Option<Date> {
-    let text = text.trim();
-    let year: i32 = text.get(0..4)?.parse().ok()?;
-    let month = text
-        .get(5..7)
-        .filter(|_| text.as_bytes().get(4) == Some(&b'-'))
-        .and_then(|m| m.parse::<u32>().ok())
-        .filter(|m| (1..=12).contains(m));
-    let day = month
-        .and(text.get(8..10))
-        .filter(|_| text.as_bytes().get(7) == Some(&b'-'))
-        .and_then(|d| d.parse::<u32>().ok())
-        .filter(|d| (1..=31).contains(d));
-    Some(Date { year, month, day })
 }
 
 /// A value found by a rule, before spans are settled.
@@ -639,7 +605,7 @@ fn qualifier_patterns() -> &'static (Regex, Regex, Regex, Regex) {
 
 /// Finds every time expression in `text`.
 pub(crate) fn find(text: &str, index: &CharIndex, anchor: Option<&Anchor>) -> Vec<TimeMention> {
-    let date = anchor.and_then(|a| parse_date(&a.date));
+    let date = anchor.and_then(|a| Date::at_start(&a.date));
     let mut found: Vec<Found> = Vec::new();
     for rule in rules() {
         for captures in crate::bounded::captures(&rule.pattern, text) {

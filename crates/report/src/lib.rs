@@ -22,7 +22,9 @@
 //!
 //! Every item cites its source, document, field, span and sentence.
 
-pub mod edtf;
+/// The span of days an EDTF value can mean (`casefile-dates`), which the
+/// report places its items by.
+pub use casefile_dates::edtf;
 mod model;
 mod render;
 mod sections;

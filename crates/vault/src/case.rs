@@ -68,7 +68,7 @@ pub struct AddOptions {
     pub kind: SourceKind,
     /// Where it was found.
     pub url: Option<String>,
-    /// When it was collected (already normalized by [`normalize_time`]).
+    /// When it was collected (already normalized: `casefile_dates::normalize_time`).
     pub acquired_at: Option<String>,
     /// A free-text note.
     pub note: Option<String>,
@@ -126,34 +126,6 @@ pub struct ConsistencyProof {
     pub new_root: String,
     /// The proof's hashes, hex.
     pub proof: Vec<String>,
-}
-
-/// Turns a user's statement of when something was collected into the
-/// canonical form kept in entries: an RFC 3339 time with an offset becomes
-/// UTC (`2024-05-01T10:00:00Z`), a date (`2024-05-01`), month (`2024-05`) or
-/// year (`2024`) is kept as given once checked.
-pub fn normalize_time(text: &str) -> Result<String, VaultError> {
-    let text = text.trim();
-    if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
-        return Ok(timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
-    }
-    if let Ok(date) = text.parse::<jiff::civil::Date>()
-        && date.to_string() == text
-    {
-        return Ok(text.to_owned());
-    }
-    let digits =
-        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
-    let parts: Vec<&str> = text.split('-').collect();
-    let month_ok = |m: &str| digits(m, 2) && matches!(m.parse::<u8>(), Ok(1..=12));
-    match parts.as_slice() {
-        [year] if digits(year, 4) => Ok(text.to_owned()),
-        [year, month] if digits(year, 4) && month_ok(month) => Ok(text.to_owned()),
-        _ => Err(VaultError::Invalid(format!(
-            "'{text}' is not a time casefile understands: use 2024-05-01T10:00:00Z, \
-             2024-05-01T13:00:00+03:00, 2024-05-01, 2024-05 or 2024"
-        ))),
-    }
 }
 
 /// A held lock on the case; released when dropped.

@@ -26,7 +26,7 @@ mod verify;
 pub use blobs::{BlobReader, PreparedBlob, Sha256};
 pub use case::{
     AddOptions, AddedSource, CASE_DIR, Case, CaseConfig, Clock, ConsistencyProof, InclusionProof,
-    Prover, SystemClock, normalize_time,
+    Prover, SystemClock,
 };
 pub use catalog::SourceRecord;
 pub use entry::{Acquisition, ENTRY_MAGIC, EntryError, MAX_ENTRY_LEN, SourceKind};

@@ -8,6 +8,8 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::PartialDate;
+
 /// The days a value can mean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Bounds {
@@ -35,49 +37,39 @@ fn last_day(year: i16, month: i8) -> Option<Date> {
 
 /// One date without interval: its first and last day.
 fn single(text: &str) -> Option<(Date, Date)> {
-    let parts: Vec<&str> = text.split('-').collect();
-    let year_text = *parts.first()?;
+    if let Some(date) = PartialDate::parse(text) {
+        return Some((date.first_day()?, date.last_day()?));
+    }
+    let (year_text, code) = text.split_once('-').unwrap_or((text, ""));
+    let year_digits =
+        |n: usize| year_text.len() == 4 && year_text[..n].bytes().all(|b| b.is_ascii_digit());
     // A decade: 202X.
-    if year_text.len() == 4
-        && year_text.ends_with('X')
-        && year_text[..3].bytes().all(|b| b.is_ascii_digit())
-    {
+    if code.is_empty() && year_digits(3) && year_text.ends_with('X') {
         let start: i16 = year_text[..3].parse::<i16>().ok()? * 10;
         return Some((
             Date::new(start, 1, 1).ok()?,
             Date::new(start + 9, 12, 31).ok()?,
         ));
     }
-    if year_text.len() != 4 || !year_text.bytes().all(|b| b.is_ascii_digit()) {
+    if !year_digits(4) || code.len() != 2 {
         return None;
     }
     let year: i16 = year_text.parse().ok()?;
-    match parts.len() {
-        1 => Some((Date::new(year, 1, 1).ok()?, Date::new(year, 12, 31).ok()?)),
-        2 => {
-            let code: i8 = parts[1].parse().ok()?;
-            let months = |from: i8, to: i8, to_year: i16| -> Option<(Date, Date)> {
-                Some((Date::new(year, from, 1).ok()?, last_day(to_year, to)?))
-            };
-            match code {
-                1..=12 => months(code, code, year),
-                21 => months(3, 5, year),
-                22 => months(6, 8, year),
-                23 => months(9, 11, year),
-                24 => months(12, 2, year + 1),
-                33 => months(1, 3, year),
-                34 => months(4, 6, year),
-                35 => months(7, 9, year),
-                36 => months(10, 12, year),
-                40 => months(1, 6, year),
-                41 => months(7, 12, year),
-                _ => None,
-            }
-        }
-        3 => {
-            let day = Date::new(year, parts[1].parse().ok()?, parts[2].parse().ok()?).ok()?;
-            Some((day, day))
-        }
+    let months = |from: i8, to: i8, to_year: i16| -> Option<(Date, Date)> {
+        Some((Date::new(year, from, 1).ok()?, last_day(to_year, to)?))
+    };
+    // Seasons (northern, meteorological), quarters and halves.
+    match code.parse::<i8>().ok()? {
+        21 => months(3, 5, year),
+        22 => months(6, 8, year),
+        23 => months(9, 11, year),
+        24 => months(12, 2, year + 1),
+        33 => months(1, 3, year),
+        34 => months(4, 6, year),
+        35 => months(7, 9, year),
+        36 => months(10, 12, year),
+        40 => months(1, 6, year),
+        41 => months(7, 12, year),
         _ => None,
     }
 }
@@ -132,6 +124,26 @@ pub fn bounds(value: &str) -> Option<Bounds> {
     })
 }
 
+/// Whether an EDTF value can be placed in time.
+pub fn valid(value: &str) -> bool {
+    bounds(value).is_some()
+}
+
+/// The days an EDTF value can mean as a pair of numbers that grow with
+/// time (`YYYYMMDD`), the second `i64::MAX` for an open end: for comparing
+/// spans without dates.
+pub fn day_span(value: &str) -> Option<(i64, i64)> {
+    let bounds = bounds(value)?;
+    let number =
+        |d: Date| i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day());
+    let last = if bounds.open {
+        i64::MAX
+    } else {
+        number(bounds.latest)
+    };
+    Some((number(bounds.earliest), last))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +192,9 @@ mod tests {
             b("2024-40"),
             Some((date(2024, 1, 1), date(2024, 6, 30), false, false))
         );
+        assert_eq!(day_span("2022-11/.."), Some((20_221_101, i64::MAX)));
+        assert_eq!(day_span("2024-02"), Some((20_240_201, 20_240_229)));
+        assert!(!valid("2024-5") && !valid("2024-42") && !valid("20X4"));
         assert_eq!(b("XXXX"), None);
         assert_eq!(b("2024-13"), None);
         assert_eq!(b(""), None);
