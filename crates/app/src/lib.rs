@@ -29,6 +29,7 @@ mod report;
 mod resolve;
 mod search;
 mod snapshot;
+mod withheld;
 
 pub use case::{AddOutcome, AddRequest, Case, Failure, JudgeOutcome, Placed, SyncStats};
 pub use entities::{Explained, ShownEntity, explain_names, is_entity_ref};

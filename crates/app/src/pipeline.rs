@@ -187,19 +187,15 @@ pub(crate) fn read_sources(
                     };
                     let Ok(job) = job else { return };
                     let extraction = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        casefile_extract::extract_with(
-                            &job.document,
-                            &job.context,
-                            models.get_or_init(|| crate::models::load_or_default(progress)),
-                        )
+                        crate::withheld::handling(job.source, job.protected, || {
+                            casefile_extract::extract_with(
+                                &job.document,
+                                &job.context,
+                                models.get_or_init(|| crate::models::load_or_default(progress)),
+                            )
+                        })
                     }))
-                    .map_err(|panic| {
-                        panic
-                            .downcast_ref::<&str>()
-                            .map(|s| (*s).to_owned())
-                            .or_else(|| panic.downcast_ref::<String>().cloned())
-                            .unwrap_or_else(|| "a panic".to_owned())
-                    });
+                    .map_err(|panic| panic_message(panic.as_ref()));
                     if finished.send(Done { job, extraction }).is_err() {
                         return;
                     }
@@ -377,7 +373,25 @@ fn read_one(
             Err(error) => failed = Some(error),
         }
     };
-    let read = format::detect_and_read(&mut blob, entry.name.as_deref(), &mut visit);
+    // A reader that panics stops this run with an error naming the source
+    // (what this run stored since its last commit is rolled back); over a
+    // protected source, without the panic's message.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::withheld::handling(index, protected, || {
+            format::detect_and_read(&mut blob, entry.name.as_deref(), &mut visit)
+        })
+    }))
+    .map_err(|panic| {
+        let said = if protected {
+            "a panic (its message is withheld: the source is protected)".to_owned()
+        } else {
+            panic_message(panic.as_ref())
+        };
+        Error::io(format!(
+            "reading source #{index} ({}) failed: {said} (please report this)",
+            record.id
+        ))
+    })?;
     if let Some(error) = failed {
         return Err(error);
     }
@@ -461,4 +475,13 @@ pub fn describe(stats: &ReadStats, totals: &Totals) -> String {
         ));
     }
     line
+}
+
+/// What a caught panic said, for a source that is not protected.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_owned())
 }
