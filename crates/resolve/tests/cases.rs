@@ -14,10 +14,12 @@ fn name_cases() {
     let mut expected = String::new();
     let mut actual = String::new();
     let mut lines = cases.lines().peekable();
+    let mut count = 0usize;
     while let Some(line) = lines.next() {
         let Some(case) = line.strip_prefix("> ") else {
             continue;
         };
+        count += 1;
         for out in [&mut expected, &mut actual] {
             out.push_str(line);
             out.push('\n');
@@ -44,5 +46,6 @@ fn name_cases() {
             actual.push_str(&format!("  {reason}\n"));
         }
     }
+    assert!(count > 0, "the case file yields no cases: is it intact?");
     assert_eq!(actual, expected, "\n--- actual ---\n{actual}");
 }
