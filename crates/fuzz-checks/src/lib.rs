@@ -147,3 +147,21 @@ pub fn text(data: &[u8]) {
 pub fn warc(data: &[u8]) {
     let _ = casefile_reader::warc::read(data, None, &mut |_| {});
 }
+
+/// Member documents come from the log, which a case folder's holder could
+/// have written by hand: decoding must never panic, and whatever decodes
+/// must re-encode to the same bytes.
+pub fn member(data: &[u8]) {
+    if let Ok(change) = casefile_keys::MemberChange::parse(data, "member document") {
+        assert_eq!(change.to_bytes(), data);
+    }
+}
+
+/// Key documents and identity files are read from disk: decoding must
+/// never panic, and a key document that decodes re-encodes to its bytes.
+pub fn case_key(data: &[u8]) {
+    if let Ok(key) = casefile_keys::WrappedKey::parse(data, "key document") {
+        assert_eq!(key.to_bytes(), data);
+    }
+    let _ = casefile_keys::Identity::from_file(data, None, "identity file");
+}

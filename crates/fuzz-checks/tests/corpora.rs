@@ -10,11 +10,13 @@ type Target = (&'static str, fn(&[u8]));
 #[test]
 fn every_corpus_file_passes_its_targets_checks() {
     let corpora = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
-    let targets: [Target; 10] = [
+    let targets: [Target; 12] = [
+        ("case_key", casefile_fuzz_checks::case_key),
         ("entry", casefile_fuzz_checks::entry),
         ("extract", casefile_fuzz_checks::extract),
         ("html", casefile_fuzz_checks::html),
         ("judgement", casefile_fuzz_checks::judgement),
+        ("member", casefile_fuzz_checks::member),
         ("note", casefile_fuzz_checks::note),
         ("proof", casefile_fuzz_checks::proof),
         ("record_action", casefile_fuzz_checks::record_action),
