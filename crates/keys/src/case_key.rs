@@ -2,13 +2,13 @@
 //! the members who may read protected material.
 
 use std::fmt;
-use std::io::{self, BufRead, Read as _, Write};
+use std::io::{self, BufRead, Write};
 use std::str::FromStr as _;
 
 use age::secrecy::ExposeSecret as _;
 use zeroize::Zeroizing;
 
-use crate::identity::{decryptor, encrypt_armored, is_age_file};
+use crate::identity::{decryptor, encrypt_armored, is_age_file, read_all};
 use crate::{Identity, KeyError, Recipient, decrypt_error};
 
 /// First line of a key document.
@@ -105,15 +105,7 @@ impl CaseKey {
         ciphertext: &[u8],
         what: &str,
     ) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-        let mut reader = self.open(ciphertext, what)?;
-        let mut plain = Zeroizing::new(Vec::new());
-        reader
-            .read_to_end(&mut plain)
-            .map_err(|e| KeyError::Damaged {
-                what: what.to_owned(),
-                problem: e.to_string(),
-            })?;
-        Ok(plain)
+        read_all(self.open(ciphertext, what)?, what)
     }
 }
 
@@ -178,7 +170,7 @@ impl WrappedKey {
             });
         }
         let decryptor = decryptor(self.armored.as_bytes(), &what)?;
-        let mut reader = decryptor
+        let reader = decryptor
             .decrypt(std::iter::once(identity.age() as &dyn age::Identity))
             .map_err(|e| match e {
                 age::DecryptError::NoMatchingKeys => KeyError::Damaged {
@@ -190,13 +182,7 @@ impl WrappedKey {
                 },
                 other => decrypt_error(&what, other),
             })?;
-        let mut plain = Zeroizing::new(Vec::new());
-        reader
-            .read_to_end(&mut plain)
-            .map_err(|e| KeyError::Damaged {
-                what: what.clone(),
-                problem: e.to_string(),
-            })?;
+        let plain = read_all(reader, &what)?;
         let damaged = |problem: &str| KeyError::Damaged {
             what: what.clone(),
             problem: problem.to_owned(),

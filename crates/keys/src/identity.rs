@@ -2,7 +2,7 @@
 //! keeps its private part behind a passphrase.
 
 use std::fmt;
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::str::FromStr;
 
 use age::secrecy::ExposeSecret as _;
@@ -78,7 +78,7 @@ impl Identity {
                 what: what.to_owned(),
             })?;
             let identity = age::scrypt::Identity::new(passphrase.clone());
-            let mut reader = decryptor
+            let reader = decryptor
                 .decrypt(std::iter::once(&identity as &dyn age::Identity))
                 .map_err(|error| match error {
                     age::DecryptError::DecryptionFailed
@@ -88,13 +88,7 @@ impl Identity {
                     },
                     other => decrypt_error(what, other),
                 })?;
-            let mut plain = Zeroizing::new(Vec::new());
-            reader
-                .read_to_end(&mut plain)
-                .map_err(|e| KeyError::Damaged {
-                    what: what.to_owned(),
-                    problem: e.to_string(),
-                })?;
+            let plain = read_all(reader, what)?;
             return Self::from_plain(&plain, what);
         }
         Self::from_plain(bytes, what)
@@ -221,4 +215,20 @@ pub(crate) fn encrypt_armored(recipients: &[&dyn age::Recipient], plain: &[u8]) 
         .finish()
         .and_then(|armor| armor.finish())
         .unwrap_or_else(|_| unreachable!())
+}
+
+/// Reads a decrypting reader to its end: an error part way means the
+/// bytes were altered (each chunk is authenticated as it is read).
+pub(crate) fn read_all(
+    mut reader: impl std::io::Read,
+    what: &str,
+) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    let mut plain = Zeroizing::new(Vec::new());
+    reader
+        .read_to_end(&mut plain)
+        .map_err(|e| KeyError::Damaged {
+            what: what.to_owned(),
+            problem: e.to_string(),
+        })?;
+    Ok(plain)
 }
