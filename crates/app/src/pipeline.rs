@@ -36,7 +36,7 @@ struct Job {
     document: Document,
 }
 
-/// A document extracted, or the message of the panic that stopped it.
+/// A document extracted, or what the panic that stopped it may show.
 struct Done {
     job: Job,
     extraction: Result<casefile_extract::Extraction, String>,
@@ -84,15 +84,7 @@ impl Pipeline<'_> {
                 document,
                 ..
             } = done.job;
-            let extraction = done.extraction.map_err(|panic| {
-                // A panic's message may quote the text (a slicing panic
-                // quotes up to 256 bytes): a protected source's is kept
-                // back, and the source named by its index alone.
-                let said = if protected {
-                    "a panic (its message is withheld: the source is protected)".to_owned()
-                } else {
-                    panic
-                };
+            let extraction = done.extraction.map_err(|said| {
                 Error::io(format!(
                     "extracting document {ordinal} of source #{source} failed: {said} (please report this)"
                 ))
@@ -195,7 +187,7 @@ pub(crate) fn read_sources(
                             )
                         })
                     }))
-                    .map_err(|panic| panic_message(panic.as_ref()));
+                    .map_err(|panic| panic_message(panic.as_ref(), job.protected));
                     if finished.send(Done { job, extraction }).is_err() {
                         return;
                     }
@@ -382,14 +374,10 @@ fn read_one(
         })
     }))
     .map_err(|panic| {
-        let said = if protected {
-            "a panic (its message is withheld: the source is protected)".to_owned()
-        } else {
-            panic_message(panic.as_ref())
-        };
         Error::io(format!(
-            "reading source #{index} ({}) failed: {said} (please report this)",
-            record.id
+            "reading source #{index} ({}) failed: {} (please report this)",
+            record.id,
+            panic_message(panic.as_ref(), protected)
         ))
     })?;
     if let Some(error) = failed {
@@ -477,8 +465,13 @@ pub fn describe(stats: &ReadStats, totals: &Totals) -> String {
     line
 }
 
-/// What a caught panic said, for a source that is not protected.
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+/// What a caught panic said. A panic's message may quote the text (a
+/// slicing panic quotes up to 256 bytes), so over a protected source it is
+/// kept back and the source is named by its index alone.
+fn panic_message(panic: &(dyn std::any::Any + Send), protected: bool) -> String {
+    if protected {
+        return "a panic (its message is withheld: the source is protected)".to_owned();
+    }
     panic
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
