@@ -99,13 +99,16 @@ impl CaseKey {
             .map_err(|e| decrypt_error(what, e))
     }
 
-    /// Opens a whole age file held in memory.
+    /// Opens a whole age file held in memory, armored or binary.
     pub fn open_bytes(
         &self,
         ciphertext: &[u8],
         what: &str,
     ) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-        read_all(self.open(ciphertext, what)?, what)
+        let reader = decryptor(ciphertext, what)?
+            .decrypt(std::iter::once(&self.identity as &dyn age::Identity))
+            .map_err(|e| decrypt_error(what, e))?;
+        read_all(reader, what)
     }
 }
 

@@ -15,6 +15,11 @@
 //!   cleared for protected material and of the recovery key. A new epoch
 //!   begins when a member loses access: what is added after is encrypted
 //!   to the new epoch's key, which the removed member was never given.
+//! - the [`SourceKey`] of one protected source: its bytes and fields are
+//!   encrypted to it, and it is kept wrapped to the epoch's case key, so a
+//!   disclosure hands over one source's key and opens nothing else, and
+//!   `rekey` re-wraps the keys to a new epoch. The derived store's sealing
+//!   key is kept wrapped the same way ([`wrap_sealing_key`]).
 //! - [`MemberChange`]: the text document that adds, changes or removes a
 //!   member, kept in the case's log like any curation, so who could read
 //!   what, and since when, is part of the signed record.
@@ -28,9 +33,13 @@
 mod case_key;
 mod identity;
 mod member;
+mod source_key;
 
 pub use case_key::{CaseKey, WrappedKey, seal_bytes, seal_to};
 pub use identity::{Identity, PASSPHRASE_WORK_FACTOR, Recipient};
+pub use source_key::{
+    SourceKey, WrappedHeader, unwrap_sealing_key, wrap_sealing_key, wrapped_header,
+};
 pub use member::{Change, Clearance, Member, MemberChange, Members, Role, valid_name};
 
 /// A passphrase, kept out of `Debug` output and wiped when dropped.

@@ -7,8 +7,9 @@
 
 use casefile_keys::{
     CaseKey, Change, Clearance, Identity, KeyError, MemberChange, Members, Passphrase, Recipient,
-    Role, WrappedKey, seal_bytes,
+    Role, SourceKey, WrappedKey, seal_bytes, unwrap_sealing_key, wrap_sealing_key, wrapped_header,
 };
+use std::io::{Read as _, Write as _};
 use proptest::prelude::*;
 
 /// A work factor low enough for tests (age's scrypt accepts any).
@@ -174,6 +175,86 @@ fn a_wrapped_key_swapped_for_another_valid_one_is_refused() {
         let error = swapped.unwrap(&member).unwrap_err();
         assert!(matches!(error, KeyError::Damaged { .. }), "{why}: {error}");
     }
+}
+
+const SHA_A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+const SHA_B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+#[test]
+fn a_source_key_opens_its_source_and_unwraps_only_with_its_epoch_and_ciphertext() {
+    let epoch = CaseKey::generate(3);
+    let source = SourceKey::generate();
+    let mut writer = source.seal(Vec::new()).unwrap();
+    writer.write_all(b"the testimony's bytes").unwrap();
+    let ciphertext = writer.finish().unwrap();
+    assert!(!ciphertext.windows(9).any(|w| w == b"testimony"));
+
+    let file = source.wrap(3, &epoch.recipient(), SHA_A);
+    assert!(!String::from_utf8_lossy(&file).contains("AGE-SECRET-KEY"));
+    let header = wrapped_header(&file, "key file").unwrap();
+    assert_eq!((header.epoch, header.about.as_str()), (3, format!("source {SHA_A}").as_str()));
+    let opened = SourceKey::unwrap(&file, &epoch, SHA_A, "key file").unwrap();
+    let mut plain = Vec::new();
+    opened
+        .open(ciphertext.as_slice(), "ciphertext")
+        .unwrap()
+        .read_to_end(&mut plain)
+        .unwrap();
+    assert_eq!(plain, b"the testimony's bytes");
+
+    // Kept for another ciphertext, or opened with another epoch's key.
+    let swapped = SourceKey::unwrap(&file, &epoch, SHA_B, "key file").unwrap_err();
+    assert!(swapped.to_string().contains("swapped"), "{swapped}");
+    let other = CaseKey::generate(3);
+    assert!(SourceKey::unwrap(&file, &other, SHA_A, "key file").is_err());
+    let later = CaseKey::generate(4);
+    assert!(SourceKey::unwrap(&file, &later, SHA_A, "key file").is_err());
+    // A header rewritten to name another ciphertext: the inside says no.
+    let relabelled = String::from_utf8(file.clone()).unwrap().replace(SHA_A, SHA_B);
+    let error = SourceKey::unwrap(relabelled.as_bytes(), &epoch, SHA_B, "key file").unwrap_err();
+    assert!(error.to_string().contains("swapped"), "{error}");
+    // Another source's key does not open this ciphertext.
+    let stranger = SourceKey::generate();
+    assert!(stranger.open(ciphertext.as_slice(), "ciphertext").is_err());
+}
+
+#[test]
+fn a_source_key_file_changed_anywhere_never_yields_a_key_silently() {
+    let epoch = CaseKey::generate(0);
+    let source = SourceKey::generate();
+    let file = source.wrap(0, &epoch.recipient(), SHA_A);
+    for position in 0..file.len() {
+        let mut changed = file.clone();
+        changed[position] ^= 0x01;
+        if let Ok(key) = SourceKey::unwrap(&changed, &epoch, SHA_A, "key file") {
+            // Armor tolerates nothing, but a flip that decodes to the same
+            // key (none should) would still have to be the same key.
+            assert_eq!(key.recipient(), source.recipient(), "byte {position}");
+        }
+    }
+}
+
+#[test]
+fn a_disclosed_source_key_is_an_age_identity_file_for_that_source_alone() {
+    let source = SourceKey::generate();
+    let file = source.to_identity_file("source #4 of casefile/test");
+    assert!(file.contains("AGE-SECRET-KEY-1"));
+    let read = SourceKey::from_identity_file(&file, "disclosed key").unwrap();
+    assert_eq!(read.recipient(), source.recipient());
+    let sealed = source.seal_bytes(b"fields");
+    assert_eq!(read.open_bytes(&sealed, "fields").unwrap().as_slice(), b"fields");
+    assert!(SourceKey::from_identity_file("# nothing\n", "disclosed key").is_err());
+}
+
+#[test]
+fn the_derived_stores_key_is_kept_wrapped_to_the_epoch() {
+    let epoch = CaseKey::generate(1);
+    let key = [0x5a; 32];
+    let file = wrap_sealing_key(1, &epoch.recipient(), &key);
+    assert!(!String::from_utf8_lossy(&file).contains("5a5a"));
+    assert_eq!(*unwrap_sealing_key(&file, &epoch, "derived key").unwrap(), key);
+    let source = SourceKey::generate().wrap(1, &epoch.recipient(), SHA_A);
+    assert!(unwrap_sealing_key(&source, &epoch, "derived key").is_err());
 }
 
 fn add(name: &str, role: Role, clearance: Clearance, recipient: &Recipient) -> MemberChange {

@@ -29,6 +29,7 @@ fn options() -> AddOptions {
         acquired_at: Some("2024-05-01".into()),
         note: None,
         by: "bench".into(),
+        sealed: None,
     }
 }
 

@@ -8,7 +8,7 @@
 //! lose. Identical bytes are stored once.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read as _, Write as _};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::Digest as _;
@@ -179,6 +179,63 @@ impl BlobStore {
         Ok(prepared)
     }
 
+    /// Like [`BlobStore::prepare`], but what is stored is what `transform`
+    /// writes while it reads the file (a protected source's ciphertext):
+    /// the plain bytes never reach the store, and the digest and size are
+    /// those of what was written.
+    pub(crate) fn prepare_through(
+        &self,
+        path: &Path,
+        transform: &mut dyn FnMut(&mut dyn Read, &mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<PreparedBlob, VaultError> {
+        let input = File::open(path).at(path)?;
+        let before = input.metadata().at(path)?;
+        if !before.is_file() {
+            return Err(VaultError::NotAFile {
+                path: path.to_path_buf(),
+            });
+        }
+        let temp_path =
+            self.root
+                .join("tmp")
+                .join(format!("{}-{}.part", std::process::id(), random_hex(8)?));
+        let output = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp_path)
+            .at(&temp_path)?;
+        let mut prepared = PreparedBlob {
+            source_path: path.to_path_buf(),
+            sha256: Sha256([0; 32]),
+            size: 0,
+            temp: Some(temp_path.clone()),
+        };
+        let mut reader = Counting {
+            inner: std::io::BufReader::with_capacity(CHUNK, input),
+            count: 0,
+        };
+        let mut writer = Hashing {
+            inner: std::io::BufWriter::with_capacity(CHUNK, output),
+            hasher: sha2::Sha256::new(),
+            count: 0,
+        };
+        transform(&mut reader, &mut writer).at(path)?;
+        writer.inner.flush().at(&temp_path)?;
+        let after = reader.inner.get_ref().metadata().at(path)?;
+        let now = std::fs::metadata(path).ok();
+        if !same_version(&before, &after)
+            || reader.count != after.len()
+            || now.is_some_and(|now| !same_version(&after, &now))
+        {
+            return Err(VaultError::ChangedWhileReading {
+                path: path.to_path_buf(),
+            });
+        }
+        prepared.size = writer.count;
+        prepared.sha256 = Sha256(writer.hasher.finalize().into());
+        Ok(prepared)
+    }
+
     /// Like [`BlobStore::prepare`], for bytes held in memory (an upload, a
     /// curation document): `name` is what the entry records as the file's
     /// name.
@@ -299,6 +356,40 @@ impl BlobStore {
     }
 }
 
+/// A reader that counts what passes through it.
+struct Counting<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        self.count += read as u64;
+        Ok(read)
+    }
+}
+
+/// A writer that hashes and counts what passes through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: sha2::Sha256,
+    count: u64,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buffer: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buffer)?;
+        self.hasher.update(&buffer[..written]);
+        self.count += written as u64;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// A stored blob opened for reading. It hashes what passes through it and,
 /// at the end of the bytes, checks them against the digest they are stored
 /// under: a blob changed on disk reads as an I/O error of kind
@@ -352,7 +443,7 @@ impl BlobReader {
     }
 }
 
-impl std::io::Read for BlobReader {
+impl Read for BlobReader {
     fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
         match self.matched {
             Some(true) => return Ok(0),

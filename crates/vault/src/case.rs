@@ -74,6 +74,10 @@ pub struct AddOptions {
     pub note: Option<String>,
     /// Who adds it.
     pub by: String,
+    /// A protected source's encrypted fields (see [`Acquisition::sealed`]):
+    /// when set, the entry records no name, and `url`, `acquired_at` and
+    /// `note` must be `None`.
+    pub sealed: Option<String>,
 }
 
 /// One source recorded by an add.
@@ -459,6 +463,24 @@ impl Case {
         self.blobs.prepare(path)
     }
 
+    /// Streams a file through `transform` into the vault's temporary area:
+    /// what is stored and hashed is what it writes (a protected source's
+    /// ciphertext), so the file's own bytes never reach the case folder.
+    /// Nothing is recorded until [`Case::commit`].
+    pub fn prepare_through(
+        &self,
+        path: &Path,
+        transform: &mut dyn FnMut(&mut dyn std::io::Read, &mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<PreparedBlob, VaultError> {
+        if self.holds(path) {
+            return Err(VaultError::Invalid(format!(
+                "{} is inside the case's own data folder",
+                path.display()
+            )));
+        }
+        self.blobs.prepare_through(path, transform)
+    }
+
     /// Puts bytes held in memory into the vault's temporary area, as
     /// [`Case::prepare`] does a file's; `name` is the file name the entry
     /// records (no folders: only its last part is kept). Nothing is
@@ -512,15 +534,19 @@ impl Case {
                 sha256: blob.sha256,
                 size: blob.size,
                 kind: options.kind,
-                name: blob
-                    .source_path
-                    .file_name()
-                    .map(|name| name.to_string_lossy().into_owned()),
+                name: if options.sealed.is_some() {
+                    None
+                } else {
+                    blob.source_path
+                        .file_name()
+                        .map(|name| name.to_string_lossy().into_owned())
+                },
                 url: options.url.clone(),
                 acquired_at: options.acquired_at.clone(),
                 added_at: added_at.clone(),
                 by: options.by.clone(),
                 note: options.note.clone(),
+                sealed: options.sealed.clone(),
             };
             entries.push(entry.encode().map_err(|source| VaultError::Entry {
                 path: blob.source_path.clone(),

@@ -26,8 +26,12 @@ use std::fmt::Write as _;
 
 use crate::Sha256;
 
-/// The first line of every entry, naming the format and its version.
+/// The first line of an entry in the clear, naming the format and its version.
 pub const ENTRY_MAGIC: &str = "casefile-entry 1";
+
+/// The first line of a sealed entry (a protected source's): version 2, whose
+/// name, URL, collection time and note are encrypted in its `sealed` field.
+pub const SEALED_ENTRY_MAGIC: &str = "casefile-entry 2";
 
 /// Entries larger than this are refused (the note and URL are bounded).
 pub const MAX_ENTRY_LEN: usize = 256 * 1024;
@@ -137,6 +141,12 @@ pub struct Acquisition {
     pub by: String,
     /// A free-text note.
     pub note: Option<String>,
+    /// For a protected source: its name, URL, collection time and note,
+    /// encrypted to the source's own key (base64 of an age file); those
+    /// four fields are then absent, and the entry is version 2. Its
+    /// `sha256` and `size` are the stored ciphertext's.
+    #[serde(skip)]
+    pub sealed: Option<String>,
 }
 
 /// Why bytes are not a canonical entry.
@@ -171,6 +181,21 @@ pub enum EntryError {
     /// The entry is larger than [`MAX_ENTRY_LEN`].
     #[error("entry is larger than {MAX_ENTRY_LEN} bytes")]
     TooLarge,
+    /// A sealed entry that would hold a field in the clear.
+    #[error("a sealed entry holds no name, url, acquired-at or note in the clear")]
+    ClearFieldInSealed,
+}
+
+/// Whether `value` is base64 (standard alphabet, padded), as the `sealed`
+/// field is written.
+fn is_base64(value: &str) -> bool {
+    let body = value.trim_end_matches('=');
+    !value.is_empty()
+        && value.len() % 4 == 0
+        && value.len() - body.len() <= 2
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
 }
 
 fn escape(value: &str, out: &mut String) {
@@ -218,7 +243,26 @@ impl Acquisition {
     /// The entry's canonical bytes.
     pub fn encode(&self) -> Result<Vec<u8>, EntryError> {
         let mut out = String::with_capacity(256);
-        out.push_str(ENTRY_MAGIC);
+        if let Some(sealed) = &self.sealed {
+            if self.name.is_some()
+                || self.url.is_some()
+                || self.acquired_at.is_some()
+                || self.note.is_some()
+            {
+                return Err(EntryError::ClearFieldInSealed);
+            }
+            if !is_base64(sealed) {
+                return Err(EntryError::BadValue {
+                    field: "sealed",
+                    problem: "not base64",
+                });
+            }
+        }
+        out.push_str(if self.sealed.is_some() {
+            SEALED_ENTRY_MAGIC
+        } else {
+            ENTRY_MAGIC
+        });
         let _ = write!(out, "\ntype acquisition\nindex {}\nsha256 ", self.index);
         out.push_str(&self.sha256.to_hex());
         let _ = write!(out, "\nsize {}\nkind {}\n", self.size, self.kind.as_str());
@@ -242,6 +286,9 @@ impl Acquisition {
         if let Some(note) = &self.note {
             field("note", note);
         }
+        if let Some(sealed) = &self.sealed {
+            field("sealed", sealed);
+        }
         if out.len() > MAX_ENTRY_LEN {
             return Err(EntryError::TooLarge);
         }
@@ -256,9 +303,11 @@ impl Acquisition {
         let text = std::str::from_utf8(bytes).map_err(|_| EntryError::NotUtf8)?;
         let body = text.strip_suffix('\n').ok_or(EntryError::NotCanonical)?;
         let mut lines = body.split('\n').enumerate().peekable();
-        if lines.next().map(|(_, line)| line) != Some(ENTRY_MAGIC) {
-            return Err(EntryError::BadMagic);
-        }
+        let sealed_version = match lines.next().map(|(_, line)| line) {
+            Some(ENTRY_MAGIC) => false,
+            Some(SEALED_ENTRY_MAGIC) => true,
+            _ => return Err(EntryError::BadMagic),
+        };
         let mut take =
             |expected: &'static str, optional: bool| -> Result<Option<String>, EntryError> {
                 match lines.peek() {
@@ -281,7 +330,7 @@ impl Acquisition {
         if required(take("type", false)?) != "acquisition" {
             return Err(EntryError::BadValue {
                 field: "type",
-                problem: "only 'acquisition' entries exist in version 1",
+                problem: "only 'acquisition' entries exist in versions 1 and 2",
             });
         }
         let index = required(take("index", false)?)
@@ -313,6 +362,11 @@ impl Acquisition {
         let added_at = required(take("added-at", false)?);
         let by = required(take("by", false)?);
         let note = take("note", true)?;
+        let sealed = if sealed_version {
+            Some(required(take("sealed", false)?))
+        } else {
+            None
+        };
         if let Some((n, _)) = lines.next() {
             return Err(EntryError::MissingField {
                 line: n + 1,
@@ -330,11 +384,93 @@ impl Acquisition {
             added_at,
             by,
             note,
+            sealed,
         };
         if entry.encode()? != bytes {
             return Err(EntryError::NotCanonical);
         }
         Ok(entry)
+    }
+}
+
+/// The first line of a sealed entry's fields once decrypted.
+pub const SEALED_FIELDS_MAGIC: &str = "casefile-sealed-fields 1";
+
+/// What a sealed (version 2) entry keeps encrypted: the fields that would
+/// name or describe a protected source. Encoded as an entry's fields are
+/// (`name`, `url`, `acquired-at`, `note`, each optional, in that order,
+/// escaped alike) under the line [`SEALED_FIELDS_MAGIC`]; see
+/// `docs/formats/log-entry.md`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SealedFields {
+    /// The file's name when it was added (no folders).
+    pub name: Option<String>,
+    /// Where the material was found.
+    pub url: Option<String>,
+    /// When it was collected.
+    pub acquired_at: Option<String>,
+    /// A free-text note.
+    pub note: Option<String>,
+}
+
+impl SealedFields {
+    /// The fields' canonical bytes (to be encrypted).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = String::with_capacity(128);
+        out.push_str(SEALED_FIELDS_MAGIC);
+        out.push('\n');
+        for (name, value) in [
+            ("name", &self.name),
+            ("url", &self.url),
+            ("acquired-at", &self.acquired_at),
+            ("note", &self.note),
+        ] {
+            if let Some(value) = value {
+                out.push_str(name);
+                out.push(' ');
+                escape(value, &mut out);
+                out.push('\n');
+            }
+        }
+        out.into_bytes()
+    }
+
+    /// Decodes the fields' canonical bytes (once decrypted).
+    pub fn decode(bytes: &[u8]) -> Result<Self, EntryError> {
+        if bytes.len() > MAX_ENTRY_LEN {
+            return Err(EntryError::TooLarge);
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| EntryError::NotUtf8)?;
+        let body = text.strip_suffix('\n').ok_or(EntryError::NotCanonical)?;
+        let mut lines = body.split('\n').enumerate().peekable();
+        if lines.next().map(|(_, line)| line) != Some(SEALED_FIELDS_MAGIC) {
+            return Err(EntryError::BadMagic);
+        }
+        let mut take = |field: &'static str| -> Result<Option<String>, EntryError> {
+            match lines.peek() {
+                Some((_, line)) if line.strip_prefix(field).is_some_and(|r| r.starts_with(' ')) => {
+                    let (_, line) = lines.next().unwrap_or_default();
+                    Ok(Some(unescape(field, &line[field.len() + 1..])?))
+                }
+                _ => Ok(None),
+            }
+        };
+        let fields = SealedFields {
+            name: take("name")?,
+            url: take("url")?,
+            acquired_at: take("acquired-at")?,
+            note: take("note")?,
+        };
+        if let Some((n, _)) = lines.next() {
+            return Err(EntryError::MissingField {
+                line: n + 1,
+                expected: "end of fields",
+            });
+        }
+        if fields.encode() != bytes {
+            return Err(EntryError::NotCanonical);
+        }
+        Ok(fields)
     }
 }
 
@@ -355,6 +491,45 @@ mod tests {
             added_at: "2026-11-24T20:00:00.000Z".into(),
             by: "documenter".into(),
             note: Some("line one\nline two \\ done".into()),
+            sealed: None,
+        }
+    }
+
+    fn sealed_sample() -> Acquisition {
+        Acquisition {
+            name: None,
+            acquired_at: None,
+            note: None,
+            sealed: Some("YWdlLWVuY3J5cHRpb24ub3JnL3Yx".into()),
+            ..sample()
+        }
+    }
+
+    #[test]
+    fn a_sealed_entry_is_version_2_and_holds_nothing_in_the_clear() {
+        let text = String::from_utf8(sealed_sample().encode().unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "casefile-entry 2\ntype acquisition\nindex 7\n\
+             sha256 2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824\n\
+             size 5\nkind testimony\nadded-at 2026-11-24T20:00:00.000Z\nby documenter\n\
+             sealed YWdlLWVuY3J5cHRpb24ub3JnL3Yx\n"
+        );
+        assert_eq!(Acquisition::decode(text.as_bytes()).unwrap(), sealed_sample());
+        let with_name = Acquisition {
+            name: Some("w.txt".into()),
+            ..sealed_sample()
+        };
+        assert_eq!(with_name.encode(), Err(EntryError::ClearFieldInSealed));
+        for bad in [
+            text.replace("by documenter\n", "by documenter\nnote x\n"),
+            text.replace("kind testimony\n", "kind testimony\nname w.txt\n"),
+            text.replace("casefile-entry 2", "casefile-entry 1"),
+            text.replace("sealed YWdl", "sealed YW*l"),
+            text.replace("sealed YWdlLWVuY3J5cHRpb24ub3JnL3Yx", "sealed YWdlL"),
+            text.replace("sealed YWdlLWVuY3J5cHRpb24ub3JnL3Yx\n", ""),
+        ] {
+            assert!(Acquisition::decode(bad.as_bytes()).is_err(), "{bad:?}");
         }
     }
 
@@ -383,6 +558,7 @@ mod tests {
             good.replace("kind testimony\n", "kind testimony\nkind news\n"),
             good.trim_end().to_string(),
             good.replace("casefile-entry 1", "casefile-entry 2"),
+            good.replace("casefile-entry 1", "casefile-entry 3"),
             good.replace("by documenter\n", ""),
             good.replace("2cf2", "2CF2"),
             format!("{good}extra 1\n"),
@@ -402,6 +578,16 @@ mod tests {
             let entry = Acquisition { name, note, by, size, ..sample() };
             let bytes = entry.encode().unwrap();
             prop_assert_eq!(Acquisition::decode(&bytes).unwrap(), entry);
+        }
+
+        #[test]
+        fn sealed_fields_round_trip(
+            name in proptest::option::of(".{0,40}"),
+            url in proptest::option::of(".{0,40}"),
+            note in proptest::option::of("(?s).{0,80}"),
+        ) {
+            let fields = SealedFields { name, url, acquired_at: Some("2024-05".into()), note };
+            prop_assert_eq!(SealedFields::decode(&fields.encode()).unwrap(), fields);
         }
 
         #[test]

@@ -29,6 +29,9 @@ pub use case::{
     Prover, SystemClock,
 };
 pub use catalog::SourceRecord;
-pub use entry::{Acquisition, ENTRY_MAGIC, EntryError, MAX_ENTRY_LEN, SourceKind};
+pub use entry::{
+    Acquisition, ENTRY_MAGIC, EntryError, MAX_ENTRY_LEN, SEALED_ENTRY_MAGIC, SEALED_FIELDS_MAGIC,
+    SealedFields, SourceKind,
+};
 pub use error::VaultError;
 pub use verify::{Problem, VerifyReport};

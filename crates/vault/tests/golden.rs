@@ -109,6 +109,7 @@ fn a_version_1_case_takes_new_sources() {
         acquired_at: None,
         note: None,
         by: "test".into(),
+        sealed: None,
     };
     let added = case.commit(vec![(blob, options)]).unwrap();
     assert_eq!(added[0].log_index, 3);
