@@ -2,7 +2,7 @@
 //! brings what is derived up to the log.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use casefile_derived::{DerivedError, Store, Totals};
 use casefile_extract::Models;
@@ -15,6 +15,7 @@ use casefile_vault::{
 
 use crate::curation::Item;
 use crate::error::{Error, io_at};
+use crate::keyring::{Keyring, Membership};
 use crate::pipeline::ReadStats;
 use crate::progress::{Progress, Quiet};
 use crate::resolve::{ResolveStats, StoredMention};
@@ -42,6 +43,8 @@ pub struct Case {
     /// The extraction models, loaded by the first extraction that needs
     /// them and kept for the handle's life.
     models: Arc<OnceLock<Models>>,
+    /// The case keys, once a cleared member has unlocked the case.
+    pub(crate) keyring: Arc<RwLock<Option<Keyring>>>,
     writable: bool,
 }
 
@@ -170,11 +173,12 @@ impl Case {
         Case {
             vault: Arc::new(vault),
             models: Arc::new(OnceLock::new()),
+            keyring: Arc::new(RwLock::new(None)),
             writable,
         }
     }
 
-    fn writable(&self) -> Result<(), Error> {
+    pub(crate) fn writable(&self) -> Result<(), Error> {
         if self.writable {
             Ok(())
         } else {
@@ -183,6 +187,11 @@ impl Case {
                 self.vault.root().display()
             )))
         }
+    }
+
+    /// The vault under the handle.
+    pub(crate) fn vault(&self) -> &casefile_vault::Case {
+        &self.vault
     }
 
     /// The case folder (the one holding `.casefile`).
@@ -241,12 +250,40 @@ impl Case {
 
     /// A read-only view of the derived data as it is now. It never
     /// writes; what was logged since the last [`Case::sync`] is not in it.
+    /// When the case is unlocked, it opens protected rows too.
     pub fn snapshot(&self) -> Result<Snapshot, Error> {
-        Snapshot::open(self.vault.clone())
+        let key = match &*self.keys() {
+            // A case unlocked whose derived store's key is gone: a key
+            // that opens nothing, so that sealed rows say they do not open
+            // (and `casefile rebuild` seals them again) rather than that
+            // the case is locked.
+            Some(keyring) => match keyring.read_derived_key(self.vault.data_dir())? {
+                Some(key) => Some(key),
+                None => Some(casefile_derived::new_sealing_key()?),
+            },
+            None => None,
+        };
+        Snapshot::open(self.vault.clone(), key.as_deref())
+    }
+
+    /// The keyring, read.
+    pub(crate) fn keys(&self) -> std::sync::RwLockReadGuard<'_, Option<Keyring>> {
+        // A panic elsewhere cannot leave the keyring half-changed: it is
+        // replaced or extended whole.
+        self.keyring
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The keyring, for changing.
+    pub(crate) fn keys_mut(&self) -> std::sync::RwLockWriteGuard<'_, Option<Keyring>> {
+        self.keyring
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Takes the derived lock: one process at a time writes derived data.
-    fn derived_lock(&self) -> Result<std::fs::File, Error> {
+    pub(crate) fn derived_lock(&self) -> Result<std::fs::File, Error> {
         let path = self.vault.data_dir().join(DERIVED_LOCK);
         let file = std::fs::OpenOptions::new()
             .create(true)
@@ -338,7 +375,13 @@ impl Case {
         let mut stats = SyncStats::default();
         let mut store = self.writable_store(&mut stats.rederived)?;
         let everything = everything || stats.rederived.is_some();
-        stats.read = crate::pipeline::read_unread(case, &self.models, &mut store, progress)?;
+        let keys = self.keys();
+        if let Some(keyring) = &*keys {
+            store.provide_sealing_key(&*keyring.derived_key(case.data_dir())?);
+        }
+        stats.read =
+            crate::pipeline::read_unread(case, &self.models, keys.as_ref(), &mut store, progress)?;
+        drop(keys);
         let (size, _) = case.latest_checkpoint()?;
         let resolver_changed = store
             .made_by()?
@@ -391,14 +434,27 @@ impl Case {
             .into_iter()
             .map(|(path, request)| Ok((path, options(&request)?)))
             .collect::<Result<_, Error>>()?;
+        let target = self.sealing_target(items.iter().any(|(_, o)| o.kind.is_protected()))?;
         let mut failed = Vec::new();
         let mut batch = Vec::new();
         let mut batch_bytes = 0u64;
         let mut added = Vec::new();
         progress.stage("adding", items.len() as u64);
         for (path, options) in items {
-            match self.vault.prepare(&path) {
-                Ok(blob) => {
+            // A protected file is stored only as its ciphertext, its name
+            // and note sealed with it.
+            let prepared = match &target {
+                Some(target) if options.kind.is_protected() => {
+                    crate::keyring::seal_file(&self.vault, &path, target, options)
+                }
+                _ => self
+                    .vault
+                    .prepare(&path)
+                    .map(|blob| (blob, options))
+                    .map_err(Error::from),
+            };
+            match prepared {
+                Ok((blob, options)) => {
                     batch_bytes += blob.size;
                     batch.push((blob, options));
                 }
@@ -428,9 +484,28 @@ impl Case {
     ) -> Result<AddOutcome, Error> {
         self.writable()?;
         let options = options(request)?;
-        let blob = self.vault.prepare_bytes(name, bytes)?;
-        let added = self.vault.commit(vec![(blob, options)])?;
+        let prepared = match self.sealing_target(options.kind.is_protected())? {
+            Some(target) => crate::keyring::seal_bytes(&self.vault, name, bytes, &target, options)?,
+            None => (self.vault.prepare_bytes(name, bytes)?, options),
+        };
+        let added = self.vault.commit(vec![prepared])?;
         self.finish_add(added, Vec::new(), progress)
+    }
+
+    /// Where protected material is sealed to, when `needed`: the current
+    /// epoch's public key (no passphrase needed). A case without a case
+    /// key refuses protected material rather than keep it in the clear.
+    fn sealing_target(
+        &self,
+        needed: bool,
+    ) -> Result<Option<(u64, casefile_keys::Recipient)>, Error> {
+        if !needed {
+            return Ok(None);
+        }
+        if let Some(keyring) = &*self.keys() {
+            return Ok(Some(keyring.target().clone()));
+        }
+        Membership::read(&self.vault)?.sealing_target().map(Some)
     }
 
     fn finish_add(
@@ -699,5 +774,6 @@ fn options(request: &AddRequest) -> Result<AddOptions, Error> {
             .transpose()?,
         note: request.note.clone(),
         by: request.by.clone(),
+        sealed: None,
     })
 }

@@ -1,5 +1,6 @@
 //! Curation: a person's judgements about entities and actions on records,
-//! each a small JSON document logged like evidence (kind `curation`). This
+//! each a small JSON document logged like evidence (kind `curation`), as
+//! are the member and key documents (read by the keyring). This
 //! module reads them back from the log and commits new ones, from bytes.
 
 use std::collections::HashMap;
@@ -64,6 +65,11 @@ pub(crate) fn read_log(case: &Case) -> Result<LogView, Error> {
                 blob.finish()
                     .with_context(|| format!("reading {}", place()))?;
             }
+            if crate::keyring::is_keys_document(&bytes) {
+                // Members and case keys: read by the keyring, not curation
+                // of the records.
+                continue;
+            }
             let curated = decode(&bytes).map_err(|e| e.context(place()))?;
             let by = Provenance {
                 method: format!("person:{}", entry.by),
@@ -117,7 +123,9 @@ pub(crate) fn judgements_among(case: &Case, from: u64, to: u64) -> Result<bool, 
             std::io::Read::by_ref(&mut blob)
                 .take(MAX_CURATION_LEN as u64 + 1)
                 .read_to_end(&mut bytes)?;
-            if format_of(&bytes).as_deref() != Some(ACTION_FORMAT) {
+            if format_of(&bytes).as_deref() != Some(ACTION_FORMAT)
+                && !crate::keyring::is_keys_document(&bytes)
+            {
                 return Ok(true);
             }
         }
@@ -149,6 +157,7 @@ pub(crate) fn commit(case: &Case, items: Vec<Item>, by: &str) -> Result<Vec<u64>
                 acquired_at: None,
                 note: Some(item.note),
                 by: by.to_owned(),
+                sealed: None,
             },
         ));
     }

@@ -210,7 +210,26 @@ impl From<casefile_dates::DateError> for Error {
 
 impl From<casefile_derived::DerivedError> for Error {
     fn from(error: casefile_derived::DerivedError) -> Self {
-        Error::from_source(ErrorKind::Io, Box::new(error))
+        use casefile_derived::DerivedError as D;
+        let kind = match &error {
+            D::Locked { .. } | D::LockedSource { .. } => ErrorKind::Locked,
+            _ => ErrorKind::Io,
+        };
+        Error::from_source(kind, Box::new(error))
+    }
+}
+
+impl From<casefile_keys::KeyError> for Error {
+    fn from(error: casefile_keys::KeyError) -> Self {
+        use casefile_keys::KeyError as K;
+        let kind = match &error {
+            K::NeedsPassphrase { .. }
+            | K::WrongPassphrase { .. }
+            | K::NotForThisIdentity { .. } => ErrorKind::Locked,
+            K::Damaged { .. } | K::BadDocument { .. } => ErrorKind::Integrity,
+            _ => ErrorKind::InvalidInput,
+        };
+        Error::from_source(kind, Box::new(error))
     }
 }
 

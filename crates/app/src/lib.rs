@@ -20,7 +20,10 @@ mod curation;
 pub mod dates;
 mod entities;
 mod error;
+pub mod identity;
+mod keyring;
 mod log;
+mod members;
 pub mod models;
 mod pipeline;
 pub mod progress;
@@ -34,6 +37,7 @@ mod withheld;
 pub use case::{AddOutcome, AddRequest, Case, Failure, JudgeOutcome, Placed, SyncStats};
 pub use entities::{Explained, ShownEntity, explain_names, is_entity_ref};
 pub use error::{BoxError, Cause, Context, Error, ErrorKind};
+pub use members::{Founding, MemberOutcome, RECOVERY_MEMBER, RekeyOutcome, Unlocked, add_change};
 pub use pipeline::{ReadStats, describe as describe_read};
 pub use progress::{Progress, Quiet};
 pub use records::{MERGED, RecordStats, record_id};
@@ -56,6 +60,16 @@ pub mod types {
     pub use casefile_resolve::names::{Comparison, NameKind, THRESHOLD};
     pub use casefile_vault::{
         AddedSource, ConsistencyProof, InclusionProof, Problem, SourceKind, VerifyReport,
+    };
+}
+
+/// The keys of protected material, as the service takes and hands them out:
+/// member identities (read by [`identity`]), their public keys, and the
+/// member documents of [`Case::change_members`].
+pub mod keys {
+    pub use casefile_keys::{
+        Change, Clearance, Identity, KeyError, Member, MemberChange, Passphrase, Recipient, Role,
+        valid_name,
     };
 }
 

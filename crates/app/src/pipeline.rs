@@ -15,6 +15,7 @@ use casefile_reader::{Document, format};
 use casefile_vault::{Case, SourceRecord};
 
 use crate::error::{Context as _, Error};
+use crate::keyring::Keyring;
 use crate::progress::Progress;
 
 /// A transaction is committed after this many sources or documents, at a
@@ -128,18 +129,24 @@ pub struct ReadStats {
     /// Sources that repeat an earlier source's bytes: recorded as other
     /// acquisitions of it, not read again.
     pub acquisitions: u64,
+    /// Protected sources left unread because the case is locked (no
+    /// cleared member's identity was given): read by the next sync that
+    /// has one.
+    #[serde(default)]
+    pub locked: u64,
 }
 
 /// Reads every source of `case` that the store has no reading of.
 pub(crate) fn read_unread(
     case: &Case,
     models: &OnceLock<Models>,
+    keyring: Option<&Keyring>,
     store: &mut Store,
     progress: &dyn Progress,
 ) -> Result<ReadStats, Error> {
     let (size, _) = case.latest_checkpoint()?;
     let unread = store.unread(size)?;
-    read_sources(case, models, store, &unread, progress)
+    read_sources(case, models, keyring, store, &unread, progress)
 }
 
 /// Reads the sources at `indexes` (sorted) into the store.
@@ -150,6 +157,7 @@ pub(crate) fn read_unread(
 pub(crate) fn read_sources(
     case: &Case,
     models: &OnceLock<Models>,
+    keyring: Option<&Keyring>,
     store: &mut Store,
     indexes: &[u64],
     progress: &dyn Progress,
@@ -202,7 +210,15 @@ pub(crate) fn read_sources(
             stored: 0,
             waiting: BTreeMap::new(),
         };
-        let result = read_all(case, store, &wanted, &mut pipeline, &mut stats, progress);
+        let result = read_all(
+            case,
+            keyring,
+            store,
+            &wanted,
+            &mut pipeline,
+            &mut stats,
+            progress,
+        );
         // Closing the queue lets the threads end, whatever happened.
         pipeline.jobs = None;
         result
@@ -214,6 +230,7 @@ pub(crate) fn read_sources(
 /// boundaries once every document read so far is stored.
 fn read_all(
     case: &Case,
+    keyring: Option<&Keyring>,
     store: &mut Store,
     wanted: &[u64],
     pipeline: &mut Pipeline<'_>,
@@ -229,9 +246,15 @@ fn read_all(
         let acquisitions = case.acquisitions_of(&digests)?;
         for (record, same_bytes) in records.iter().zip(acquisitions) {
             let first = earlier_acquisition(case, record, &same_bytes)?;
-            let documents = match first {
-                Some(first) => another_acquisition(&mut writer, record, first, stats)?,
-                None => read_one(case, &mut writer, record, pipeline, stats)?,
+            let documents = match (first, &record.entry.sealed, keyring) {
+                (Some(first), _, _) => another_acquisition(&mut writer, record, first, stats)?,
+                // A sealed source opens only with a cleared member's keys;
+                // without them it stays unread until a sync that has them.
+                (None, Some(_), None) => {
+                    stats.locked += 1;
+                    0
+                }
+                (None, _, _) => read_one(case, keyring, &mut writer, record, pipeline, stats)?,
             };
             pending_sources += 1;
             pending_documents += documents;
@@ -304,6 +327,7 @@ fn another_acquisition(
 /// many it stored.
 fn read_one(
     case: &Case,
+    keyring: Option<&Keyring>,
     writer: &mut casefile_derived::Writer<'_>,
     record: &SourceRecord,
     pipeline: &mut Pipeline<'_>,
@@ -322,23 +346,38 @@ fn read_one(
             reader: casefile_reader::READER.to_owned(),
             protected: false,
             documents: 0,
-            counted: "a judgement about entities (casefile entity)".to_owned(),
+            counted: "a curation document (a judgement, an action on records, a member or a key)"
+                .to_owned(),
             diagnostics: Vec::new(),
             same_as: None,
         })?;
         stats.sources += 1;
         return Ok(0);
     }
+    // A sealed source's name and collection time are in its sealed fields,
+    // and its bytes are read through its own key.
+    let opened = match (&entry.sealed, keyring) {
+        (Some(_), Some(keyring)) => Some(
+            keyring
+                .open_source(case.data_dir(), record)
+                .with_context(|| format!("opening source #{index} ({})", record.id))?,
+        ),
+        (Some(_), None) => {
+            return Err(Error::locked(format!(
+                "source #{index} is sealed and the case is locked"
+            )));
+        }
+        (None, _) => None,
+    };
+    let (name, acquired_at) = match &opened {
+        Some((_, fields)) => (fields.name.clone(), fields.acquired_at.clone()),
+        None => (entry.name.clone(), entry.acquired_at.clone()),
+    };
     let mut blob = case.open_blob(&entry.sha256)?;
     // Relative dates in a document without a publication date are resolved
     // against when the material was collected, else when it was added.
     let context = casefile_extract::Context {
-        captured: Some(
-            entry
-                .acquired_at
-                .clone()
-                .unwrap_or_else(|| entry.added_at.clone()),
-        ),
+        captured: Some(acquired_at.unwrap_or_else(|| entry.added_at.clone())),
     };
     let mut ordinal = 0u64;
     let mut failed = None;
@@ -369,8 +408,15 @@ fn read_one(
     // (what this run stored since its last commit is rolled back); over a
     // protected source, without the panic's message.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::withheld::handling(index, protected, || {
-            format::detect_and_read(&mut blob, entry.name.as_deref(), &mut visit)
+        crate::withheld::handling(index, protected, || match &opened {
+            Some((key, _)) => {
+                let what = format!("the ciphertext of source #{index}");
+                let plain = key
+                    .open(std::io::BufReader::new(&mut blob), &what)
+                    .map_err(|e| casefile_reader::ReadError::Io(std::io::Error::other(e)))?;
+                format::detect_and_read(plain, name.as_deref(), &mut visit)
+            }
+            None => format::detect_and_read(&mut blob, name.as_deref(), &mut visit),
         })
     }))
     .map_err(|panic| {
@@ -436,6 +482,13 @@ pub fn describe(stats: &ReadStats, totals: &Totals) -> String {
     );
     if stats.sealed > 0 {
         line.push_str(&format!(" ({} protected sources sealed)", stats.sealed));
+    }
+    if stats.locked > 0 {
+        line.push_str(&format!(
+            "; {} protected sources stay locked and unread (no cleared member's identity was \
+             given: see `casefile identity`)",
+            stats.locked
+        ));
     }
     if stats.acquisitions > 0 {
         line.push_str(&format!(

@@ -68,8 +68,14 @@ pub struct ActionOutcome {
 }
 
 impl Snapshot {
-    pub(crate) fn open(vault: Arc<casefile_vault::Case>) -> Result<Snapshot, Error> {
+    pub(crate) fn open(
+        vault: Arc<casefile_vault::Case>,
+        sealing_key: Option<&[u8; 32]>,
+    ) -> Result<Snapshot, Error> {
         let store = Store::open_reader(vault.data_dir())?;
+        if let Some(key) = sealing_key {
+            store.provide_sealing_key(key);
+        }
         Ok(Snapshot { vault, store })
     }
 

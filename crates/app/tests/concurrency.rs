@@ -142,7 +142,7 @@ fn readers_in_threads_and_processes_never_fail_while_one_writer_adds() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("case");
     std::fs::create_dir_all(&root).unwrap();
-    let case = Case::init(&root, Some("casefile/concurrency")).unwrap();
+    let case = casefile_app_test_case(&root, "casefile/concurrency");
     let files = write_files(&dir.path().join("inbox"));
     let stop_file = dir.path().join("stop");
     let exe = std::env::current_exe().unwrap();
@@ -195,10 +195,11 @@ fn readers_in_threads_and_processes_never_fail_while_one_writer_adds() {
     }
     assert!(rounds.load(Ordering::SeqCst) >= READERS as u64);
     let (size, _) = case.latest_checkpoint().unwrap();
-    assert_eq!(size, FILES as u64);
+    // Two entries found the case: its member and its case key.
+    assert_eq!(size, FILES as u64 + 2);
     let snapshot = case.snapshot().unwrap();
     assert_eq!(snapshot.resolved_through().unwrap(), Some(size));
-    assert_eq!(snapshot.totals().unwrap().sources, FILES as u64);
+    assert_eq!(snapshot.totals().unwrap().sources, FILES as u64 + 2);
     let report = case.verify(&mut |_, _, _| {}).unwrap();
     assert!(report.ok, "{report:?}");
 }
@@ -215,4 +216,18 @@ fn wait(child: &mut std::process::Child, limit: Duration) -> std::process::ExitS
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A new case whose first member is an identity made for the test, and the
+/// case unlocked with it, as a cleared member works.
+fn casefile_app_test_case(dir: &Path, origin: &str) -> Case {
+    let identity = casefile_app::keys::Identity::generate();
+    let founding = casefile_app::Founding {
+        name: "tester".into(),
+        recipient: identity.recipient(),
+        recovery: None,
+    };
+    let case = Case::init_with(dir, Some(origin), &founding).unwrap();
+    case.unlock(&identity).unwrap();
+    case
 }

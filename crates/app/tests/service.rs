@@ -25,9 +25,12 @@ Ivan Petrenko recruited 120 prisoners in Rostov with a promise of a pardon after
 
 const OTHER: &str = "On 5 April 2024 Ivan Petrenko denied that prisoners in Rostov were unpaid.\n";
 
+/// The log entries a test case begins with: its member and its case key.
+const FOUNDING: u64 = 2;
+
 fn new_case() -> (tempfile::TempDir, Case) {
     let dir = tempfile::tempdir().unwrap();
-    let case = Case::init(dir.path(), Some("casefile/test")).unwrap();
+    let case = casefile_app_test_case(dir.path(), "casefile/test");
     (dir, case)
 }
 
@@ -43,8 +46,9 @@ fn an_add_syncs_and_a_second_sync_has_nothing_to_do() {
         )
         .unwrap();
     assert_eq!(outcome.added.len(), 1);
-    assert_eq!(outcome.tree_size, 1);
-    assert_eq!(outcome.sync.read.sources, 1);
+    assert_eq!(outcome.tree_size, FOUNDING + 1);
+    // The first sync reads the entries that founded the case too.
+    assert_eq!(outcome.sync.read.sources, FOUNDING + 1);
     assert!(outcome.sync.resolved.is_some());
     assert!(outcome.sync.indexed.is_some());
     assert_eq!(outcome.same_as, vec![None]);
@@ -62,9 +66,9 @@ fn an_add_syncs_and_a_second_sync_has_nothing_to_do() {
             &Quiet,
         )
         .unwrap();
-    assert_eq!(twice.same_as, vec![Some(0)]);
+    assert_eq!(twice.same_as, vec![Some(FOUNDING)]);
     let snapshot = case.snapshot().unwrap();
-    assert_eq!(snapshot.resolved_through().unwrap(), Some(2));
+    assert_eq!(snapshot.resolved_through().unwrap(), Some(FOUNDING + 2));
     let names: Vec<String> = snapshot
         .entity_list(None)
         .unwrap()
@@ -110,10 +114,10 @@ fn a_snapshot_keeps_what_it_saw_while_the_case_moves_on() {
     )
     .unwrap();
     assert_eq!(before.totals().unwrap(), seen);
-    assert_eq!(before.resolved_through().unwrap(), Some(1));
+    assert_eq!(before.resolved_through().unwrap(), Some(FOUNDING + 1));
     let after = case.snapshot().unwrap();
     assert_eq!(after.totals().unwrap().sources, seen.sources + 1);
-    assert_eq!(after.resolved_through().unwrap(), Some(2));
+    assert_eq!(after.resolved_through().unwrap(), Some(FOUNDING + 2));
 }
 
 #[test]
@@ -137,7 +141,7 @@ fn a_case_opened_read_only_answers_and_refuses_writes() {
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Locked);
     assert_eq!(reader.sync(&Quiet).unwrap_err().kind(), ErrorKind::Locked);
-    assert_eq!(reader.latest_checkpoint().unwrap().0, 1);
+    assert_eq!(reader.latest_checkpoint().unwrap().0, FOUNDING + 1);
     let report = reader
         .snapshot()
         .unwrap()
@@ -224,7 +228,7 @@ fn judgements_and_actions_are_logged_and_applied() {
     let outcome = case
         .split_entity(&person.id, &[2], Some("another man".to_owned()), "tester")
         .unwrap();
-    assert_eq!(outcome.log_entries, vec![2]);
+    assert_eq!(outcome.log_entries, vec![FOUNDING + 2]);
     assert_eq!(outcome.now.len(), 2);
     assert_ne!(outcome.now[0].entity, outcome.now[1].entity);
     assert!(outcome.now.iter().all(|p| p.entity.is_some()));
@@ -240,7 +244,7 @@ fn judgements_and_actions_are_logged_and_applied() {
         )
         .unwrap();
     assert_eq!(done.len(), 1);
-    assert_eq!(done[0].entry, 3);
+    assert_eq!(done[0].entry, FOUNDING + 3);
     let now = done[0].record.as_ref().unwrap();
     assert_eq!(now.status.as_str(), "confirmed");
     let shown = case.snapshot().unwrap().record(&record).unwrap();
@@ -254,7 +258,7 @@ fn judgements_and_actions_are_logged_and_applied() {
         )
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Conflict);
-    assert_eq!(case.latest_checkpoint().unwrap().0, 4);
+    assert_eq!(case.latest_checkpoint().unwrap().0, FOUNDING + 4);
 }
 
 #[test]
@@ -288,4 +292,18 @@ fn curation_is_logged_from_bytes_with_no_temporary_file_left() {
     let entry = case.latest_checkpoint().unwrap().0 - 1;
     let shown = case.snapshot().unwrap();
     assert_eq!(shown.reading(entry).unwrap().unwrap().documents, 0);
+}
+
+/// A new case whose first member is an identity made for the test, and the
+/// case unlocked with it, as a cleared member works.
+fn casefile_app_test_case(dir: &std::path::Path, origin: &str) -> Case {
+    let identity = casefile_app::keys::Identity::generate();
+    let founding = casefile_app::Founding {
+        name: "tester".into(),
+        recipient: identity.recipient(),
+        recovery: None,
+    };
+    let case = Case::init_with(dir, Some(origin), &founding).unwrap();
+    case.unlock(&identity).unwrap();
+    case
 }

@@ -34,7 +34,16 @@ pub(crate) fn run(keep: Option<&Path>, install: bool, json: bool) -> anyhow::Res
         std::fs::write(&path, sample.text)
             .with_context(|| format!("writing {}", path.display()))?;
     }
-    let case = Case::init(folder, Some("casefile/demo"))?;
+    // A made-up case gets a made-up member: an identity that lives in
+    // memory for the run, never written anywhere.
+    let identity = casefile_app::keys::Identity::generate();
+    let founding = casefile_app::Founding {
+        name: "demo".into(),
+        recipient: identity.recipient(),
+        recovery: None,
+    };
+    let case = Case::init_with(folder, Some("casefile/demo"), &founding)?;
+    case.unlock(&identity)?;
     let items = SAMPLES
         .iter()
         .map(|sample| {

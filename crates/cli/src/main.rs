@@ -7,6 +7,7 @@ mod demo;
 mod demo_corpus;
 mod entity;
 mod extract;
+mod keys;
 mod models;
 mod output;
 mod read;
@@ -44,6 +45,12 @@ struct Cli {
     #[arg(long, global = true)]
     json: bool,
 
+    /// Your identity file, which unlocks protected material (default:
+    /// ~/.config/casefile/identity.age). Its passphrase is asked for on the
+    /// terminal, or read from the file descriptor in CASEFILE_PASSPHRASE_FD.
+    #[arg(long, global = true, value_name = "FILE", env = "CASEFILE_IDENTITY")]
+    identity: Option<PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -58,6 +65,42 @@ enum Command {
         /// signing key too; no spaces or '+'.
         #[arg(long)]
         origin: Option<String>,
+        /// Your handle as the case's first member, an admin cleared for
+        /// protected material (default: $CASEFILE_USER, else $USER). Your
+        /// identity is made first when you have none.
+        #[arg(long, value_name = "NAME")]
+        member: Option<String>,
+        /// The public key (age1...) of the organisation's recovery key,
+        /// kept offline: it can open every case key, so the protected
+        /// material outlives any member's lost identity.
+        #[arg(
+            long,
+            value_name = "AGE1...",
+            env = "CASEFILE_RECOVERY_RECIPIENT",
+            conflicts_with = "no_recovery"
+        )]
+        recovery_recipient: Option<String>,
+        /// Make the case without a recovery key: if every cleared member
+        /// loses their identity, its protected material is lost.
+        #[arg(long)]
+        no_recovery: bool,
+    },
+    /// Your identity: the key that opens protected material.
+    #[command(subcommand)]
+    Identity(keys::IdentityCommand),
+    /// The case's members, their roles and who may read protected material.
+    #[command(subcommand)]
+    Member(keys::MemberCommand),
+    /// Wrap every protected source's key to the newest case key, so the
+    /// keys of earlier epochs (which removed members may hold) open nothing
+    /// in the case folder from now on.
+    Rekey {
+        /// Begin a new epoch first (after a key may have been exposed).
+        #[arg(long)]
+        new_epoch: bool,
+        /// Who rekeys (default: $CASEFILE_USER, else $USER).
+        #[arg(long)]
+        by: Option<String>,
     },
     /// Add files or folders (recursively) to the case, unchanged.
     Add(AddArgs),
@@ -288,9 +331,16 @@ fn open_case(explicit: Option<&Path>) -> anyhow::Result<Case> {
     Ok(Case::open(&case_folder(explicit)?)?)
 }
 
+/// The case, unlocked with the user's identity when it is at hand.
+fn unlocked_case(cli: &Cli) -> anyhow::Result<Case> {
+    let case = open_case(cli.case.as_deref())?;
+    keys::unlock(&case, cli.identity.as_deref(), cli.json)?;
+    Ok(case)
+}
+
 /// The case, brought up to its log first: what the read commands show.
-fn synced_case(explicit: Option<&Path>) -> anyhow::Result<Case> {
-    let case = open_case(explicit)?;
+fn synced_case(cli: &Cli) -> anyhow::Result<Case> {
+    let case = unlocked_case(cli)?;
     case.sync(&output::Bar(indicatif::ProgressBar::hidden()))?;
     Ok(case)
 }
@@ -298,9 +348,49 @@ fn synced_case(explicit: Option<&Path>) -> anyhow::Result<Case> {
 fn run(cli: Cli) -> anyhow::Result<Exit> {
     let json = cli.json;
     match cli.command {
-        Command::Init { dir, origin } => {
+        Command::Init {
+            dir,
+            origin,
+            member,
+            recovery_recipient,
+            no_recovery,
+        } => {
             let dir = dir.or(cli.case).unwrap_or_else(|| PathBuf::from("."));
-            let case = Case::init(&dir, origin.as_deref())?;
+            let recovery = match (recovery_recipient, no_recovery) {
+                (Some(text), _) => Some(text.trim().parse()?),
+                (None, true) => None,
+                (None, false) => anyhow::bail!(
+                    "a case needs a recovery key, so that its protected material outlives a lost \
+                     identity: give --recovery-recipient age1... (the public key of a key your \
+                     organisation keeps offline; make one with `casefile identity new --identity \
+                     FILE` on another machine), or --no-recovery to go without"
+                ),
+            };
+            let name = add::who(member);
+            if !casefile_app::keys::valid_name(&name) {
+                anyhow::bail!(
+                    "{name:?} is not a member handle (a-z, 0-9, '.', '_', '-'); give one with \
+                     --member"
+                );
+            }
+            let identity_file = keys::identity_path(cli.identity.as_deref())?;
+            let recipient = if identity_file.exists() {
+                casefile_app::identity::recipient(&identity_file)?
+            } else {
+                let made = keys::new_identity(&identity_file, false)?;
+                crate::say_err!(
+                    "made your identity in {} (keep a copy somewhere safe: it cannot be made \
+                     again)",
+                    identity_file.display()
+                );
+                made
+            };
+            let founding = casefile_app::Founding {
+                name,
+                recipient,
+                recovery,
+            };
+            let case = Case::init_with(&dir, origin.as_deref(), &founding)?;
             let (_, checkpoint) = case.latest_checkpoint()?;
             if json {
                 print_json(&serde_json::json!({
@@ -308,6 +398,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
                     "origin": case.origin(),
                     "key": case.verifier(),
                     "checkpoint": checkpoint,
+                    "members": case.members()?,
                 }));
             } else {
                 crate::say!(
@@ -316,10 +407,43 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
                     case.root().display()
                 );
                 crate::say!("verifier key: {}", case.verifier());
+                crate::say!(
+                    "first member: {} (admin, cleared for protected material){}",
+                    founding.name,
+                    if founding.recovery.is_some() {
+                        "; recovery key added"
+                    } else {
+                        "; no recovery key"
+                    }
+                );
             }
             Ok(Exit::Success)
         }
-        Command::Add(args) => add::run(&open_case(cli.case.as_deref())?, args, json),
+        Command::Identity(command) => {
+            keys::identity_command(command, cli.identity.as_deref(), json)
+        }
+        Command::Member(ref command) => {
+            let case = if matches!(command, keys::MemberCommand::List) {
+                open_case(cli.case.as_deref())?
+            } else {
+                unlocked_case(&cli)?
+            };
+            let Command::Member(command) = cli.command else {
+                unreachable!()
+            };
+            keys::member_command(&case, command, json)
+        }
+        Command::Rekey { new_epoch, ref by } => {
+            let case = unlocked_case(&cli)?;
+            keys::rekey(&case, new_epoch, by.clone(), json)
+        }
+        Command::Add(ref _args) => {
+            let case = unlocked_case(&cli)?;
+            let Command::Add(args) = cli.command else {
+                unreachable!()
+            };
+            add::run(&case, args, json)
+        }
         Command::Log(command) => log_command(&open_case(cli.case.as_deref())?, command, json),
         Command::Verify => {
             let folder = case_folder(cli.case.as_deref())?;
@@ -329,24 +453,29 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Models(command) => models::run(command, json),
         Command::Read { files } => read::run(&files, json),
         Command::Extract { files, captured } => extract::run(&files, captured, json),
-        Command::Documents { sources } => {
-            read::stored(&open_case(cli.case.as_deref())?, &sources, json)
+        Command::Documents { ref sources } => read::stored(&unlocked_case(&cli)?, sources, json),
+        Command::Rebuild => rebuild(&unlocked_case(&cli)?, json),
+        Command::Search(ref _args) => {
+            let case = synced_case(&cli)?;
+            let Command::Search(args) = cli.command else {
+                unreachable!()
+            };
+            search::run(&case, args, json)
         }
-        Command::Rebuild => rebuild(&open_case(cli.case.as_deref())?, json),
-        Command::Search(args) => search::run(&synced_case(cli.case.as_deref())?, args, json),
         Command::Report {
-            as_of,
+            ref as_of,
             include_protected,
-        } => report::run(
-            &synced_case(cli.case.as_deref())?,
-            as_of,
-            include_protected,
-            json,
-        ),
+        } => report::run(&synced_case(&cli)?, as_of.clone(), include_protected, json),
         Command::Timeline { include_protected } => {
-            report::timeline(&synced_case(cli.case.as_deref())?, include_protected, json)
+            report::timeline(&synced_case(&cli)?, include_protected, json)
         }
-        Command::Record(command) => records::run(&synced_case(cli.case.as_deref())?, command, json),
+        Command::Record(ref _command) => {
+            let case = synced_case(&cli)?;
+            let Command::Record(command) = cli.command else {
+                unreachable!()
+            };
+            records::run(&case, command, json)
+        }
         Command::Entity(command) => {
             // Comparing two names needs no case; everything else does.
             let needs_case = !matches!(

@@ -11,7 +11,7 @@ mod common;
 use std::io::Write as _;
 
 use casefile_vault::{Case, SystemClock, VaultError};
-use common::{code, json, run, sample_case, verify_json};
+use common::{FOUNDING, code, json, run, sample_case, verify_json};
 
 fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
@@ -58,24 +58,29 @@ fn an_empty_file_is_allowed() {
 #[test]
 fn identical_bytes_are_stored_once_and_every_acquisition_recorded() {
     let (_temp, root) = sample_case();
+    // The same bytes as a testimony: the testimony is stored only as its
+    // ciphertext, so the open copy is stored on its own; a second open
+    // copy is another acquisition of the first.
     std::fs::write(root.join("copy.txt"), "first testimony\n").unwrap();
-    let output = run(
-        &[
-            "add",
-            "copy.txt",
-            "--json",
-            "--url",
-            "https://example.org/a",
-        ],
-        &root,
-    );
-    assert_eq!(code(&output), 0);
-    assert_eq!(json(&output)["added"][0]["already_stored"], true);
+    for already in [false, true] {
+        let output = run(
+            &[
+                "add",
+                "copy.txt",
+                "--json",
+                "--url",
+                "https://example.org/a",
+            ],
+            &root,
+        );
+        assert_eq!(code(&output), 0);
+        assert_eq!(json(&output)["added"][0]["already_stored"], already);
+    }
     let blobs = walk(&root.join(".casefile/blobs/sha256"));
-    assert_eq!(blobs, 4);
+    assert_eq!(blobs, FOUNDING as usize + 5);
     let (_, report) = verify_json(&root);
-    assert_eq!(report["entries_checked"], 5);
-    assert_eq!(report["blobs_checked"], 4);
+    assert_eq!(report["entries_checked"], FOUNDING + 6);
+    assert_eq!(report["blobs_checked"], FOUNDING + 5);
 }
 
 fn walk(dir: &std::path::Path) -> usize {

@@ -11,7 +11,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{code, json, run};
+use common::{FOUNDING, code, json, run};
 
 /// Every byte of every file under `dir`.
 fn all_bytes(dir: &Path) -> Vec<u8> {
@@ -57,7 +57,8 @@ fn case_with_sources() -> tempfile::TempDir {
     );
     assert_eq!(code(&added), 0);
     let report = json(&added);
-    assert_eq!(report["read"]["sources"], 1);
+    // The first add reads the entries that founded the case too.
+    assert_eq!(report["read"]["sources"], FOUNDING + 1);
     assert_eq!(report["read"]["sealed"], 1);
     let added = run(&["add", "page.html", "photo.jpg", "--kind", "news"], root);
     assert_eq!(
@@ -85,7 +86,7 @@ fn documents_are_stored_sealed_when_protected_and_shown_to_the_user() {
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
-    assert_eq!(lines[0]["source"], 0);
+    assert_eq!(lines[0]["source"], FOUNDING);
     assert_eq!(
         lines[0]["document"]["text"].as_str().unwrap(),
         TESTIMONY.trim_end()
@@ -98,7 +99,7 @@ fn documents_are_stored_sealed_when_protected_and_shown_to_the_user() {
     );
     assert_eq!(lines[0]["extraction"]["times"][0]["edtf"], "2022-11");
     assert_eq!(lines[0]["extraction"]["durations"][0]["iso"], "P6M");
-    assert_eq!(lines[1]["source"], 1);
+    assert_eq!(lines[1]["source"], FOUNDING + 1);
     assert!(
         lines[1]["document"]["text"]
             .as_str()
@@ -106,29 +107,28 @@ fn documents_are_stored_sealed_when_protected_and_shown_to_the_user() {
             .contains("disbanded in April 2024")
     );
     // One source by id, log index or hash.
-    let one = run(&["documents", "1"], root);
-    assert!(stdout(&one).starts_with("#1 page.html \"Unit disbanded\""));
+    let one = run(&["documents", "4"], root);
+    assert!(stdout(&one).starts_with("#4 page.html \"Unit disbanded\""));
 
-    // The testimony's words are nowhere in the case folder outside the
-    // vault's blob store: not in the derived store, not in the catalogue.
+    // The testimony's words and file name are nowhere in the case folder:
+    // not in the vault (its blob is ciphertext), the log, the derived
+    // store or the catalogue.
     let data = root.join(".casefile");
-    for (folder, bytes) in [
-        ("derived", all_bytes(&data.join("derived"))),
-        (
-            "catalogue",
-            std::fs::read(data.join("catalogue.sqlite")).unwrap(),
-        ),
-    ] {
-        for needle in ["Вернигора", "помилование"] {
-            assert!(!contains(&bytes, needle), "{folder} holds {needle}");
-        }
+    let everything = all_bytes(&data);
+    for needle in ["Вернигора", "помилование", "statement.txt"] {
+        assert!(
+            !contains(&everything, needle),
+            "the case folder holds {needle}"
+        );
     }
     // The public page is stored readable.
     assert!(contains(
         &all_bytes(&data.join("derived")),
         "threatened with prosecution"
     ));
-    let key = std::fs::metadata(data.join("sealing.key")).unwrap();
+    // The derived store's key is kept wrapped, never in plain text.
+    assert!(!data.join("sealing.key").exists());
+    let key = std::fs::metadata(data.join("keys/derived.key")).unwrap();
     use std::os::unix::fs::PermissionsExt as _;
     assert_eq!(key.permissions().mode() & 0o777, 0o600);
 }
@@ -141,20 +141,25 @@ fn rebuild_from_nothing_gives_the_same_documents() {
     std::fs::remove_dir_all(root.join(".casefile/derived")).unwrap();
     let missing = run(&["documents"], root);
     assert_eq!(code(&missing), 0);
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("3 sources have not been read"));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("6 sources have not been read"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
     let rebuilt = run(&["rebuild", "--json"], root);
     assert_eq!(code(&rebuilt), 0);
     let report = json(&rebuilt);
-    assert_eq!(report["derived"]["sources"], 3);
+    assert_eq!(report["derived"]["sources"], FOUNDING + 3);
     assert_eq!(report["derived"]["documents"], 2);
     assert_eq!(report["derived"]["sealed_sources"], 1);
     let after = run(&["documents", "--json"], root);
     assert_eq!(stdout(&before), stdout(&after));
 
-    // Losing the sealing key: the sealed document no longer opens, the
-    // error says what to do, and a rebuild seals it again under a new key.
-    std::fs::remove_file(root.join(".casefile/sealing.key")).unwrap();
-    let locked = run(&["documents", "0"], root);
+    // Losing the derived store's key: the sealed document no longer
+    // opens, the error says what to do, and a rebuild seals it again under
+    // a new key.
+    std::fs::remove_file(root.join(".casefile/keys/derived.key")).unwrap();
+    let locked = run(&["documents", "3"], root);
     assert_eq!(code(&locked), 1);
     let message = String::from_utf8_lossy(&locked.stderr);
     assert!(message.contains("casefile rebuild"), "{message}");
@@ -188,7 +193,7 @@ fn a_changed_blob_is_not_read_into_documents() {
         String::from_utf8_lossy(&rebuilt.stderr)
     );
     let message = String::from_utf8_lossy(&rebuilt.stderr);
-    assert!(message.contains("source #1"), "{message}");
+    assert!(message.contains("source #4"), "{message}");
     assert!(message.contains("no longer match"), "{message}");
     let documents = run(&["documents", "--json"], root);
     assert!(!stdout(&documents).contains("April 2025"));

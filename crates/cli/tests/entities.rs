@@ -11,7 +11,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{casefile, code, json, run};
+use common::{FOUNDING, casefile, code, json, run};
 
 const FIRST: &str = "Volunteers were recruited by Alexei Dikiy in the fall of 2022.\n\n\
     Dikiy said the unit would be disbanded. The Russian Defense Ministry did not reply.\n";
@@ -80,7 +80,7 @@ fn one_person_across_sources_with_every_mention_where_it_is() {
     assert_eq!(ministry["mentions"], 2, "{list:#?}");
 
     let id = dikiy["id"].as_str().unwrap();
-    assert_eq!(id, "0.0.0");
+    assert_eq!(id, "3.0.0");
     let shown = json(&run(&["entity", "show", &format!("E{id}"), "--json"], root));
     let mentions = shown["mentions"].as_array().unwrap();
     assert_eq!(mentions.len(), 4);
@@ -98,8 +98,8 @@ fn one_person_across_sources_with_every_mention_where_it_is() {
             text
         );
     }
-    // The testimony (source 1) is not among the sources.
-    assert!(mentions.iter().all(|m| m["source"] != 1));
+    // The testimony (the second source added) is not among the sources.
+    assert!(mentions.iter().all(|m| m["source"] != FOUNDING + 1));
 
     let text = run(&["entity", "show", id], root);
     let text = String::from_utf8(text.stdout).unwrap();
@@ -134,14 +134,14 @@ fn rebuild_gives_the_same_entities() {
     let temp = case();
     let root = temp.path();
     let before = run(&["entity", "list", "--json"], root).stdout;
-    let first = run(&["entity", "show", "E0.0.0", "--json"], root).stdout;
+    let first = run(&["entity", "show", "E3.0.0", "--json"], root).stdout;
     std::fs::remove_dir_all(root.join(".casefile/derived")).unwrap();
     let rebuilt = run(&["rebuild", "--json"], root);
     assert_eq!(code(&rebuilt), 0);
     assert!(json(&rebuilt)["resolved"]["mentions"].as_u64().unwrap() > 0);
     assert_eq!(run(&["entity", "list", "--json"], root).stdout, before);
     assert_eq!(
-        run(&["entity", "show", "E0.0.0", "--json"], root).stdout,
+        run(&["entity", "show", "E3.0.0", "--json"], root).stdout,
         first
     );
 }
@@ -324,19 +324,19 @@ fn judgements_are_logged_respected_and_survive_a_rebuild() {
     assert!(list.iter().all(|e| e["name"] != "Sokol"));
 
     let namesake_mentions: Vec<usize> = {
-        let shown = json(&run(&["entity", "show", "E0.0.0", "--json"], root));
+        let shown = json(&run(&["entity", "show", "E3.0.0", "--json"], root));
         shown["mentions"]
             .as_array()
             .unwrap()
             .iter()
             .enumerate()
-            .filter(|(_, m)| m["source"] == 4)
+            .filter(|(_, m)| m["source"] == FOUNDING + 4)
             .map(|(n, _)| n + 1)
             .collect()
     };
     assert_eq!(namesake_mentions.len(), 2);
     let numbers: Vec<String> = namesake_mentions.iter().map(ToString::to_string).collect();
-    let mut args = vec!["entity", "split", "E0.0.0"];
+    let mut args = vec!["entity", "split", "E3.0.0"];
     args.extend(numbers.iter().map(String::as_str));
     args.extend(["--reason", "a businessman of the same name", "--json"]);
     let split = run(&args, root);

@@ -165,7 +165,7 @@ fn records_are_proposed_judged_logged_and_rebuilt() {
             "--link",
             &format!("object={cascade}"),
             "--cite",
-            "0.0:0-20",
+            "3.0:0-20",
             "--by",
             "ana",
             "--json",
@@ -204,7 +204,7 @@ fn records_are_proposed_judged_logged_and_rebuilt() {
             "not a relation kind",
         ),
         (
-            vec!["record", "edit", &hand, "--cite", "0.0:5-1"],
+            vec!["record", "edit", &hand, "--cite", "3.0:5-1"],
             "ends before",
         ),
         (

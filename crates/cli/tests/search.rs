@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{code, json, run};
+use common::{FOUNDING, code, json, run};
 
 #[test]
 fn the_seed_report_is_found_by_the_units_russian_name_across_scripts_only() {
@@ -33,7 +33,7 @@ fn the_seed_report_is_found_by_the_units_russian_name_across_scripts_only() {
 
     let found = json(&run(&["search", "Каскад", "--documents", "--json"], root));
     assert_eq!(found["total"], 1, "{found}");
-    assert_eq!(found["hits"][0]["source"], 0);
+    assert_eq!(found["hits"][0]["source"], FOUNDING);
     assert_eq!(found["facets"]["source_kind"][0][0], "news");
     let native = json(&run(
         &[
@@ -121,7 +121,7 @@ fn protected_sources_are_not_searched() {
     assert_eq!(code(&run(&["add", "page.txt", "--kind", "news"], root)), 0);
     let hits = json(&run(&["search", "months", "--json"], root));
     assert_eq!(hits["total"], 1);
-    assert_eq!(hits["hits"][0]["source"], 1);
+    assert_eq!(hits["hits"][0]["source"], FOUNDING + 1);
     let witness = json(&run(&["search", "Vernyhora", "--json"], root));
     assert_eq!(witness["total"], 0);
     for entry in walkdir::WalkDir::new(root.join(".casefile/derived/index")) {

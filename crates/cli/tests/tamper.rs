@@ -11,7 +11,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use casefile_vault::{Case, SystemClock};
-use common::{sample_case, verify_json};
+use common::{FOUNDING, sample_case, verify_json};
 
 fn flip_each_byte(root: &Path, file: &Path, stride: usize) {
     let original = std::fs::read(file).unwrap();
@@ -62,7 +62,7 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
 fn every_byte_of_every_blob() {
     let (_temp, root) = sample_case();
     let blobs = files_under(&root.join(".casefile/blobs/sha256"));
-    assert_eq!(blobs.len(), 4);
+    assert_eq!(blobs.len(), FOUNDING as usize + 4);
     for blob in blobs {
         flip_each_byte(&root, &blob, 1);
     }
@@ -78,7 +78,11 @@ fn every_byte_of_the_entries_file() {
 fn every_byte_of_every_checkpoint() {
     let (_temp, root) = sample_case();
     let checkpoints = files_under(&root.join(".casefile/log/checkpoints"));
-    assert_eq!(checkpoints.len(), 4, "one per add plus the empty one");
+    assert_eq!(
+        checkpoints.len(),
+        5,
+        "the empty one, the founding entries', one per add"
+    );
     for checkpoint in checkpoints {
         flip_each_byte(&root, &checkpoint, 1);
     }
@@ -104,11 +108,11 @@ fn the_command_names_the_first_broken_thing() {
     assert_eq!(report["ok"], false);
     let first = &report["problems"][0];
     assert_eq!(first["file"], ".casefile/log/entries");
-    assert_eq!(first["place"], "entry 3");
+    assert_eq!(first["place"], "entry 6");
     let text = common::run(&["verify"], &root);
     let stdout = String::from_utf8_lossy(&text.stdout);
     assert!(
-        stdout.contains("FAILED") && stdout.contains("entry 3"),
+        stdout.contains("FAILED") && stdout.contains("entry 6"),
         "{stdout}"
     );
 }

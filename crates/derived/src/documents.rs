@@ -32,38 +32,46 @@ fn place(log_index: u64, what: &str) -> String {
 }
 
 impl Store {
-    /// [`Store::key`] to open source `log_index`'s sealed rows: a reader
-    /// that finds no key says the rows do not open (the rows were sealed
-    /// under a key that is gone), which names the way out.
+    /// [`Store::key`] to open source `log_index`'s sealed rows.
     fn key_for(&self, log_index: u64) -> Result<&SealingKey, DerivedError> {
         match self.key() {
-            Err(DerivedError::Io { source, .. })
-                if self.reader && source.kind() == std::io::ErrorKind::NotFound =>
-            {
-                Err(DerivedError::Unseal {
-                    path: self.path.clone(),
-                    log_index,
-                })
+            Err(DerivedError::Locked { path }) => {
+                Err(DerivedError::LockedSource { path, log_index })
             }
             other => other,
         }
     }
 
-    /// The sealing key, loaded the first time it is needed (and made then
-    /// by a writer, never by a reader); readers on other threads of one
-    /// store share it.
+    /// The sealing key: the one handed over by
+    /// [`Store::provide_sealing_key`], or in a case made before keys were
+    /// wrapped, the one in `.casefile/sealing.key`. Without either, the
+    /// sealed rows are locked.
     fn key(&self) -> Result<&SealingKey, DerivedError> {
         if let Some(key) = self.key.get() {
             return Ok(key);
         }
-        let loaded = if self.reader {
-            SealingKey::load(&self.key_path)?
-        } else {
-            SealingKey::load_or_create(&self.key_path)?
-        };
-        // Another thread may have set it meanwhile: both loaded one file.
+        if !self.key_path.exists() {
+            return Err(DerivedError::Locked {
+                path: self.path.clone(),
+            });
+        }
+        let loaded = SealingKey::load(&self.key_path)?;
+        // Another thread may have set it meanwhile.
         let _ = self.key.set(loaded);
         self.key.get().ok_or(DerivedError::Seal)
+    }
+
+    /// Hands the store the sealing key (unwrapped by the case service for
+    /// a cleared member), so that it seals and opens protected sources'
+    /// rows. A key already held is kept.
+    pub fn provide_sealing_key(&self, key: &[u8; 32]) {
+        let _ = self.key.set(SealingKey::from_bytes(key));
+    }
+
+    /// Whether the store holds a sealing key (handed over, or a case's
+    /// legacy key file).
+    pub fn has_sealing_key(&self) -> bool {
+        self.key.get().is_some() || self.key_path.exists()
     }
 
     /// The log indexes below `tree_size` that have no stored reading, in

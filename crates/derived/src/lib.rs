@@ -106,6 +106,26 @@ pub enum DerivedError {
         /// The source.
         log_index: u64,
     },
+    /// No sealing key was handed over: protected rows are locked.
+    #[error(
+        "{}: protected material is locked: open the case with the identity of a member cleared \
+         for it", path.display()
+    )]
+    Locked {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// A protected source's rows were asked for while locked.
+    #[error(
+        "{}: source #{log_index} is protected and locked: open the case with the identity of a \
+         member cleared for it", path.display()
+    )]
+    LockedSource {
+        /// The database file.
+        path: PathBuf,
+        /// The source.
+        log_index: u64,
+    },
     /// A protected source was asked for as open material.
     #[error(
         "{}: source #{log_index} is sealed (protected); its documents are not handed out as open material",
@@ -237,6 +257,12 @@ impl OpenSource {
     }
 }
 
+/// A new random sealing key, for the case service to wrap to the case key
+/// and hand to [`Store::provide_sealing_key`].
+pub fn new_sealing_key() -> Result<zeroize::Zeroizing<[u8; 32]>, DerivedError> {
+    SealingKey::generate()
+}
+
 /// The open derived store of one case.
 #[derive(Debug)]
 pub struct Store {
@@ -244,9 +270,6 @@ pub struct Store {
     key_path: PathBuf,
     conn: Connection,
     key: std::sync::OnceLock<SealingKey>,
-    /// Whether this store was opened by [`Store::open_reader`]: a reader
-    /// never makes the sealing key, it only reads one a writer made.
-    reader: bool,
 }
 
 impl Store {

@@ -128,7 +128,6 @@ impl Store {
             path,
             conn,
             key: std::sync::OnceLock::new(),
-            reader: false,
         })
     }
 
@@ -175,7 +174,6 @@ impl Store {
             path,
             conn,
             key: std::sync::OnceLock::new(),
-            reader: true,
         })
     }
 

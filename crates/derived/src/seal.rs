@@ -5,9 +5,8 @@
 //! data names the value's place (its source and position), so a sealed
 //! value moved to another place does not open.
 
-use std::io::Write as _;
-use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
-use std::path::{Path, PathBuf};
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::Path;
 
 use chacha20poly1305::aead::{Aead as _, KeyInit as _, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -21,7 +20,10 @@ const NONCE_LEN: usize = 24;
 const KEY_LINE_PREFIX: &str = "casefile-sealing-key 1 ";
 
 /// The case's sealing key, held in memory only while the store is open and
-/// wiped when dropped. Its file is `.casefile/sealing.key`, mode 0600.
+/// wiped when dropped. The case service keeps it wrapped to the case key
+/// and hands it to the store once a cleared member has unlocked the case;
+/// a case made before that kept it in `.casefile/sealing.key` (mode 0600),
+/// which is still read.
 pub(crate) struct SealingKey {
     cipher: XChaCha20Poly1305,
 }
@@ -33,19 +35,6 @@ impl std::fmt::Debug for SealingKey {
 }
 
 impl SealingKey {
-    /// Reads the key at `path`, creating it (mode 0600, never replacing an
-    /// existing one) when there is none.
-    pub(crate) fn load_or_create(path: &Path) -> Result<Self, DerivedError> {
-        match Self::load(path) {
-            Err(DerivedError::Io { source, .. })
-                if source.kind() == std::io::ErrorKind::NotFound =>
-            {
-                Self::create(path)
-            }
-            other => other,
-        }
-    }
-
     fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DerivedError + '_ {
         move |source| DerivedError::Io {
             path: path.to_path_buf(),
@@ -86,42 +75,11 @@ impl SealingKey {
         Ok(Self::from_bytes(&key))
     }
 
-    fn create(path: &Path) -> Result<Self, DerivedError> {
+    /// A new random key's bytes.
+    pub(crate) fn generate() -> Result<Zeroizing<[u8; 32]>, DerivedError> {
         let mut key = Zeroizing::new([0u8; 32]);
         getrandom::fill(key.as_mut()).map_err(|e| DerivedError::Random(e.to_string()))?;
-        let mut line = Zeroizing::new(String::with_capacity(KEY_LINE_PREFIX.len() + 65));
-        line.push_str(KEY_LINE_PREFIX);
-        for byte in key.iter() {
-            line.push_str(&format!("{byte:02x}"));
-        }
-        line.push('\n');
-        // Written beside its final name and linked into place, so a crash
-        // leaves either no key or a whole one, and a key that another
-        // process created first is kept (and used).
-        let staging = staging_name(path);
-        let written = (|| {
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&staging)?;
-            file.write_all(line.as_bytes())?;
-            file.sync_all()?;
-            std::fs::hard_link(&staging, path)
-        })();
-        let _ = std::fs::remove_file(&staging);
-        match written {
-            Ok(()) => {
-                if let Some(parent) = path.parent() {
-                    std::fs::File::open(parent)
-                        .and_then(|dir| dir.sync_all())
-                        .map_err(Self::io(parent))?;
-                }
-                Ok(Self::from_bytes(&key))
-            }
-            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Self::load(path),
-            Err(error) => Err(Self::io(path)(error)),
-        }
+        Ok(key)
     }
 
     pub(crate) fn from_bytes(key: &[u8; 32]) -> Self {
@@ -174,15 +132,6 @@ impl SealingKey {
     }
 }
 
-fn staging_name(path: &Path) -> PathBuf {
-    let mut random = [0u8; 8];
-    let _ = getrandom::fill(&mut random);
-    let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
-    let mut name = path.as_os_str().to_owned();
-    name.push(format!(".{}-{suffix}.part", std::process::id()));
-    PathBuf::from(name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,26 +161,25 @@ mod tests {
     }
 
     #[test]
-    fn the_key_file_is_created_once_private_and_read_back() {
+    fn a_legacy_key_file_is_read_only_when_private_and_well_formed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sealing.key");
-        let first = SealingKey::load_or_create(&path).unwrap();
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
-        let second = SealingKey::load_or_create(&path).unwrap();
-        let sealed = first.seal("p", b"value").unwrap();
-        assert_eq!(second.open("p", &sealed).unwrap().as_slice(), b"value");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1);
+        std::fs::write(&path, format!("{KEY_LINE_PREFIX}{}\n", "07".repeat(32))).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let loaded = SealingKey::load(&path).unwrap();
+        let sealed = SealingKey::from_bytes(&[7; 32])
+            .seal("p", b"value")
+            .unwrap();
+        assert_eq!(loaded.open("p", &sealed).unwrap().as_slice(), b"value");
 
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         assert!(matches!(
-            SealingKey::load_or_create(&path),
+            SealingKey::load(&path),
             Err(DerivedError::KeyPermissions { mode: 0o644, .. })
         ));
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         std::fs::write(&path, "casefile-sealing-key 1 zz\n").unwrap();
-        let error = SealingKey::load_or_create(&path).unwrap_err();
+        let error = SealingKey::load(&path).unwrap_err();
         assert!(matches!(error, DerivedError::BadKey { .. }));
         assert!(!error.to_string().contains("zz"));
     }

@@ -3,6 +3,15 @@ use proptest::prelude::*;
 
 use super::*;
 
+/// The sealing key the tests hand their stores, as the case service does
+/// once a cleared member has unlocked the case.
+const TEST_KEY: [u8; 32] = [7; 32];
+
+fn keyed(store: Store) -> Store {
+    store.provide_sealing_key(&TEST_KEY);
+    store
+}
+
 fn reading(log_index: u64, protected: bool, documents: u64) -> Reading {
     Reading {
         log_index,
@@ -46,7 +55,7 @@ fn files_bytes(data_dir: &Path) -> Vec<u8> {
 #[test]
 fn readings_and_documents_round_trip_plain_and_sealed() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = keyed(Store::open(dir.path()).unwrap());
     let public = [
         document("A public post about the unit."),
         document("Another."),
@@ -77,14 +86,14 @@ fn readings_and_documents_round_trip_plain_and_sealed() {
     assert!(!bytes.windows(needle.len()).any(|w| w == needle));
     assert!(bytes.windows(9).any(|w| w == b"public po"));
     // The sealed documents open again after the store is reopened.
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = keyed(Store::open(dir.path()).unwrap());
     assert_eq!(stored(&mut store, 1), secret);
 }
 
 #[test]
 fn unread_sources_are_the_gaps_below_the_tree_size() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = keyed(Store::open(dir.path()).unwrap());
     assert_eq!(store.unread(3).unwrap(), vec![0, 1, 2]);
     let mut writer = store.writer().unwrap();
     for index in [1, 4, 5] {
@@ -98,7 +107,7 @@ fn unread_sources_are_the_gaps_below_the_tree_size() {
 #[test]
 fn a_writer_dropped_without_commit_stores_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = keyed(Store::open(dir.path()).unwrap());
     {
         let mut writer = store.writer().unwrap();
         writer
@@ -119,7 +128,7 @@ fn a_writer_dropped_without_commit_stores_nothing() {
 #[test]
 fn changed_or_moved_sealed_rows_do_not_open() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = keyed(Store::open(dir.path()).unwrap());
     let mut writer = store.writer().unwrap();
     writer
         .put(&reading(0, true, 1), &[document("first testimony")])
@@ -144,8 +153,8 @@ fn changed_or_moved_sealed_rows_do_not_open() {
 
     // A store whose key was replaced says so, and rebuilding is the way out.
     drop(store);
-    std::fs::remove_file(dir.path().join(SEALING_KEY_FILE)).unwrap();
     let store = Store::open(dir.path()).unwrap();
+    store.provide_sealing_key(&[8; 32]);
     assert!(matches!(
         store.unseal_documents(0, |_| {}),
         Err(DerivedError::Unseal { .. })
@@ -158,7 +167,7 @@ fn changed_or_moved_sealed_rows_do_not_open() {
 #[test]
 fn extractions_are_stored_beside_documents_and_sealed_with_them() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = keyed(Store::open(dir.path()).unwrap());
     let mut writer = store.writer().unwrap();
     writer
         .put(&reading(0, true, 1), &[document("testimony")])
@@ -186,7 +195,7 @@ fn extractions_are_stored_beside_documents_and_sealed_with_them() {
             .any(|w| w == needle)
     );
     // Reading a source again replaces its extractions too.
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = keyed(Store::open(dir.path()).unwrap());
     let mut writer = store.writer().unwrap();
     writer
         .put(&reading(0, true, 1), &[document("testimony")])
@@ -198,7 +207,7 @@ fn extractions_are_stored_beside_documents_and_sealed_with_them() {
 #[test]
 fn a_store_from_an_older_casefile_is_refused_untouched_until_made_again() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = keyed(Store::open(dir.path()).unwrap());
     let mut writer = store.writer().unwrap();
     writer
         .put(&reading(0, false, 1), &[document("a page")])
@@ -230,16 +239,16 @@ fn a_store_from_an_older_casefile_is_refused_untouched_until_made_again() {
 fn a_reader_sees_the_store_as_it_was_when_it_was_opened() {
     let dir = tempfile::tempdir().unwrap();
     // A case with nothing derived yet reads as empty, and nothing is made.
-    let empty = Store::open_reader(dir.path()).unwrap();
+    let empty = keyed(Store::open_reader(dir.path()).unwrap());
     assert_eq!(empty.totals().unwrap(), Totals::default());
     assert!(!dir.path().join(DERIVED_DIR).exists());
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = keyed(Store::open(dir.path()).unwrap());
     let mut writer = store.writer().unwrap();
     writer
         .put(&reading(0, false, 1), &[document("first")])
         .unwrap();
     writer.commit().unwrap();
-    let reader = Store::open_reader(dir.path()).unwrap();
+    let reader = keyed(Store::open_reader(dir.path()).unwrap());
     let mut writer = store.writer().unwrap();
     writer
         .put(&reading(1, false, 1), &[document("second")])
@@ -248,7 +257,7 @@ fn a_reader_sees_the_store_as_it_was_when_it_was_opened() {
     writer.commit().unwrap();
     assert_eq!(reader.read_sources().unwrap(), vec![0]);
     assert!(reader.made_by().unwrap().is_empty());
-    let later = Store::open_reader(dir.path()).unwrap();
+    let later = keyed(Store::open_reader(dir.path()).unwrap());
     assert_eq!(later.read_sources().unwrap(), vec![0, 1]);
     assert_eq!(
         later.made_by().unwrap(),
@@ -262,7 +271,7 @@ fn a_reader_sees_the_store_as_it_was_when_it_was_opened() {
 #[test]
 fn a_documents_entities_are_found_without_the_entities() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = keyed(Store::open(dir.path()).unwrap());
     let mut writer = store.writer().unwrap();
     writer
         .put_entity_documents("E3.0.1", &[(3, 0), (3, 2), (5, 0)])
@@ -291,7 +300,7 @@ fn a_documents_entities_are_found_without_the_entities() {
 #[test]
 fn a_store_from_a_newer_casefile_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = keyed(Store::open(dir.path()).unwrap());
     store
         .conn
         .execute("UPDATE meta SET value = '99' WHERE key = 'schema'", [])
@@ -312,7 +321,7 @@ proptest! {
         log_index in 0u64..1_000_000,
     ) {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path()).unwrap();
+        let mut store = keyed(Store::open(dir.path()).unwrap());
         let documents: Vec<Document> = texts.iter().map(|t| document(t)).collect();
         let mut writer = store.writer().unwrap();
         writer.put(&reading(log_index, protected, documents.len() as u64), &documents).unwrap();
@@ -325,7 +334,7 @@ proptest! {
 #[test]
 fn only_unsealed_sources_hand_out_their_documents_as_open_material() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = keyed(Store::open(dir.path()).unwrap());
     let mut writer = store.writer().unwrap();
     writer
         .put(&reading(0, true, 1), &[document("a witness's words")])
@@ -352,32 +361,58 @@ fn only_unsealed_sources_hand_out_their_documents_as_open_material() {
 }
 
 #[test]
-fn a_reader_never_makes_the_sealing_key() {
+fn without_the_sealing_key_protected_rows_are_locked_and_no_key_is_made() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    let refused = writer.put(&reading(0, true, 1), &[document("a testimony")]);
+    assert!(
+        matches!(refused, Err(DerivedError::Locked { .. })),
+        "{refused:?}"
+    );
+    drop(writer);
+    writer = store.writer().unwrap();
+    writer
+        .put(&reading(1, false, 1), &[document("a page")])
+        .unwrap();
+    writer.commit().unwrap();
+    drop(store);
+    let key = dir.path().join(SEALING_KEY_FILE);
+    assert!(!key.exists(), "a store made a sealing key file");
+
+    let mut store = keyed(Store::open(dir.path()).unwrap());
     let mut writer = store.writer().unwrap();
     writer
         .put(&reading(0, true, 1), &[document("a testimony")])
         .unwrap();
     writer.commit().unwrap();
     drop(store);
-    let key = dir.path().join(SEALING_KEY_FILE);
-    assert!(key.exists(), "the writer that sealed made the key");
-    // A reader opens what the writer sealed with the writer's key.
-    let reader = Store::open_reader(dir.path()).unwrap();
+    assert!(!key.exists(), "a store made a sealing key file");
+    // A reader given the key opens what the writer sealed; one without it
+    // says the source is locked.
+    let reader = keyed(Store::open_reader(dir.path()).unwrap());
     let mut opened = Vec::new();
     reader
         .unseal_documents(0, |document| opened.push(document))
         .unwrap();
     assert_eq!(opened, vec![document("a testimony")]);
-    drop(reader);
-    // Without the key a reader says it cannot open the row, and leaves
-    // the folder as it found it.
-    std::fs::remove_file(&key).unwrap();
     let reader = Store::open_reader(dir.path()).unwrap();
-    assert!(matches!(
-        reader.unseal_documents(0, |_| {}),
-        Err(DerivedError::Unseal { log_index: 0, .. })
-    ));
-    assert!(!key.exists(), "a reader made a sealing key");
+    let locked = reader.unseal_documents(0, |_| {});
+    assert!(
+        matches!(locked, Err(DerivedError::LockedSource { log_index: 0, .. })),
+        "{locked:?}"
+    );
+    assert_eq!(stored_open(&reader, 1), vec![document("a page")]);
+}
+
+fn stored_open(store: &Store, log_index: u64) -> Vec<Document> {
+    let open = store
+        .unsealed_sources()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.index() == log_index)
+        .unwrap();
+    let mut documents = Vec::new();
+    store.documents(open, |d| documents.push(d)).unwrap();
+    documents
 }

@@ -37,10 +37,10 @@ mod source_key;
 
 pub use case_key::{CaseKey, WrappedKey, seal_bytes, seal_to};
 pub use identity::{Identity, PASSPHRASE_WORK_FACTOR, Recipient};
+pub use member::{Change, Clearance, Member, MemberChange, Members, Role, valid_name};
 pub use source_key::{
     SourceKey, WrappedHeader, unwrap_sealing_key, wrap_sealing_key, wrapped_header,
 };
-pub use member::{Change, Clearance, Member, MemberChange, Members, Role, valid_name};
 
 /// A passphrase, kept out of `Debug` output and wiped when dropped.
 pub use age::secrecy::SecretString as Passphrase;

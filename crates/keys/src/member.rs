@@ -138,6 +138,20 @@ impl Clearance {
     }
 }
 
+impl FromStr for Clearance {
+    type Err = KeyError;
+
+    fn from_str(text: &str) -> Result<Self, KeyError> {
+        match text {
+            "protected" => Ok(Clearance::Protected),
+            "none" => Ok(Clearance::None),
+            _ => Err(KeyError::Membership(format!(
+                "{text:?} is not a clearance (protected, none)"
+            ))),
+        }
+    }
+}
+
 impl fmt::Display for Clearance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -254,7 +254,10 @@ fn parse<'a>(file: &'a [u8], what: &str) -> Result<(WrappedHeader, &'a [u8]), Ke
         Ok(line)
     };
     if next_line(1)? != WRAPPED_MAGIC {
-        return Err(bad(1, "not a casefile wrapped-key file (casefile-wrapped 1)"));
+        return Err(bad(
+            1,
+            "not a casefile wrapped-key file (casefile-wrapped 1)",
+        ));
     }
     let epoch = next_line(2)?
         .strip_prefix("epoch ")
@@ -263,7 +266,12 @@ fn parse<'a>(file: &'a [u8], what: &str) -> Result<(WrappedHeader, &'a [u8]), Ke
     let about = next_line(3)?
         .strip_prefix("about ")
         .filter(|a| valid_about(a))
-        .ok_or_else(|| bad(3, "expected \"about source <64 hex digits>\" or \"about derived-store\""))?
+        .ok_or_else(|| {
+            bad(
+                3,
+                "expected \"about source <64 hex digits>\" or \"about derived-store\"",
+            )
+        })?
         .to_owned();
     if !rest.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----\n")
         || !rest.ends_with(b"-----END AGE ENCRYPTED FILE-----\n")

@@ -9,8 +9,8 @@ use casefile_keys::{
     CaseKey, Change, Clearance, Identity, KeyError, MemberChange, Members, Passphrase, Recipient,
     Role, SourceKey, WrappedKey, seal_bytes, unwrap_sealing_key, wrap_sealing_key, wrapped_header,
 };
-use std::io::{Read as _, Write as _};
 use proptest::prelude::*;
+use std::io::{Read as _, Write as _};
 
 /// A work factor low enough for tests (age's scrypt accepts any).
 const QUICK: Option<u8> = Some(4);
@@ -192,7 +192,10 @@ fn a_source_key_opens_its_source_and_unwraps_only_with_its_epoch_and_ciphertext(
     let file = source.wrap(3, &epoch.recipient(), SHA_A);
     assert!(!String::from_utf8_lossy(&file).contains("AGE-SECRET-KEY"));
     let header = wrapped_header(&file, "key file").unwrap();
-    assert_eq!((header.epoch, header.about.as_str()), (3, format!("source {SHA_A}").as_str()));
+    assert_eq!(
+        (header.epoch, header.about.as_str()),
+        (3, format!("source {SHA_A}").as_str())
+    );
     let opened = SourceKey::unwrap(&file, &epoch, SHA_A, "key file").unwrap();
     let mut plain = Vec::new();
     opened
@@ -210,7 +213,9 @@ fn a_source_key_opens_its_source_and_unwraps_only_with_its_epoch_and_ciphertext(
     let later = CaseKey::generate(4);
     assert!(SourceKey::unwrap(&file, &later, SHA_A, "key file").is_err());
     // A header rewritten to name another ciphertext: the inside says no.
-    let relabelled = String::from_utf8(file.clone()).unwrap().replace(SHA_A, SHA_B);
+    let relabelled = String::from_utf8(file.clone())
+        .unwrap()
+        .replace(SHA_A, SHA_B);
     let error = SourceKey::unwrap(relabelled.as_bytes(), &epoch, SHA_B, "key file").unwrap_err();
     assert!(error.to_string().contains("swapped"), "{error}");
     // Another source's key does not open this ciphertext.
@@ -242,7 +247,10 @@ fn a_disclosed_source_key_is_an_age_identity_file_for_that_source_alone() {
     let read = SourceKey::from_identity_file(&file, "disclosed key").unwrap();
     assert_eq!(read.recipient(), source.recipient());
     let sealed = source.seal_bytes(b"fields");
-    assert_eq!(read.open_bytes(&sealed, "fields").unwrap().as_slice(), b"fields");
+    assert_eq!(
+        read.open_bytes(&sealed, "fields").unwrap().as_slice(),
+        b"fields"
+    );
     assert!(SourceKey::from_identity_file("# nothing\n", "disclosed key").is_err());
 }
 
@@ -252,7 +260,10 @@ fn the_derived_stores_key_is_kept_wrapped_to_the_epoch() {
     let key = [0x5a; 32];
     let file = wrap_sealing_key(1, &epoch.recipient(), &key);
     assert!(!String::from_utf8_lossy(&file).contains("5a5a"));
-    assert_eq!(*unwrap_sealing_key(&file, &epoch, "derived key").unwrap(), key);
+    assert_eq!(
+        *unwrap_sealing_key(&file, &epoch, "derived key").unwrap(),
+        key
+    );
     let source = SourceKey::generate().wrap(1, &epoch.recipient(), SHA_A);
     assert!(unwrap_sealing_key(&source, &epoch, "derived key").is_err());
 }

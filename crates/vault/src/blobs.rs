@@ -323,7 +323,7 @@ impl BlobStore {
 
     /// One flush of the whole file system: far cheaper than one `fsync` per
     /// file when a batch holds thousands of small files.
-    fn sync_filesystem(&self) -> Result<(), VaultError> {
+    pub(crate) fn sync_filesystem(&self) -> Result<(), VaultError> {
         let dir = File::open(&self.root).at(&self.root)?;
         rustix::fs::syncfs(&dir)
             .map_err(std::io::Error::from)

@@ -463,6 +463,13 @@ impl Case {
         self.blobs.prepare(path)
     }
 
+    /// Flushes the whole file system the case is on: for a caller that
+    /// wrote many files of its own in the case folder (wrapped keys) and
+    /// needs them durable, at the cost of one flush.
+    pub fn flush(&self) -> Result<(), VaultError> {
+        self.blobs.sync_filesystem()
+    }
+
     /// Streams a file through `transform` into the vault's temporary area:
     /// what is stored and hashed is what it writes (a protected source's
     /// ciphertext), so the file's own bytes never reach the case folder.
@@ -470,7 +477,10 @@ impl Case {
     pub fn prepare_through(
         &self,
         path: &Path,
-        transform: &mut dyn FnMut(&mut dyn std::io::Read, &mut dyn std::io::Write) -> std::io::Result<()>,
+        transform: &mut dyn FnMut(
+            &mut dyn std::io::Read,
+            &mut dyn std::io::Write,
+        ) -> std::io::Result<()>,
     ) -> Result<PreparedBlob, VaultError> {
         if self.holds(path) {
             return Err(VaultError::Invalid(format!(

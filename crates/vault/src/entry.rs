@@ -191,7 +191,7 @@ pub enum EntryError {
 fn is_base64(value: &str) -> bool {
     let body = value.trim_end_matches('=');
     !value.is_empty()
-        && value.len() % 4 == 0
+        && value.len().is_multiple_of(4)
         && value.len() - body.len() <= 2
         && body
             .bytes()
@@ -515,7 +515,10 @@ mod tests {
              size 5\nkind testimony\nadded-at 2026-11-24T20:00:00.000Z\nby documenter\n\
              sealed YWdlLWVuY3J5cHRpb24ub3JnL3Yx\n"
         );
-        assert_eq!(Acquisition::decode(text.as_bytes()).unwrap(), sealed_sample());
+        assert_eq!(
+            Acquisition::decode(text.as_bytes()).unwrap(),
+            sealed_sample()
+        );
         let with_name = Acquisition {
             name: Some("w.txt".into()),
             ..sealed_sample()

@@ -9,11 +9,84 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The log entries `init` writes before any source: the first member, the
+/// recovery key and the case key of epoch 0.
+pub const FOUNDING: u64 = 3;
+
+/// The passphrase of the tests' member identity.
+pub const PASSPHRASE: &str = "test passphrase, not a secret";
+
+/// The identities the tests use, made once per test binary: the member
+/// every test case is made by (protected by [`PASSPHRASE`]) and the
+/// recovery key (plain).
+pub struct TestKeys {
+    _dir: tempfile::TempDir,
+    /// The member's identity file.
+    pub member: PathBuf,
+    /// The recovery identity file.
+    pub recovery: PathBuf,
+    /// The recovery key's public key.
+    pub recovery_recipient: String,
+}
+
+pub fn test_keys() -> &'static TestKeys {
+    static KEYS: std::sync::OnceLock<TestKeys> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let member = dir.path().join("member.age");
+        let recovery = dir.path().join("recovery.age");
+        let bare = || {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_casefile"));
+            command
+                .env_remove("CASEFILE_CASE")
+                .env_remove("CASEFILE_PASSPHRASE_FD")
+                .env("CASEFILE_WORK_FACTOR", "4")
+                .env("CASEFILE_PASSPHRASE", PASSPHRASE);
+            command
+        };
+        let made = bare()
+            .args(["identity", "new", "--identity"])
+            .arg(&member)
+            .output()
+            .unwrap();
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        let made = bare()
+            .args(["identity", "new", "--plain", "--identity"])
+            .arg(&recovery)
+            .output()
+            .unwrap();
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        let recovery_recipient = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+        TestKeys {
+            _dir: dir,
+            member,
+            recovery,
+            recovery_recipient,
+        }
+    })
+}
+
+/// The binary, as the tests' member: their identity and its passphrase
+/// given through the environment, cases made with the tests' recovery key.
 pub fn casefile() -> Command {
+    let keys = test_keys();
     let mut command = Command::new(env!("CARGO_BIN_EXE_casefile"));
     command
         .env_remove("CASEFILE_CASE")
-        .env("CASEFILE_USER", "tester");
+        .env_remove("CASEFILE_PASSPHRASE_FD")
+        .env("CASEFILE_USER", "tester")
+        .env("CASEFILE_IDENTITY", &keys.member)
+        .env("CASEFILE_PASSPHRASE", PASSPHRASE)
+        .env("CASEFILE_WORK_FACTOR", "4")
+        .env("CASEFILE_RECOVERY_RECIPIENT", &keys.recovery_recipient);
     command
 }
 
