@@ -18,6 +18,7 @@
 mod case;
 mod curation;
 pub mod dates;
+pub mod disclose;
 mod entities;
 mod error;
 pub mod identity;

@@ -366,3 +366,48 @@ pub(crate) fn rekey(
     }
     Ok(Exit::Success)
 }
+
+/// `casefile disclose SOURCE --out DIR`
+pub(crate) fn disclose(case: &Case, source: &str, out: &Path, json: bool) -> anyhow::Result<Exit> {
+    let disclosure = case.disclose(source, out)?;
+    if json {
+        print_json(&disclosure);
+    } else {
+        crate::say!(
+            "wrote the disclosure of source #{} to {} (proven against the checkpoint of size {})",
+            disclosure.log_index,
+            disclosure.folder.display(),
+            disclosure.tree_size
+        );
+        crate::say!(
+            "it holds the key of this source alone; check it with `casefile disclose verify {}`",
+            disclosure.folder.display()
+        );
+    }
+    Ok(Exit::Success)
+}
+
+/// `casefile disclose verify DIR`
+pub(crate) fn verify_disclosure(folder: &Path, json: bool) -> anyhow::Result<Exit> {
+    match casefile_app::disclose::verify_disclosure(folder) {
+        Ok(check) => {
+            if json {
+                print_json(&serde_json::json!({ "ok": true, "check": check }));
+            } else {
+                for line in &check.checked {
+                    crate::say!("ok: {line}");
+                }
+            }
+            Ok(Exit::Success)
+        }
+        Err(error) if error.kind() == ErrorKind::Integrity => {
+            if json {
+                print_json(&serde_json::json!({ "ok": false, "problem": error.to_string() }));
+            } else {
+                crate::say!("FAILED: {error}");
+            }
+            Ok(Exit::Integrity)
+        }
+        Err(error) => Err(error.into()),
+    }
+}

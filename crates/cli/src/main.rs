@@ -85,6 +85,20 @@ enum Command {
         #[arg(long)]
         no_recovery: bool,
     },
+    /// Hand over one protected source so that a court can check it: its
+    /// ciphertext, the key that opens it alone, the plaintext, its log
+    /// entry, inclusion proof and signed checkpoint. `disclose verify DIR`
+    /// checks such a package with no case and no key.
+    Disclose {
+        /// The source (log index, id or SHA-256), or `verify`.
+        source: String,
+        /// With `verify`: the package's folder. Otherwise: the folder to
+        /// write the package into (must not exist).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// With `verify`: the package's folder.
+        folder: Option<PathBuf>,
+    },
     /// Your identity: the key that opens protected material.
     #[command(subcommand)]
     Identity(keys::IdentityCommand),
@@ -418,6 +432,23 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
                 );
             }
             Ok(Exit::Success)
+        }
+        Command::Disclose {
+            ref source,
+            ref out,
+            ref folder,
+        } => {
+            if source == "verify" {
+                let folder = folder
+                    .as_deref()
+                    .or(out.as_deref())
+                    .context("give the package's folder: casefile disclose verify DIR")?;
+                return keys::verify_disclosure(folder, json);
+            }
+            let out = out
+                .as_deref()
+                .context("give the folder to write the package into with --out DIR")?;
+            keys::disclose(&unlocked_case(&cli)?, source, out, json)
         }
         Command::Identity(command) => {
             keys::identity_command(command, cli.identity.as_deref(), json)

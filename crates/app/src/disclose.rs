@@ -1,0 +1,326 @@
+//! Selective disclosure: what a court needs to check one protected source
+//! and nothing else. The package holds the source's stored ciphertext, the
+//! key that opens it alone (an age identity file, so any age tool opens
+//! it), the plaintext and sealed fields it opens to, the log entry that
+//! commits to the ciphertext, its inclusion proof, the signed checkpoint
+//! and the verifier key. Checking it needs no case and no member's key.
+//! See `docs/formats/disclosure.md`.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use casefile_keys::SourceKey;
+use casefile_merkle::Hash;
+use casefile_note::{Checkpoint, Note, NoteVerifier};
+use casefile_vault::{Acquisition, SealedFields};
+use sha2::Digest as _;
+
+use crate::case::Case;
+use crate::error::{Error, io_at};
+use crate::keyring::write_new;
+
+/// The package's files.
+pub const CIPHERTEXT_FILE: &str = "ciphertext.age";
+/// The source's own key (an age identity file).
+pub const KEY_FILE: &str = "source-key.txt";
+/// The source's bytes, decrypted.
+pub const PLAINTEXT_FILE: &str = "plaintext";
+/// The source's sealed fields, decrypted.
+pub const FIELDS_FILE: &str = "fields.txt";
+/// The log entry's bytes.
+pub const ENTRY_FILE: &str = "entry.txt";
+/// The inclusion proof.
+pub const PROOF_FILE: &str = "proof.json";
+/// The signed checkpoint the proof leads to.
+pub const CHECKPOINT_FILE: &str = "checkpoint.txt";
+/// The key that verifies the checkpoint.
+pub const VERIFIER_FILE: &str = "verifier.key";
+/// How to check it by hand.
+pub const README_FILE: &str = "README.txt";
+
+/// What `disclose` wrote.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Disclosure {
+    /// The package's folder.
+    pub folder: PathBuf,
+    /// The source's log index.
+    pub log_index: u64,
+    /// The tree size of the checkpoint it is proven against.
+    pub tree_size: u64,
+    /// SHA-256 of the ciphertext (as logged).
+    pub ciphertext_sha256: String,
+    /// SHA-256 of the plaintext.
+    pub plaintext_sha256: String,
+    /// The source's file name when it was added, from its sealed fields.
+    pub name: Option<String>,
+}
+
+/// What checking a package found: every check passed (else the first
+/// failure is the error).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DisclosureCheck {
+    /// The source's log index.
+    pub log_index: u64,
+    /// The checkpoint's origin (the log's name).
+    pub origin: String,
+    /// The checkpoint's tree size.
+    pub tree_size: u64,
+    /// The checks made, in order.
+    pub checked: Vec<String>,
+}
+
+/// The proof file's content.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct ProofFile {
+    leaf_index: u64,
+    tree_size: u64,
+    leaf_hash: String,
+    root: String,
+    proof: Vec<String>,
+}
+
+impl Case {
+    /// Writes the disclosure package of one protected source (named as
+    /// [`Case::resolve_source`] takes it) into `out`, a folder that must not
+    /// exist yet. Needs the case unlocked: the source's key is unwrapped to
+    /// be handed over, and it opens that source alone.
+    pub fn disclose(&self, spec: &str, out: &Path) -> Result<Disclosure, Error> {
+        let index = self.resolve_source(spec)?;
+        let record = self.vault().source(index)?;
+        if record.entry.sealed.is_none() {
+            return Err(Error::invalid(format!(
+                "source #{index} is not sealed (only protected sources added since casefile \
+                 encrypts them are); its inclusion proof alone (`casefile log proof {index}`) \
+                 lets anyone check it"
+            )));
+        }
+        let keys = self.keys();
+        let keyring = keys.as_ref().ok_or_else(|| {
+            Error::locked(
+                "disclosing a protected source hands over its key, which needs the case \
+                 unlocked by a member cleared for protected material",
+            )
+        })?;
+        let (key, fields) = keyring.open_source(self.vault().data_dir(), &record)?;
+        if out.exists() {
+            return Err(Error::conflict(format!(
+                "{} already exists; give a new folder for the package",
+                out.display()
+            )));
+        }
+        std::fs::create_dir_all(out).map_err(|e| io_at(out, e))?;
+        let mut ciphertext = Vec::new();
+        let mut blob = self.vault().open_blob(&record.entry.sha256)?;
+        blob.read_to_end(&mut ciphertext)
+            .map_err(|e| io_at(out, e))?;
+        blob.finish()?;
+        let what = format!("the ciphertext of source #{index}");
+        let plain = key.open_bytes(&ciphertext, &what)?;
+        let proof = self.vault().inclusion_proof(index, None)?;
+        let checkpoint = proof.checkpoint.clone().ok_or_else(|| {
+            Error::integrity(format!(
+                "the log has no signed checkpoint of size {}",
+                proof.tree_size
+            ))
+        })?;
+        let entry = base64::engine::general_purpose::STANDARD
+            .decode(&proof.entry)
+            .map_err(|_| Error::integrity("the log entry's bytes are not base64"))?;
+        let proof_file = ProofFile {
+            leaf_index: proof.leaf_index,
+            tree_size: proof.tree_size,
+            leaf_hash: proof.leaf_hash.clone(),
+            root: proof.root.clone(),
+            proof: proof.proof.clone(),
+        };
+        let about = format!("source #{index} of {}", self.origin());
+        let files: Vec<(&str, Vec<u8>)> = vec![
+            (CIPHERTEXT_FILE, ciphertext),
+            (KEY_FILE, key.to_identity_file(&about).as_bytes().to_vec()),
+            (PLAINTEXT_FILE, plain.to_vec()),
+            (FIELDS_FILE, fields.encode()),
+            (ENTRY_FILE, entry),
+            (
+                PROOF_FILE,
+                serde_json::to_vec_pretty(&proof_file)
+                    .map_err(|e| Error::io(format!("writing the proof: {e}")))?,
+            ),
+            (CHECKPOINT_FILE, checkpoint.into_bytes()),
+            (VERIFIER_FILE, format!("{}\n", self.verifier()).into_bytes()),
+            (README_FILE, readme(&about, index).into_bytes()),
+        ];
+        for (name, bytes) in &files {
+            write_new(&out.join(name), bytes, true)?;
+        }
+        Ok(Disclosure {
+            folder: out.to_path_buf(),
+            log_index: index,
+            tree_size: proof.tree_size,
+            ciphertext_sha256: record.entry.sha256.to_hex(),
+            plaintext_sha256: hex(&sha2::Sha256::digest(&plain)),
+            name: fields.name,
+        })
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn readme(about: &str, index: u64) -> String {
+    format!(
+        "casefile disclosure of {about}\n\
+         \n\
+         {CIPHERTEXT_FILE}  the source as the case stores it (an age file)\n\
+         {KEY_FILE}  its own key: it opens this source and nothing else\n\
+         {PLAINTEXT_FILE}  what {CIPHERTEXT_FILE} opens to\n\
+         {FIELDS_FILE}  the file name, URL, collection time and note kept sealed in its log entry\n\
+         {ENTRY_FILE}  its log entry (index {index}), which commits to the SHA-256 of {CIPHERTEXT_FILE}\n\
+         {PROOF_FILE}  the proof that the entry is in the log of the checkpoint\n\
+         {CHECKPOINT_FILE}  the log's signed checkpoint\n\
+         {VERIFIER_FILE}  the key that verifies the checkpoint's signature\n\
+         \n\
+         Check it with `casefile disclose verify FOLDER`, or by hand:\n\
+         sha256sum {CIPHERTEXT_FILE}       (equals the sha256 line of {ENTRY_FILE})\n\
+         age -d -i {KEY_FILE} {CIPHERTEXT_FILE} | cmp - {PLAINTEXT_FILE}\n\
+         and the proof against the checkpoint as RFC 9162 describes (leaf hash = SHA-256 of 0x00 and {ENTRY_FILE}).\n"
+    )
+}
+
+/// Checks a disclosure package with nothing but its own files: the
+/// checkpoint's signature, the entry's inclusion, the ciphertext's hash,
+/// and that the key opens the ciphertext to the plaintext and the entry's
+/// sealed fields to the fields given. The first failure is an
+/// [`Error::Integrity`] naming the file.
+pub fn verify_disclosure(folder: &Path) -> Result<DisclosureCheck, Error> {
+    let read = |name: &str| -> Result<Vec<u8>, Error> {
+        let path = folder.join(name);
+        std::fs::read(&path).map_err(|e| io_at(&path, e))
+    };
+    let fail = |name: &str, problem: String| Error::integrity(format!("{name}: {problem}"));
+    let mut checked = Vec::new();
+
+    let verifier_text = String::from_utf8(read(VERIFIER_FILE)?)
+        .map_err(|_| fail(VERIFIER_FILE, "not text".into()))?;
+    let key_line = verifier_text
+        .strip_suffix('\n')
+        .filter(|line| !line.contains(char::is_whitespace))
+        .ok_or_else(|| fail(VERIFIER_FILE, "expected one line: the verifier key".into()))?;
+    let verifier = NoteVerifier::parse(key_line).map_err(|e| fail(VERIFIER_FILE, e.to_string()))?;
+    let note = read(CHECKPOINT_FILE)?;
+    let verified = Note::verify(&note, &verifier).map_err(|e| {
+        fail(
+            CHECKPOINT_FILE,
+            format!("its signature does not verify: {e}"),
+        )
+    })?;
+    let checkpoint =
+        Checkpoint::parse(&verified.text).map_err(|e| fail(CHECKPOINT_FILE, e.to_string()))?;
+    checked.push(format!(
+        "the checkpoint of {} at size {} is signed by {}",
+        checkpoint.origin,
+        checkpoint.size,
+        verifier_text.trim()
+    ));
+
+    let proof: ProofFile =
+        serde_json::from_slice(&read(PROOF_FILE)?).map_err(|e| fail(PROOF_FILE, e.to_string()))?;
+    let hash = |text: &str| {
+        Hash::from_hex(text).ok_or_else(|| fail(PROOF_FILE, format!("{text:?} is not a hash")))
+    };
+    let root = hash(&proof.root)?;
+    if proof.tree_size != checkpoint.size || root != checkpoint.root {
+        return Err(fail(
+            PROOF_FILE,
+            "it is for another tree than the checkpoint's".into(),
+        ));
+    }
+    let entry_bytes = read(ENTRY_FILE)?;
+    let leaf = casefile_merkle::leaf_hash(&entry_bytes);
+    if leaf != hash(&proof.leaf_hash)? {
+        return Err(fail(
+            ENTRY_FILE,
+            format!("its leaf hash is not the one {PROOF_FILE} is for (one of them was changed)"),
+        ));
+    }
+    let path = proof
+        .proof
+        .iter()
+        .map(|h| hash(h))
+        .collect::<Result<Vec<_>, _>>()?;
+    casefile_merkle::verify_inclusion(proof.leaf_index, proof.tree_size, &leaf, &path, &root)
+        .map_err(|e| {
+            fail(
+                PROOF_FILE,
+                format!("the entry is not proven in the log: {e}"),
+            )
+        })?;
+    let entry = Acquisition::decode(&entry_bytes).map_err(|e| fail(ENTRY_FILE, e.to_string()))?;
+    if entry.index != proof.leaf_index {
+        return Err(fail(
+            ENTRY_FILE,
+            format!(
+                "it says index {}, the proof {}",
+                entry.index, proof.leaf_index
+            ),
+        ));
+    }
+    checked.push(format!(
+        "log entry {} is in that tree (RFC 9162 inclusion proof)",
+        entry.index
+    ));
+
+    let ciphertext = read(CIPHERTEXT_FILE)?;
+    let digest = sha2::Sha256::digest(&ciphertext);
+    if digest.as_slice() != entry.sha256.0 || ciphertext.len() as u64 != entry.size {
+        return Err(fail(
+            CIPHERTEXT_FILE,
+            "its SHA-256 or size is not what the log entry records".into(),
+        ));
+    }
+    checked.push("the ciphertext is the one the entry records (SHA-256 and size)".into());
+
+    let key_text =
+        String::from_utf8(read(KEY_FILE)?).map_err(|_| fail(KEY_FILE, "not text".into()))?;
+    let key = SourceKey::from_identity_file(&key_text, KEY_FILE)
+        .map_err(|e| fail(KEY_FILE, e.to_string()))?;
+    let plain = key
+        .open_bytes(&ciphertext, CIPHERTEXT_FILE)
+        .map_err(|e| fail(CIPHERTEXT_FILE, format!("the key does not open it: {e}")))?;
+    if *plain != read(PLAINTEXT_FILE)? {
+        return Err(fail(
+            PLAINTEXT_FILE,
+            "it is not what the ciphertext opens to".into(),
+        ));
+    }
+    checked.push("the key opens the ciphertext to the plaintext given".into());
+
+    let sealed = entry
+        .sealed
+        .as_deref()
+        .ok_or_else(|| fail(ENTRY_FILE, "it is not a sealed entry".into()))?;
+    let sealed = base64::engine::general_purpose::STANDARD
+        .decode(sealed)
+        .map_err(|_| fail(ENTRY_FILE, "its sealed field is not base64".into()))?;
+    let fields = key.open_bytes(&sealed, ENTRY_FILE).map_err(|e| {
+        fail(
+            ENTRY_FILE,
+            format!("the key does not open its sealed fields: {e}"),
+        )
+    })?;
+    let given = read(FIELDS_FILE)?;
+    if *fields != given || SealedFields::decode(&given).is_err() {
+        return Err(fail(
+            FIELDS_FILE,
+            "they are not what the entry's sealed fields open to".into(),
+        ));
+    }
+    checked.push("the key opens the entry's sealed fields to the fields given".into());
+    Ok(DisclosureCheck {
+        log_index: entry.index,
+        origin: checkpoint.origin,
+        tree_size: checkpoint.size,
+        checked,
+    })
+}
