@@ -157,6 +157,20 @@ pub fn member(data: &[u8]) {
     }
 }
 
+/// A sealed entry's fields (once decrypted), wrapped-key files and
+/// disclosed source keys are read from disk and from disclosure packages:
+/// decoding must never panic, and fields that decode re-encode to their
+/// bytes.
+pub fn sealed(data: &[u8]) {
+    if let Ok(fields) = casefile_vault::SealedFields::decode(data) {
+        assert_eq!(fields.encode(), data);
+    }
+    let _ = casefile_keys::wrapped_header(data, "wrapped key file");
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = casefile_keys::SourceKey::from_identity_file(text, "disclosed key");
+    }
+}
+
 /// Key documents and identity files are read from disk: decoding must
 /// never panic, and a key document that decodes re-encodes to its bytes.
 pub fn case_key(data: &[u8]) {

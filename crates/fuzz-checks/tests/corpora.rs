@@ -10,7 +10,7 @@ type Target = (&'static str, fn(&[u8]));
 #[test]
 fn every_corpus_file_passes_its_targets_checks() {
     let corpora = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
-    let targets: [Target; 12] = [
+    let targets: [Target; 13] = [
         ("case_key", casefile_fuzz_checks::case_key),
         ("entry", casefile_fuzz_checks::entry),
         ("extract", casefile_fuzz_checks::extract),
@@ -20,6 +20,7 @@ fn every_corpus_file_passes_its_targets_checks() {
         ("note", casefile_fuzz_checks::note),
         ("proof", casefile_fuzz_checks::proof),
         ("record_action", casefile_fuzz_checks::record_action),
+        ("sealed", casefile_fuzz_checks::sealed),
         ("telegram", casefile_fuzz_checks::telegram),
         ("text", casefile_fuzz_checks::text),
         ("warc", casefile_fuzz_checks::warc),
