@@ -130,6 +130,9 @@ pub(crate) struct Keyring {
     keys: BTreeMap<u64, CaseKey>,
     /// The epoch and public key new protected material is sealed to.
     target: (u64, Recipient),
+    /// The derived store's sealing key, once unwrapped: every snapshot
+    /// needs it, and its file changes only by `rekey` (same key).
+    derived: std::sync::OnceLock<Zeroizing<[u8; 32]>>,
 }
 
 impl std::fmt::Debug for Keyring {
@@ -181,6 +184,7 @@ impl Keyring {
             member: member.name.clone(),
             keys,
             target: membership.sealing_target()?,
+            derived: std::sync::OnceLock::new(),
         })
     }
 
@@ -272,6 +276,9 @@ impl Keyring {
         &self,
         data_dir: &Path,
     ) -> Result<Option<Zeroizing<[u8; 32]>>, Error> {
+        if let Some(key) = self.derived.get() {
+            return Ok(Some(key.clone()));
+        }
         let path = derived_key_path(data_dir);
         let what = format!("the derived store's key ({})", path.display());
         let file = match std::fs::read(&path) {
@@ -300,7 +307,7 @@ impl Keyring {
         let key = casefile_derived::new_sealing_key()?;
         let file = casefile_keys::wrap_sealing_key(self.target.0, &self.target.1, &key);
         write_new(&derived_key_path(data_dir), &file, true)?;
-        Ok(key)
+        Ok(self.derived.get_or_init(|| key).clone())
     }
 
     /// Wraps every protected source's key, and the derived store's, to the
@@ -413,7 +420,7 @@ pub(crate) fn seal_file(
     mut options: AddOptions,
 ) -> Result<(PreparedBlob, AddOptions), Error> {
     let key = SourceKey::generate();
-    let blob = vault.prepare_through(path, &mut |input, output| {
+    let blob = vault.prepare_through(path, &mut |input, output, _| {
         let mut writer = key.seal(output)?;
         std::io::copy(input, &mut writer)?;
         writer.finish()?;

@@ -9,6 +9,8 @@
     reason = "a test states its expectations with unwrap"
 )]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
@@ -142,7 +144,7 @@ fn readers_in_threads_and_processes_never_fail_while_one_writer_adds() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("case");
     std::fs::create_dir_all(&root).unwrap();
-    let case = casefile_app_test_case(&root, "casefile/concurrency");
+    let case = common::test_case(&root, "casefile/concurrency");
     let files = write_files(&dir.path().join("inbox"));
     let stop_file = dir.path().join("stop");
     let exe = std::env::current_exe().unwrap();
@@ -216,18 +218,4 @@ fn wait(child: &mut std::process::Child, limit: Duration) -> std::process::ExitS
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-/// A new case whose first member is an identity made for the test, and the
-/// case unlocked with it, as a cleared member works.
-fn casefile_app_test_case(dir: &Path, origin: &str) -> Case {
-    let identity = casefile_app::keys::Identity::generate();
-    let founding = casefile_app::Founding {
-        name: "tester".into(),
-        recipient: identity.recipient(),
-        recovery: None,
-    };
-    let case = Case::init_with(dir, Some(origin), &founding).unwrap();
-    case.unlock(&identity).unwrap();
-    case
 }

@@ -7,6 +7,8 @@
     reason = "a test states its expectations with unwrap"
 )]
 
+mod common;
+
 use casefile_app::types::{Action, ActionKind, SearchQuery, SourceKind, Verdict, What};
 use casefile_app::{AddRequest, Case, ErrorKind, Quiet};
 
@@ -30,7 +32,7 @@ const FOUNDING: u64 = 2;
 
 fn new_case() -> (tempfile::TempDir, Case) {
     let dir = tempfile::tempdir().unwrap();
-    let case = casefile_app_test_case(dir.path(), "casefile/test");
+    let case = common::test_case(dir.path(), "casefile/test");
     (dir, case)
 }
 
@@ -292,18 +294,4 @@ fn curation_is_logged_from_bytes_with_no_temporary_file_left() {
     let entry = case.latest_checkpoint().unwrap().0 - 1;
     let shown = case.snapshot().unwrap();
     assert_eq!(shown.reading(entry).unwrap().unwrap().documents, 0);
-}
-
-/// A new case whose first member is an identity made for the test, and the
-/// case unlocked with it, as a cleared member works.
-fn casefile_app_test_case(dir: &std::path::Path, origin: &str) -> Case {
-    let identity = casefile_app::keys::Identity::generate();
-    let founding = casefile_app::Founding {
-        name: "tester".into(),
-        recipient: identity.recipient(),
-        recovery: None,
-    };
-    let case = Case::init_with(dir, Some(origin), &founding).unwrap();
-    case.unlock(&identity).unwrap();
-    case
 }

@@ -345,23 +345,42 @@ fn open_case(explicit: Option<&Path>) -> anyhow::Result<Case> {
     Ok(Case::open(&case_folder(explicit)?)?)
 }
 
-/// The case, unlocked with the user's identity when it is at hand.
-fn unlocked_case(cli: &Cli) -> anyhow::Result<Case> {
-    let case = open_case(cli.case.as_deref())?;
-    keys::unlock(&case, cli.identity.as_deref(), cli.json)?;
-    Ok(case)
+/// Where a command finds its case and the user's identity.
+struct Place {
+    case: Option<PathBuf>,
+    identity: Option<PathBuf>,
+    json: bool,
 }
 
-/// The case, brought up to its log first: what the read commands show.
-fn synced_case(cli: &Cli) -> anyhow::Result<Case> {
-    let case = unlocked_case(cli)?;
-    case.sync(&output::Bar(indicatif::ProgressBar::hidden()))?;
-    Ok(case)
+impl Place {
+    /// The case, unlocked with the user's identity when it is at hand.
+    fn unlocked(&self) -> anyhow::Result<Case> {
+        let case = open_case(self.case.as_deref())?;
+        keys::unlock(&case, self.identity.as_deref(), self.json)?;
+        Ok(case)
+    }
+
+    /// The case, brought up to its log first: what the read commands show.
+    fn synced(&self) -> anyhow::Result<Case> {
+        let case = self.unlocked()?;
+        case.sync(&output::Bar(indicatif::ProgressBar::hidden()))?;
+        Ok(case)
+    }
 }
 
 fn run(cli: Cli) -> anyhow::Result<Exit> {
-    let json = cli.json;
-    match cli.command {
+    let Cli {
+        case,
+        json,
+        identity,
+        command,
+    } = cli;
+    let place = Place {
+        case,
+        identity,
+        json,
+    };
+    match command {
         Command::Init {
             dir,
             origin,
@@ -369,7 +388,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             recovery_recipient,
             no_recovery,
         } => {
-            let dir = dir.or(cli.case).unwrap_or_else(|| PathBuf::from("."));
+            let dir = dir.or(place.case).unwrap_or_else(|| PathBuf::from("."));
             let recovery = match (recovery_recipient, no_recovery) {
                 (Some(text), _) => Some(text.trim().parse()?),
                 (None, true) => None,
@@ -387,7 +406,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
                      --member"
                 );
             }
-            let identity_file = keys::identity_path(cli.identity.as_deref())?;
+            let identity_file = keys::identity_path(place.identity.as_deref())?;
             let recipient = if identity_file.exists() {
                 casefile_app::identity::recipient(&identity_file)?
             } else {
@@ -434,9 +453,9 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             Ok(Exit::Success)
         }
         Command::Disclose {
-            ref source,
-            ref out,
-            ref folder,
+            source,
+            out,
+            folder,
         } => {
             if source == "verify" {
                 let folder = folder
@@ -448,65 +467,41 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             let out = out
                 .as_deref()
                 .context("give the folder to write the package into with --out DIR")?;
-            keys::disclose(&unlocked_case(&cli)?, source, out, json)
+            keys::disclose(&place.unlocked()?, &source, out, json)
         }
         Command::Identity(command) => {
-            keys::identity_command(command, cli.identity.as_deref(), json)
+            keys::identity_command(command, place.identity.as_deref(), json)
         }
-        Command::Member(ref command) => {
+        Command::Member(command) => {
             let case = if matches!(command, keys::MemberCommand::List) {
-                open_case(cli.case.as_deref())?
+                open_case(place.case.as_deref())?
             } else {
-                unlocked_case(&cli)?
-            };
-            let Command::Member(command) = cli.command else {
-                unreachable!()
+                place.unlocked()?
             };
             keys::member_command(&case, command, json)
         }
-        Command::Rekey { new_epoch, ref by } => {
-            let case = unlocked_case(&cli)?;
-            keys::rekey(&case, new_epoch, by.clone(), json)
-        }
-        Command::Add(ref _args) => {
-            let case = unlocked_case(&cli)?;
-            let Command::Add(args) = cli.command else {
-                unreachable!()
-            };
-            add::run(&case, args, json)
-        }
-        Command::Log(command) => log_command(&open_case(cli.case.as_deref())?, command, json),
+        Command::Rekey { new_epoch, by } => keys::rekey(&place.unlocked()?, new_epoch, by, json),
+        Command::Add(args) => add::run(&place.unlocked()?, args, json),
+        Command::Log(command) => log_command(&open_case(place.case.as_deref())?, command, json),
         Command::Verify => {
-            let folder = case_folder(cli.case.as_deref())?;
+            let folder = case_folder(place.case.as_deref())?;
             output::verify(&Case::open_read_only(&folder)?, json)
         }
         Command::Demo { keep, no_install } => demo::run(keep.as_deref(), !no_install, json),
         Command::Models(command) => models::run(command, json),
         Command::Read { files } => read::run(&files, json),
         Command::Extract { files, captured } => extract::run(&files, captured, json),
-        Command::Documents { ref sources } => read::stored(&unlocked_case(&cli)?, sources, json),
-        Command::Rebuild => rebuild(&unlocked_case(&cli)?, json),
-        Command::Search(ref _args) => {
-            let case = synced_case(&cli)?;
-            let Command::Search(args) = cli.command else {
-                unreachable!()
-            };
-            search::run(&case, args, json)
-        }
+        Command::Documents { sources } => read::stored(&place.unlocked()?, &sources, json),
+        Command::Rebuild => rebuild(&place.unlocked()?, json),
+        Command::Search(args) => search::run(&place.synced()?, args, json),
         Command::Report {
-            ref as_of,
+            as_of,
             include_protected,
-        } => report::run(&synced_case(&cli)?, as_of.clone(), include_protected, json),
+        } => report::run(&place.synced()?, as_of, include_protected, json),
         Command::Timeline { include_protected } => {
-            report::timeline(&synced_case(&cli)?, include_protected, json)
+            report::timeline(&place.synced()?, include_protected, json)
         }
-        Command::Record(ref _command) => {
-            let case = synced_case(&cli)?;
-            let Command::Record(command) = cli.command else {
-                unreachable!()
-            };
-            records::run(&case, command, json)
-        }
+        Command::Record(command) => records::run(&place.synced()?, command, json),
         Command::Entity(command) => {
             // Comparing two names needs no case; everything else does.
             let needs_case = !matches!(
@@ -515,7 +510,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
                     if !entity::is_entity_ref(left) && !entity::is_entity_ref(right)
             );
             let case = if needs_case {
-                Some(open_case(cli.case.as_deref())?)
+                Some(open_case(place.case.as_deref())?)
             } else {
                 None
             };

@@ -2,13 +2,13 @@
 //! the members who may read protected material.
 
 use std::fmt;
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 use std::str::FromStr as _;
 
 use age::secrecy::ExposeSecret as _;
 use zeroize::Zeroizing;
 
-use crate::identity::{decryptor, encrypt_armored, is_age_file, read_all};
+use crate::identity::{decryptor, encrypt_armored, is_age_file, open_all, read_all};
 use crate::{Identity, KeyError, Recipient, decrypt_error};
 
 /// First line of a key document.
@@ -85,30 +85,14 @@ impl CaseKey {
         })
     }
 
-    /// Opens an age file (armored or binary) encrypted to this epoch's
-    /// recipient; `what` names it in errors. The reader checks each chunk
-    /// as it is read: a read error means the bytes were altered.
-    pub fn open<R: BufRead>(
-        &self,
-        input: R,
-        what: &str,
-    ) -> Result<age::stream::StreamReader<R>, KeyError> {
-        let decryptor = age::Decryptor::new_buffered(input).map_err(|e| decrypt_error(what, e))?;
-        decryptor
-            .decrypt(std::iter::once(&self.identity as &dyn age::Identity))
-            .map_err(|e| decrypt_error(what, e))
-    }
-
-    /// Opens a whole age file held in memory, armored or binary.
+    /// Opens a whole age file held in memory, armored or binary, encrypted
+    /// to this epoch's recipient; `what` names it in errors.
     pub fn open_bytes(
         &self,
         ciphertext: &[u8],
         what: &str,
     ) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-        let reader = decryptor(ciphertext, what)?
-            .decrypt(std::iter::once(&self.identity as &dyn age::Identity))
-            .map_err(|e| decrypt_error(what, e))?;
-        read_all(reader, what)
+        open_all(&self.identity, ciphertext, what)
     }
 }
 

@@ -199,6 +199,33 @@ pub(crate) fn decryptor<'a>(
         .map_err(|e| decrypt_error(what, e))
 }
 
+/// Opens an age file (binary) encrypted to `identity` as a stream; each
+/// chunk is authenticated as it is read, so a read error means the bytes
+/// were altered.
+pub(crate) fn open_stream<R: std::io::BufRead>(
+    identity: &age::x25519::Identity,
+    input: R,
+    what: &str,
+) -> Result<age::stream::StreamReader<R>, KeyError> {
+    age::Decryptor::new_buffered(input)
+        .map_err(|e| decrypt_error(what, e))?
+        .decrypt(std::iter::once(identity as &dyn age::Identity))
+        .map_err(|e| decrypt_error(what, e))
+}
+
+/// Opens a whole age file held in memory, armored or binary, encrypted to
+/// `identity`.
+pub(crate) fn open_all(
+    identity: &age::x25519::Identity,
+    ciphertext: &[u8],
+    what: &str,
+) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    let reader = decryptor(ciphertext, what)?
+        .decrypt(std::iter::once(identity as &dyn age::Identity))
+        .map_err(|e| decrypt_error(what, e))?;
+    read_all(reader, what)
+}
+
 /// Encrypts `plain` to `recipients` as an ASCII-armored age file.
 pub(crate) fn encrypt_armored(recipients: &[&dyn age::Recipient], plain: &[u8]) -> Vec<u8> {
     // Writing into memory cannot fail, and the recipients are all of one

@@ -14,8 +14,8 @@ use std::str::FromStr as _;
 use age::secrecy::ExposeSecret as _;
 use zeroize::Zeroizing;
 
-use crate::identity::{encrypt_armored, read_all};
-use crate::{CaseKey, KeyError, Recipient, decrypt_error, seal_to};
+use crate::identity::{encrypt_armored, open_all, open_stream};
+use crate::{CaseKey, KeyError, Recipient, seal_to};
 
 /// First line of a wrapped-key file, and of the plaintext it wraps.
 const WRAPPED_MAGIC: &str = "casefile-wrapped 1";
@@ -157,27 +157,24 @@ impl SourceKey {
         crate::seal_bytes(&self.recipient(), plain)
     }
 
-    /// Opens an age file encrypted to this key; `what` names it in errors.
-    /// Each chunk is authenticated as it is read: a read error means the
-    /// bytes were altered.
+    /// Opens an age file (binary) encrypted to this key; `what` names it in
+    /// errors. Each chunk is authenticated as it is read: a read error means
+    /// the bytes were altered.
     pub fn open<R: BufRead>(
         &self,
         input: R,
         what: &str,
     ) -> Result<age::stream::StreamReader<R>, KeyError> {
-        let decryptor = age::Decryptor::new_buffered(input).map_err(|e| decrypt_error(what, e))?;
-        decryptor
-            .decrypt(std::iter::once(&self.identity as &dyn age::Identity))
-            .map_err(|e| decrypt_error(what, e))
+        open_stream(&self.identity, input, what)
     }
 
-    /// Opens a whole age file held in memory.
+    /// Opens a whole age file held in memory, armored or binary.
     pub fn open_bytes(
         &self,
         ciphertext: &[u8],
         what: &str,
     ) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-        read_all(self.open(ciphertext, what)?, what)
+        open_all(&self.identity, ciphertext, what)
     }
 
     /// The source key file: this key wrapped to `case_key` (the public key

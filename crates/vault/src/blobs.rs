@@ -118,60 +118,23 @@ impl BlobStore {
 
     /// Streams `path` into the temporary area while hashing it.
     pub(crate) fn prepare(&self, path: &Path) -> Result<PreparedBlob, VaultError> {
-        let mut input = File::open(path).at(path)?;
-        let before = input.metadata().at(path)?;
-        if !before.is_file() {
-            return Err(VaultError::NotAFile {
-                path: path.to_path_buf(),
-            });
-        }
-        let temp_path =
-            self.root
-                .join("tmp")
-                .join(format!("{}-{}.part", std::process::id(), random_hex(8)?));
-        let mut output = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp_path)
-            .at(&temp_path)?;
-        let mut prepared = PreparedBlob {
-            source_path: path.to_path_buf(),
-            sha256: Sha256([0; 32]),
-            size: 0,
-            temp: Some(temp_path.clone()),
-        };
-        let mut hasher = sha2::Sha256::new();
-        // Small files get a small buffer: adding thousands of them should not
-        // touch a megabyte of memory each.
-        let wanted = usize::try_from(before.len())
-            .unwrap_or(CHUNK)
-            .saturating_add(1);
-        let mut buffer = vec![0u8; wanted.clamp(4096, CHUNK)];
-        loop {
-            let read = match input.read(&mut buffer) {
-                Ok(0) => break,
-                Ok(read) => read,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e).at(path),
-            };
-            hasher.update(&buffer[..read]);
-            output.write_all(&buffer[..read]).at(&temp_path)?;
-            prepared.size += read as u64;
-        }
-        let after = input.metadata().at(path)?;
-        let now = std::fs::metadata(path).ok();
-        if !same_version(&before, &after)
-            || prepared.size != after.len()
-            || now.is_some_and(|now| !same_version(&after, &now))
-        {
-            return Err(VaultError::ChangedWhileReading {
-                path: path.to_path_buf(),
-            });
-        }
-        prepared.sha256 = Sha256(hasher.finalize().into());
+        let mut prepared = self.prepare_through(path, &mut |input, output, length| {
+            // Small files get a small buffer: adding thousands of them
+            // should not touch a megabyte of memory each.
+            let wanted = usize::try_from(length).unwrap_or(CHUNK).saturating_add(1);
+            let mut buffer = vec![0u8; wanted.clamp(4096, CHUNK)];
+            loop {
+                let read = match input.read(&mut buffer) {
+                    Ok(0) => return Ok(()),
+                    Ok(read) => read,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                };
+                output.write_all(&buffer[..read])?;
+            }
+        })?;
         if self.path_for(&prepared.sha256).exists() {
-            // Identical bytes are already stored; the drop removes the copy.
-            drop(output);
+            // Identical bytes are already stored: the copy goes.
             if let Some(temp) = prepared.temp.take() {
                 std::fs::remove_file(&temp).at(&temp)?;
             }
@@ -179,14 +142,30 @@ impl BlobStore {
         Ok(prepared)
     }
 
+    /// A new file in the temporary area, named for this process (so that a
+    /// later open knows whether its writer still runs).
+    fn temporary(&self) -> Result<(PathBuf, File), VaultError> {
+        let path =
+            self.root
+                .join("tmp")
+                .join(format!("{}-{}.part", std::process::id(), random_hex(8)?));
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .at(&path)?;
+        Ok((path, file))
+    }
+
     /// Like [`BlobStore::prepare`], but what is stored is what `transform`
-    /// writes while it reads the file (a protected source's ciphertext):
-    /// the plain bytes never reach the store, and the digest and size are
-    /// those of what was written.
+    /// writes while it reads the file (a protected source's ciphertext;
+    /// for [`BlobStore::prepare`], the bytes themselves): the digest and
+    /// size are those of what was written. `transform` is told the file's
+    /// length. A file that changes while it is read is refused.
     pub(crate) fn prepare_through(
         &self,
         path: &Path,
-        transform: &mut dyn FnMut(&mut dyn Read, &mut dyn Write) -> std::io::Result<()>,
+        transform: Transform<'_>,
     ) -> Result<PreparedBlob, VaultError> {
         let input = File::open(path).at(path)?;
         let before = input.metadata().at(path)?;
@@ -195,33 +174,24 @@ impl BlobStore {
                 path: path.to_path_buf(),
             });
         }
-        let temp_path =
-            self.root
-                .join("tmp")
-                .join(format!("{}-{}.part", std::process::id(), random_hex(8)?));
-        let output = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp_path)
-            .at(&temp_path)?;
+        let (temp_path, output) = self.temporary()?;
         let mut prepared = PreparedBlob {
             source_path: path.to_path_buf(),
             sha256: Sha256([0; 32]),
             size: 0,
-            temp: Some(temp_path.clone()),
+            temp: Some(temp_path),
         };
         let mut reader = Counting {
-            inner: std::io::BufReader::with_capacity(CHUNK, input),
+            inner: input,
             count: 0,
         };
         let mut writer = Hashing {
-            inner: std::io::BufWriter::with_capacity(CHUNK, output),
+            inner: output,
             hasher: sha2::Sha256::new(),
             count: 0,
         };
-        transform(&mut reader, &mut writer).at(path)?;
-        writer.inner.flush().at(&temp_path)?;
-        let after = reader.inner.get_ref().metadata().at(path)?;
+        transform(&mut reader, &mut writer, before.len()).at(path)?;
+        let after = reader.inner.metadata().at(path)?;
         let now = std::fs::metadata(path).ok();
         if !same_version(&before, &after)
             || reader.count != after.len()
@@ -254,15 +224,7 @@ impl BlobStore {
         if self.path_for(&sha256).exists() {
             return Ok(prepared);
         }
-        let temp_path =
-            self.root
-                .join("tmp")
-                .join(format!("{}-{}.part", std::process::id(), random_hex(8)?));
-        let mut output = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp_path)
-            .at(&temp_path)?;
+        let (temp_path, mut output) = self.temporary()?;
         prepared.temp = Some(temp_path.clone());
         output.write_all(bytes).at(&temp_path)?;
         Ok(prepared)
@@ -355,6 +317,11 @@ impl BlobStore {
         Ok(Some((Sha256(hasher.finalize().into()), size)))
     }
 }
+
+/// What a prepare writes into the store while it reads a file: the input,
+/// the output and the file's length.
+pub type Transform<'a> =
+    &'a mut dyn FnMut(&mut dyn Read, &mut dyn Write, u64) -> std::io::Result<()>;
 
 /// A reader that counts what passes through it.
 struct Counting<R> {

@@ -473,14 +473,12 @@ impl Case {
     /// Streams a file through `transform` into the vault's temporary area:
     /// what is stored and hashed is what it writes (a protected source's
     /// ciphertext), so the file's own bytes never reach the case folder.
+    /// `transform` is told the file's length.
     /// Nothing is recorded until [`Case::commit`].
     pub fn prepare_through(
         &self,
         path: &Path,
-        transform: &mut dyn FnMut(
-            &mut dyn std::io::Read,
-            &mut dyn std::io::Write,
-        ) -> std::io::Result<()>,
+        transform: crate::blobs::Transform<'_>,
     ) -> Result<PreparedBlob, VaultError> {
         if self.holds(path) {
             return Err(VaultError::Invalid(format!(

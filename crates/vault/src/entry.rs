@@ -239,6 +239,74 @@ fn unescape(field: &'static str, value: &str) -> Result<String, EntryError> {
     Ok(out)
 }
 
+/// Writes one `name value` line, the value escaped.
+fn push_field(out: &mut String, name: &str, value: &str) {
+    out.push_str(name);
+    out.push(' ');
+    escape(value, out);
+    out.push('\n');
+}
+
+/// The lines of an entry or of sealed fields, read in order.
+struct Lines<'a> {
+    lines: std::iter::Peekable<std::iter::Enumerate<std::str::Split<'a, char>>>,
+}
+
+impl<'a> Lines<'a> {
+    /// Checks the bytes' size, encoding and final newline; returns the
+    /// first line (the magic) and the reader of the rest.
+    fn open(bytes: &'a [u8]) -> Result<(&'a str, Self), EntryError> {
+        if bytes.len() > MAX_ENTRY_LEN {
+            return Err(EntryError::TooLarge);
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| EntryError::NotUtf8)?;
+        let body = text.strip_suffix('\n').ok_or(EntryError::NotCanonical)?;
+        let mut lines = body.split('\n').enumerate().peekable();
+        let magic = lines.next().map_or("", |(_, line)| line);
+        Ok((magic, Self { lines }))
+    }
+
+    /// The value of the next line when it is field `expected`; `None` when
+    /// it is not and the field is optional.
+    fn take(
+        &mut self,
+        expected: &'static str,
+        optional: bool,
+    ) -> Result<Option<String>, EntryError> {
+        match self.lines.peek() {
+            Some((_, line))
+                if line
+                    .strip_prefix(expected)
+                    .is_some_and(|rest| rest.starts_with(' ')) =>
+            {
+                let (_, line) = self.lines.next().unwrap_or_default();
+                Ok(Some(unescape(expected, &line[expected.len() + 1..])?))
+            }
+            _ if optional => Ok(None),
+            other => Err(EntryError::MissingField {
+                line: other.map_or(0, |(n, _)| *n) + 1,
+                expected,
+            }),
+        }
+    }
+
+    /// A required field's value.
+    fn required(&mut self, expected: &'static str) -> Result<String, EntryError> {
+        Ok(self.take(expected, false)?.unwrap_or_default())
+    }
+
+    /// Checks that no line is left.
+    fn end(mut self, expected: &'static str) -> Result<(), EntryError> {
+        match self.lines.next() {
+            Some((n, _)) => Err(EntryError::MissingField {
+                line: n + 1,
+                expected,
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Acquisition {
     /// The entry's canonical bytes.
     pub fn encode(&self) -> Result<Vec<u8>, EntryError> {
@@ -266,12 +334,7 @@ impl Acquisition {
         let _ = write!(out, "\ntype acquisition\nindex {}\nsha256 ", self.index);
         out.push_str(&self.sha256.to_hex());
         let _ = write!(out, "\nsize {}\nkind {}\n", self.size, self.kind.as_str());
-        let mut field = |name: &str, value: &str| {
-            out.push_str(name);
-            out.push(' ');
-            escape(value, &mut out);
-            out.push('\n');
-        };
+        let mut field = |name: &str, value: &str| push_field(&mut out, name, value);
         if let Some(name) = &self.name {
             field("name", name);
         }
@@ -297,82 +360,52 @@ impl Acquisition {
 
     /// Decodes canonical entry bytes.
     pub fn decode(bytes: &[u8]) -> Result<Self, EntryError> {
-        if bytes.len() > MAX_ENTRY_LEN {
-            return Err(EntryError::TooLarge);
-        }
-        let text = std::str::from_utf8(bytes).map_err(|_| EntryError::NotUtf8)?;
-        let body = text.strip_suffix('\n').ok_or(EntryError::NotCanonical)?;
-        let mut lines = body.split('\n').enumerate().peekable();
-        let sealed_version = match lines.next().map(|(_, line)| line) {
-            Some(ENTRY_MAGIC) => false,
-            Some(SEALED_ENTRY_MAGIC) => true,
+        let (magic, mut lines) = Lines::open(bytes)?;
+        let sealed_version = match magic {
+            ENTRY_MAGIC => false,
+            SEALED_ENTRY_MAGIC => true,
             _ => return Err(EntryError::BadMagic),
         };
-        let mut take =
-            |expected: &'static str, optional: bool| -> Result<Option<String>, EntryError> {
-                match lines.peek() {
-                    Some((_, line))
-                        if line
-                            .strip_prefix(expected)
-                            .is_some_and(|rest| rest.starts_with(' ')) =>
-                    {
-                        let (_, line) = lines.next().unwrap_or_default();
-                        Ok(Some(unescape(expected, &line[expected.len() + 1..])?))
-                    }
-                    _ if optional => Ok(None),
-                    other => Err(EntryError::MissingField {
-                        line: other.map_or(0, |(n, _)| *n) + 1,
-                        expected,
-                    }),
-                }
-            };
-        let required = |value: Option<String>| value.unwrap_or_default();
-        if required(take("type", false)?) != "acquisition" {
+        if lines.required("type")? != "acquisition" {
             return Err(EntryError::BadValue {
                 field: "type",
                 problem: "only 'acquisition' entries exist in versions 1 and 2",
             });
         }
-        let index = required(take("index", false)?)
+        let index = lines
+            .required("index")?
             .parse::<u64>()
             .map_err(|_| EntryError::BadValue {
                 field: "index",
                 problem: "not a decimal number",
             })?;
-        let sha256 =
-            Sha256::from_hex(&required(take("sha256", false)?)).ok_or(EntryError::BadValue {
-                field: "sha256",
-                problem: "not 64 hexadecimal digits",
+        let sha256 = Sha256::from_hex(&lines.required("sha256")?).ok_or(EntryError::BadValue {
+            field: "sha256",
+            problem: "not 64 hexadecimal digits",
+        })?;
+        let size = lines
+            .required("size")?
+            .parse::<u64>()
+            .map_err(|_| EntryError::BadValue {
+                field: "size",
+                problem: "not a decimal number",
             })?;
-        let size =
-            required(take("size", false)?)
-                .parse::<u64>()
-                .map_err(|_| EntryError::BadValue {
-                    field: "size",
-                    problem: "not a decimal number",
-                })?;
-        let kind =
-            SourceKind::parse(&required(take("kind", false)?)).ok_or(EntryError::BadValue {
-                field: "kind",
-                problem: "unknown kind",
-            })?;
-        let name = take("name", true)?;
-        let url = take("url", true)?;
-        let acquired_at = take("acquired-at", true)?;
-        let added_at = required(take("added-at", false)?);
-        let by = required(take("by", false)?);
-        let note = take("note", true)?;
+        let kind = SourceKind::parse(&lines.required("kind")?).ok_or(EntryError::BadValue {
+            field: "kind",
+            problem: "unknown kind",
+        })?;
+        let name = lines.take("name", true)?;
+        let url = lines.take("url", true)?;
+        let acquired_at = lines.take("acquired-at", true)?;
+        let added_at = lines.required("added-at")?;
+        let by = lines.required("by")?;
+        let note = lines.take("note", true)?;
         let sealed = if sealed_version {
-            Some(required(take("sealed", false)?))
+            Some(lines.required("sealed")?)
         } else {
             None
         };
-        if let Some((n, _)) = lines.next() {
-            return Err(EntryError::MissingField {
-                line: n + 1,
-                expected: "end of entry",
-            });
-        }
+        lines.end("end of entry")?;
         let entry = Acquisition {
             index,
             sha256,
@@ -426,10 +459,7 @@ impl SealedFields {
             ("note", &self.note),
         ] {
             if let Some(value) = value {
-                out.push_str(name);
-                out.push(' ');
-                escape(value, &mut out);
-                out.push('\n');
+                push_field(&mut out, name, value);
             }
         }
         out.into_bytes()
@@ -437,36 +467,17 @@ impl SealedFields {
 
     /// Decodes the fields' canonical bytes (once decrypted).
     pub fn decode(bytes: &[u8]) -> Result<Self, EntryError> {
-        if bytes.len() > MAX_ENTRY_LEN {
-            return Err(EntryError::TooLarge);
-        }
-        let text = std::str::from_utf8(bytes).map_err(|_| EntryError::NotUtf8)?;
-        let body = text.strip_suffix('\n').ok_or(EntryError::NotCanonical)?;
-        let mut lines = body.split('\n').enumerate().peekable();
-        if lines.next().map(|(_, line)| line) != Some(SEALED_FIELDS_MAGIC) {
+        let (magic, mut lines) = Lines::open(bytes)?;
+        if magic != SEALED_FIELDS_MAGIC {
             return Err(EntryError::BadMagic);
         }
-        let mut take = |field: &'static str| -> Result<Option<String>, EntryError> {
-            match lines.peek() {
-                Some((_, line)) if line.strip_prefix(field).is_some_and(|r| r.starts_with(' ')) => {
-                    let (_, line) = lines.next().unwrap_or_default();
-                    Ok(Some(unescape(field, &line[field.len() + 1..])?))
-                }
-                _ => Ok(None),
-            }
-        };
         let fields = SealedFields {
-            name: take("name")?,
-            url: take("url")?,
-            acquired_at: take("acquired-at")?,
-            note: take("note")?,
+            name: lines.take("name", true)?,
+            url: lines.take("url", true)?,
+            acquired_at: lines.take("acquired-at", true)?,
+            note: lines.take("note", true)?,
         };
-        if let Some((n, _)) = lines.next() {
-            return Err(EntryError::MissingField {
-                line: n + 1,
-                expected: "end of fields",
-            });
-        }
+        lines.end("end of fields")?;
         if fields.encode() != bytes {
             return Err(EntryError::NotCanonical);
         }

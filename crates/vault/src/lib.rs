@@ -23,7 +23,7 @@ mod files;
 mod log;
 mod verify;
 
-pub use blobs::{BlobReader, PreparedBlob, Sha256};
+pub use blobs::{BlobReader, PreparedBlob, Sha256, Transform};
 pub use case::{
     AddOptions, AddedSource, CASE_DIR, Case, CaseConfig, Clock, ConsistencyProof, InclusionProof,
     Prover, SystemClock,

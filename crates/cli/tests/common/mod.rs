@@ -44,27 +44,23 @@ pub fn test_keys() -> &'static TestKeys {
                 .env("CASEFILE_PASSPHRASE", PASSPHRASE);
             command
         };
-        let made = bare()
-            .args(["identity", "new", "--identity"])
-            .arg(&member)
-            .output()
-            .unwrap();
-        assert!(
-            made.status.success(),
-            "{}",
-            String::from_utf8_lossy(&made.stderr)
-        );
-        let made = bare()
-            .args(["identity", "new", "--plain", "--identity"])
-            .arg(&recovery)
-            .output()
-            .unwrap();
-        assert!(
-            made.status.success(),
-            "{}",
-            String::from_utf8_lossy(&made.stderr)
-        );
-        let recovery_recipient = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+        let mut recovery_recipient = String::new();
+        for (path, plain) in [(&member, false), (&recovery, true)] {
+            let mut command = bare();
+            command.args(["identity", "new", "--identity"]).arg(path);
+            if plain {
+                command.arg("--plain");
+            }
+            let made = command.output().unwrap();
+            assert!(
+                made.status.success(),
+                "{}",
+                String::from_utf8_lossy(&made.stderr)
+            );
+            if plain {
+                recovery_recipient = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+            }
+        }
         TestKeys {
             _dir: dir,
             member,
