@@ -46,7 +46,7 @@ impl Store {
     /// [`Store::provide_sealing_key`], or in a case made before keys were
     /// wrapped, the one in `.casefile/sealing.key`. Without either, the
     /// sealed rows are locked.
-    fn key(&self) -> Result<&SealingKey, DerivedError> {
+    pub(crate) fn key(&self) -> Result<&SealingKey, DerivedError> {
         if let Some(key) = self.key.get() {
             return Ok(key);
         }
@@ -263,6 +263,12 @@ impl Store {
             .into_iter()
             .map(OpenSource)
             .collect())
+    }
+
+    /// The log indexes of the sources read and stored sealed (protected),
+    /// in order: what only the protected layer may count.
+    pub fn sealed_sources(&self) -> Result<Vec<u64>, DerivedError> {
+        self.indexes("SELECT log_index FROM sources WHERE sealed = 1 ORDER BY log_index")
     }
 
     /// The log indexes of every source read, sealed or not, in order.

@@ -26,7 +26,8 @@ impl Store {
                 })
             })
             .map_err(self.sql())?;
-        rows.collect::<Result<_, _>>().map_err(self.sql())
+        let plain = rows.collect::<Result<_, _>>().map_err(self.sql())?;
+        Ok(self.layer_entities(plain, kind))
     }
 
     /// The entities each document of source `source` mentions, by
@@ -49,6 +50,7 @@ impl Store {
             let (document, entity) = row.map_err(self.sql())?;
             out.entry(document).or_default().push(entity);
         }
+        self.layer_entities_in(source, &mut out);
         Ok(out)
     }
 

@@ -12,6 +12,7 @@
 
 mod documents;
 mod entities;
+mod layer;
 mod records;
 mod schema;
 mod seal;
@@ -24,6 +25,8 @@ use rusqlite::{Connection, OptionalExtension as _, params};
 
 use crate::seal::SealingKey;
 
+pub use layer::{LayerEntity, LayerRecord, ProtectedLayer};
+
 /// The store's folder inside the case's `.casefile` folder.
 pub const DERIVED_DIR: &str = "derived";
 /// The database file inside [`DERIVED_DIR`].
@@ -31,7 +34,7 @@ pub const DOCUMENTS_FILE: &str = "documents.sqlite";
 /// The sealing key's file inside the `.casefile` folder.
 pub const SEALING_KEY_FILE: &str = "sealing.key";
 /// The schema this build writes.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// What can go wrong with the derived store.
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +108,17 @@ pub enum DerivedError {
         path: PathBuf,
         /// The source.
         log_index: u64,
+    },
+    /// The stored protected layer did not open or is incomplete.
+    #[error(
+        "{}: the protected layer does not open ({message}); run `casefile rebuild`",
+        path.display()
+    )]
+    UnsealLayer {
+        /// The database file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
     },
     /// No sealing key was handed over: protected rows are locked.
     #[error(
@@ -184,7 +198,7 @@ pub struct Reading {
 }
 
 /// One stored entity, as listed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EntitySummary {
     /// Its id: where it was first mentioned, as `source.document.mention`
     /// (shown as `E3.0.1`). It stays the same however often the entities
@@ -203,7 +217,7 @@ pub struct EntitySummary {
 }
 
 /// One stored record, as listed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RecordSummary {
     /// Its id (`C3.0.5`, `E3.0.1`, `H41`).
     pub id: String,
@@ -270,6 +284,7 @@ pub struct Store {
     key_path: PathBuf,
     conn: Connection,
     key: std::sync::OnceLock<SealingKey>,
+    layering: layer::Layering,
 }
 
 impl Store {
@@ -307,6 +322,18 @@ impl Store {
         what: &str,
         id: &str,
     ) -> Result<Option<T>, DerivedError> {
+        let parse = |body: &[u8]| {
+            serde_json::from_slice(body).map_err(|error| DerivedError::Corrupt {
+                path: self.path.clone(),
+                log_index: 0,
+                message: format!("{what} {id}: {error}"),
+            })
+        };
+        match self.layer_body(table, id) {
+            Some(Some(body)) => return parse(body.as_bytes()).map(Some),
+            Some(None) => return Ok(None),
+            None => {}
+        }
         let body: Option<Vec<u8>> = self
             .conn
             .query_row(
@@ -316,14 +343,7 @@ impl Store {
             )
             .optional()
             .map_err(self.sql())?;
-        body.map(|body| {
-            serde_json::from_slice(&body).map_err(|error| DerivedError::Corrupt {
-                path: self.path.clone(),
-                log_index: 0,
-                message: format!("{what} {id}: {error}"),
-            })
-        })
-        .transpose()
+        body.map(|body| parse(&body)).transpose()
     }
 }
 

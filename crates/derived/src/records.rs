@@ -28,7 +28,8 @@ impl Store {
                 })
             })
             .map_err(self.sql())?;
-        rows.collect::<Result<_, _>>().map_err(self.sql())
+        let plain = rows.collect::<Result<_, _>>().map_err(self.sql())?;
+        Ok(self.layer_records(plain, kind, status))
     }
 
     /// The stored body of record `id`, if there is one.
@@ -49,15 +50,30 @@ impl Store {
             .prepare("SELECT id, body FROM records ORDER BY id")
             .map_err(self.sql())?;
         let mut rows = statement.query([]).map_err(self.sql())?;
-        while let Some(row) = rows.next().map_err(self.sql())? {
-            let id: String = row.get(0).map_err(self.sql())?;
-            let body: Vec<u8> = row.get(1).map_err(self.sql())?;
-            let value = serde_json::from_slice(&body).map_err(|error| DerivedError::Corrupt {
+        let mut layered = self.layer_record_bodies();
+        layered.sort_unstable();
+        let mut layered = layered.into_iter().peekable();
+        let parse = |id: &str, body: &[u8]| {
+            serde_json::from_slice(body).map_err(|error| DerivedError::Corrupt {
                 path: self.path.clone(),
                 log_index: 0,
                 message: format!("record {id}: {error}"),
-            })?;
-            each(value);
+            })
+        };
+        while let Some(row) = rows.next().map_err(self.sql())? {
+            let id: String = row.get(0).map_err(self.sql())?;
+            // The layer's records before this one, in id order.
+            while let Some((layer_id, body)) = layered.next_if(|(l, _)| *l < id.as_str()) {
+                each(parse(layer_id, body.as_bytes())?);
+            }
+            if self.layer_hides_record(&id) {
+                continue;
+            }
+            let body: Vec<u8> = row.get(1).map_err(self.sql())?;
+            each(parse(&id, &body)?);
+        }
+        for (layer_id, body) in layered {
+            each(parse(layer_id, body.as_bytes())?);
         }
         Ok(())
     }
@@ -88,7 +104,20 @@ impl Store {
                 })
             })
             .map_err(self.sql())?;
-        rows.collect::<Result<_, _>>().map_err(self.sql())
+        let mut links: Vec<RecordLink> = rows
+            .collect::<Result<Vec<RecordLink>, _>>()
+            .map_err(self.sql())?
+            .into_iter()
+            .filter(|l| !self.layer_hides_record(&l.from.id))
+            .collect();
+        let layered = self.layer_links_to(target);
+        if !layered.is_empty() {
+            links.extend(layered);
+            links.sort_by(|a, b| {
+                (&a.from.kind, &a.from.id, &a.role).cmp(&(&b.from.kind, &b.from.id, &b.role))
+            });
+        }
+        Ok(links)
     }
 }
 

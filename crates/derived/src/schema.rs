@@ -58,6 +58,10 @@ CREATE TABLE IF NOT EXISTS record_links (
 );
 CREATE INDEX IF NOT EXISTS record_links_by_target ON record_links (target);
 CREATE INDEX IF NOT EXISTS record_links_by_record ON record_links (record);
+CREATE TABLE IF NOT EXISTS protected_layer (
+    part INTEGER PRIMARY KEY,
+    body BLOB NOT NULL
+);
 ";
 
 /// The schema number a store records, `None` when it has no tables yet (a
@@ -128,6 +132,7 @@ impl Store {
             path,
             conn,
             key: std::sync::OnceLock::new(),
+            layering: Default::default(),
         })
     }
 
@@ -174,6 +179,7 @@ impl Store {
             path,
             conn,
             key: std::sync::OnceLock::new(),
+            layering: Default::default(),
         })
     }
 

@@ -416,3 +416,201 @@ fn stored_open(store: &Store, log_index: u64) -> Vec<Document> {
     store.documents(open, |d| documents.push(d)).unwrap();
     documents
 }
+
+fn entity_summary(id: &str, number: u64, name: &str, mentions: u64) -> EntitySummary {
+    EntitySummary {
+        id: id.into(),
+        number,
+        kind: "person".into(),
+        name: name.into(),
+        mentions,
+        sources: 1,
+    }
+}
+
+fn record_summary(id: &str, label: &str) -> RecordSummary {
+    RecordSummary {
+        id: id.into(),
+        kind: "violation".into(),
+        subtype: None,
+        status: "proposed".into(),
+        label: label.into(),
+    }
+}
+
+/// A store with two open entities and two open records, and a layer that
+/// changes one of each, adds one of each and removes a record.
+fn layered_store(dir: &Path) -> (Store, ProtectedLayer) {
+    let mut store = keyed(Store::open(dir).unwrap());
+    let mut writer = store.writer().unwrap();
+    writer
+        .put_entity(&entity_summary("1.0.0", 1, "Open Person", 3), &"open-1")
+        .unwrap();
+    writer
+        .put_entity(&entity_summary("1.0.1", 2, "Other Person", 2), &"open-2")
+        .unwrap();
+    writer.put_entity_documents("1.0.0", &[(1, 0)]).unwrap();
+    writer
+        .put_record(
+            &record_summary("E1.0.0", "Open Person"),
+            &[("subject".into(), "E1.0.0".into())],
+            &"rec-open",
+        )
+        .unwrap();
+    writer
+        .put_record(
+            &record_summary("V1.0.2", "A beating"),
+            &[("victim".into(), "E1.0.1".into())],
+            &"rec-gone",
+        )
+        .unwrap();
+    writer.set_entities_through(3).unwrap();
+    let layer = ProtectedLayer {
+        through: 3,
+        entities: vec![
+            LayerEntity {
+                summary: entity_summary("1.0.0", 1, "Open Person", 5),
+                body: "\"layer-1\"".into(),
+            },
+            LayerEntity {
+                summary: entity_summary("2.0.0", 3, "Witnessed Zakharchenko", 4),
+                body: "\"layer-3\"".into(),
+            },
+        ],
+        entity_documents: vec![("2.0.0".into(), 2, 0), ("1.0.0".into(), 2, 0)],
+        records: vec![LayerRecord {
+            summary: record_summary("V2.0.1", "Zakharchenko beat a recruit"),
+            links: vec![("perpetrator".into(), "E2.0.0".into())],
+            body: "\"rec-layer\"".into(),
+        }],
+        removed_records: vec!["V1.0.2".into()],
+    };
+    writer.put_protected_layer(&layer).unwrap();
+    writer.commit().unwrap();
+    (store, layer)
+}
+
+#[test]
+fn the_protected_layer_is_sealed_and_laid_over_the_plain_rows_only_when_installed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, layer) = layered_store(dir.path());
+    drop(store);
+    // Nothing of it is in the files in plain text.
+    let bytes = files_bytes(dir.path());
+    assert!(
+        !bytes
+            .windows("Zakharchenko".len())
+            .any(|w| w == b"Zakharchenko")
+    );
+    let mut reader = keyed(Store::open_reader(dir.path()).unwrap());
+    assert_eq!(reader.protected_layer_through().unwrap(), Some(3));
+    let opened = reader.read_protected_layer().unwrap().unwrap();
+    assert_eq!(opened, layer);
+    // Before it is installed, the plain rows alone.
+    let names = |s: &Store| -> Vec<(String, u64)> {
+        s.entity_list(None)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.name, e.mentions))
+            .collect()
+    };
+    assert_eq!(
+        names(&reader),
+        [
+            ("Open Person".to_owned(), 3),
+            ("Other Person".to_owned(), 2)
+        ]
+    );
+    reader.install_protected_layer(opened);
+    assert_eq!(
+        names(&reader),
+        [
+            ("Open Person".to_owned(), 5),
+            ("Witnessed Zakharchenko".to_owned(), 4),
+            ("Other Person".to_owned(), 2)
+        ]
+    );
+    assert_eq!(
+        reader.entity::<String>("1.0.0").unwrap().as_deref(),
+        Some("layer-1")
+    );
+    assert_eq!(
+        reader.entities_in(2).unwrap(),
+        BTreeMap::from([(0, vec!["1.0.0".to_owned(), "2.0.0".to_owned()])])
+    );
+    let ids: Vec<String> = reader
+        .record_list(None, None)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids, ["E1.0.0", "V2.0.1"]);
+    let mut bodies: Vec<String> = Vec::new();
+    reader.records(|b: String| bodies.push(b)).unwrap();
+    assert_eq!(bodies, ["rec-open", "rec-layer"]);
+    assert_eq!(reader.record::<String>("V1.0.2").unwrap(), None);
+    let links = reader.links_to("E2.0.0").unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].role, "perpetrator");
+    assert!(reader.links_to("E1.0.1").unwrap().is_empty());
+    // Set aside, the plain rows again: what a locked member reads.
+    reader.open_layer_only(|plain| {
+        assert_eq!(
+            names(plain),
+            [
+                ("Open Person".to_owned(), 3),
+                ("Other Person".to_owned(), 2)
+            ]
+        );
+        assert_eq!(
+            plain.record::<String>("V1.0.2").unwrap().as_deref(),
+            Some("rec-gone")
+        );
+    });
+    assert_eq!(names(&reader).len(), 3);
+}
+
+#[test]
+fn a_protected_layer_changed_cut_or_read_without_the_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = layered_store(dir.path());
+    drop(store);
+    let locked = Store::open_reader(dir.path()).unwrap();
+    assert!(matches!(
+        locked.read_protected_layer(),
+        Err(DerivedError::Locked { .. })
+    ));
+    let path = dir.path().join(DERIVED_DIR).join(DOCUMENTS_FILE);
+    {
+        let conn = Connection::open(&path).unwrap();
+        let body: Vec<u8> = conn
+            .query_row("SELECT body FROM protected_layer WHERE part = 0", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let mut changed = body.clone();
+        let last = changed.len() - 1;
+        changed[last] ^= 1;
+        conn.execute(
+            "UPDATE protected_layer SET body = ?1 WHERE part = 0",
+            [&changed],
+        )
+        .unwrap();
+    }
+    let reader = keyed(Store::open_reader(dir.path()).unwrap());
+    let error = reader.read_protected_layer().unwrap_err().to_string();
+    assert!(error.contains("part 0 of 1 does not open"), "{error}");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute("DELETE FROM protected_layer", []).unwrap();
+    }
+    let reader = keyed(Store::open_reader(dir.path()).unwrap());
+    let error = reader.read_protected_layer().unwrap_err().to_string();
+    assert!(error.contains("0 of its 1 parts"), "{error}");
+    // Cleared, it is gone (and no key was needed).
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut writer = store.writer().unwrap();
+    writer.clear_protected_layer().unwrap();
+    writer.commit().unwrap();
+    assert_eq!(store.protected_layer_through().unwrap(), None);
+}
