@@ -388,8 +388,15 @@ impl Case {
             .iter()
             .find(|(s, _)| s == "resolver")
             .is_none_or(|(_, v)| v != casefile_resolve::RESOLVER);
-        if everything || resolver_changed || store.entities_through()? != Some(size) {
-            let resolved = crate::resolve::resolve(case, &mut store, progress)?;
+        // An unlocked sync makes the protected layer when a locked one
+        // left it stale.
+        let layer_stale = store.has_sealing_key()
+            && store.protected_layer_through()? != store.entities_through()?
+            && !store.sealed_sources()?.is_empty();
+        if everything || resolver_changed || layer_stale || store.entities_through()? != Some(size)
+        {
+            let resolved =
+                crate::resolve::resolve(case, &mut store, self.keys().as_ref(), progress)?;
             let mut writer = store.writer()?;
             writer.set_made_by("resolver", casefile_resolve::RESOLVER)?;
             writer.commit()?;
@@ -580,7 +587,14 @@ impl Case {
             crate::entities::mention_ref(rm),
             reason,
         );
-        self.judged(&[judged], &what, by, &[(&l.name, lm), (&r.name, rm)])
+        let sealed = store.in_protected_layer(&l.id) || store.in_protected_layer(&r.id);
+        self.judged(
+            &[judged],
+            &what,
+            by,
+            &[(&l.name, lm), (&r.name, rm)],
+            sealed,
+        )
     }
 
     /// Records that some mentions of an entity (numbered from 1, as
@@ -594,7 +608,10 @@ impl Case {
         by: &str,
     ) -> Result<JudgeOutcome, Error> {
         self.writable()?;
-        let e = self.snapshot()?.entity_raw(entity)?;
+        let snapshot = self.snapshot()?;
+        let e = snapshot.entity_raw(entity)?;
+        let sealed = snapshot.in_protected_layer(&e.id);
+        drop(snapshot);
         for &n in mentions {
             if n == 0 || n > e.mentions.len() {
                 return Err(Error::invalid(format!(
@@ -637,16 +654,18 @@ impl Case {
         for &n in mentions {
             anchors.push((e.mentions[n - 1].text.as_str(), &e.mentions[n - 1]));
         }
-        self.judged(&judged, &what, by, &anchors)
+        self.judged(&judged, &what, by, &anchors, sealed)
     }
 
-    /// Logs judgements, syncs, and says where the `anchors` are now.
+    /// Logs judgements (sealed when they touch protected material),
+    /// syncs, and says where the `anchors` are now.
     fn judged(
         &self,
         judgements: &[Judgement],
         what: &str,
         by: &str,
         anchors: &[(&str, &StoredMention)],
+        sealed: bool,
     ) -> Result<JudgeOutcome, Error> {
         let items = judgements
             .iter()
@@ -657,7 +676,12 @@ impl Case {
                 note: what.to_owned(),
             })
             .collect();
-        let log_entries = crate::curation::commit(&self.vault, items, by)?;
+        let target = self.sealing_target(sealed)?;
+        let logging = match &target {
+            Some(target) => crate::curation::Logging::Sealed(target),
+            None => crate::curation::Logging::Plain,
+        };
+        let log_entries = crate::curation::commit(&self.vault, items, by, logging)?;
         let sync = self.sync(&Quiet)?;
         let snapshot = self.snapshot()?;
         let mut now = Vec::new();
@@ -694,8 +718,30 @@ impl Case {
         let lock = self.derived_lock()?;
         self.sync_locked(&Quiet, false)?;
         let mut store = Store::open(self.vault.data_dir())?;
-        // And the records merged into those, which a merge checks for.
-        let mut records = crate::records::load_raw(&store, &needed)?;
+        // Checked against the records as this member reads them: with the
+        // protected layer when unlocked. And the records merged into
+        // those, which a merge checks for.
+        let view = self.snapshot()?;
+        let mut records = crate::records::load_raw(view.store(), &needed)?;
+        // About protected material: a record of the protected layer, or a
+        // citation of a protected source.
+        let mut sealed = false;
+        for action in actions {
+            let ids = action
+                .record
+                .iter()
+                .chain(&action.from)
+                .chain(action.link.iter().chain(&action.unlink).map(|l| &l.target));
+            for id in ids {
+                sealed |= view.store().layer_has_record(id);
+            }
+            for citation in &action.cite {
+                sealed |= view
+                    .reading(citation.source)?
+                    .is_some_and(|reading| reading.protected);
+            }
+        }
+        drop(view);
         for (n, action) in actions.iter().enumerate() {
             // Checked against what is stored, as entry "n" would be applied.
             let trial = Provenance {
@@ -725,7 +771,12 @@ impl Case {
                 },
             })
             .collect();
-        let entries = crate::curation::commit(&self.vault, items, by)?;
+        let target = self.sealing_target(sealed)?;
+        let logging = match &target {
+            Some(target) => crate::curation::Logging::Sealed(target),
+            None => crate::curation::Logging::Plain,
+        };
+        let entries = crate::curation::commit(&self.vault, items, by, logging)?;
         // Applied to the stored records alone when they were up to the log
         // just before these entries: nothing else came in between. Else
         // the sync makes every record again.

@@ -11,6 +11,7 @@ use casefile_resolve::judgements::{JUDGEMENT_FORMAT, Judgement};
 use casefile_vault::{AddOptions, Case, SourceKind};
 
 use crate::error::{Context as _, Error};
+use crate::keyring::Keyring;
 use crate::log::Selection;
 
 /// The larger of the two curation documents' size limits.
@@ -21,6 +22,10 @@ const MAX_CURATION_LEN: usize =
         casefile_resolve::judgements::MAX_JUDGEMENT_LEN
     };
 
+/// What sealing adds to a curation document at most: the age header for
+/// one recipient and a tag per 64 KiB chunk.
+const SEALING_OVERHEAD: usize = 1024;
+
 /// A person's recorded curation: a judgement about entities, or an action
 /// on records.
 pub(crate) enum Curated {
@@ -30,21 +35,37 @@ pub(crate) enum Curated {
     Action(Box<Action>),
 }
 
+/// One curation entry as read from the log.
+pub(crate) struct Logged {
+    /// Who made it, in which entry, when.
+    pub by: Provenance,
+    /// What it says.
+    pub curated: Curated,
+    /// Whether it was logged sealed: it is about protected material, and
+    /// only the protected layer applies it.
+    pub sealed: bool,
+}
+
 /// What the log says: its curation entries in log order, each with who
 /// made it, and when each source was logged.
 pub(crate) struct LogView {
     /// The curation entries.
-    pub curated: Vec<(Provenance, Curated)>,
+    pub curated: Vec<Logged>,
+    /// Sealed curation entries left unread: the case is locked.
+    pub sealed_locked: u64,
     /// When each source was logged, by log index.
     pub logged_at: HashMap<u64, String>,
 }
 
 /// Reads the log a page at a time: every curation entry (read from its
-/// blob, digest checked, decoded by its format) and each entry's time.
-pub(crate) fn read_log(case: &Case) -> Result<LogView, Error> {
+/// blob, digest checked, decoded by its format; a sealed one opened with
+/// `keyring`, or left out and counted when there is none) and each entry's
+/// time.
+pub(crate) fn read_log(case: &Case, keyring: Option<&Keyring>) -> Result<LogView, Error> {
     let (size, _) = case.latest_checkpoint()?;
     let mut view = LogView {
         curated: Vec::new(),
+        sealed_locked: 0,
         logged_at: HashMap::new(),
     };
     for page in crate::log::pages(case, Selection::Below(size)) {
@@ -55,15 +76,37 @@ pub(crate) fn read_log(case: &Case) -> Result<LogView, Error> {
                 continue;
             }
             let place = || format!("curation entry #{} ({})", entry.index, record.id);
+            let sealed = entry.sealed.is_some();
+            let opened = match (sealed, keyring) {
+                (false, _) => None,
+                (true, None) => {
+                    view.sealed_locked += 1;
+                    continue;
+                }
+                (true, Some(keyring)) => Some(
+                    keyring
+                        .open_source(case.data_dir(), record)
+                        .with_context(|| format!("opening {}", place()))?
+                        .0,
+                ),
+            };
             let mut blob = case.open_blob(&entry.sha256)?;
             let mut bytes = Vec::new();
+            // Sealing adds the age header and a tag per chunk.
+            let limit = MAX_CURATION_LEN + if sealed { SEALING_OVERHEAD } else { 0 };
             std::io::Read::by_ref(&mut blob)
-                .take(MAX_CURATION_LEN as u64 + 1)
+                .take(limit as u64 + 1)
                 .read_to_end(&mut bytes)
                 .with_context(|| format!("reading {}", place()))?;
-            if bytes.len() <= MAX_CURATION_LEN {
+            if bytes.len() <= limit {
                 blob.finish()
                     .with_context(|| format!("reading {}", place()))?;
+            }
+            if let Some(key) = &opened {
+                bytes = key
+                    .open_bytes(&bytes, &place())
+                    .map_err(Error::from)?
+                    .to_vec();
             }
             if crate::keyring::is_keys_document(&bytes) {
                 // Members and case keys: read by the keyring, not curation
@@ -76,7 +119,11 @@ pub(crate) fn read_log(case: &Case) -> Result<LogView, Error> {
                 entry: entry.index,
                 at: Some(entry.added_at.clone()),
             };
-            view.curated.push((by, curated));
+            view.curated.push(Logged {
+                by,
+                curated,
+                sealed,
+            });
         }
     }
     Ok(view)
@@ -115,7 +162,9 @@ pub(crate) fn judgements_among(case: &Case, from: u64, to: u64) -> Result<bool, 
     let wanted: Vec<u64> = (from..to).collect();
     for page in crate::log::pages(case, Selection::Only(&wanted)) {
         for record in &page? {
-            if record.entry.kind != SourceKind::Curation {
+            // A sealed entry is about protected material, which the plain
+            // index does not hold.
+            if record.entry.kind != SourceKind::Curation || record.entry.sealed.is_some() {
                 continue;
             }
             let mut blob = case.open_blob(&record.entry.sha256)?;
@@ -144,22 +193,40 @@ pub(crate) struct Item {
     pub note: String,
 }
 
+/// Where curation is logged: in plain text, or, when it touches protected
+/// material, sealed like a protected source (document, name and note) to
+/// the current epoch's key.
+pub(crate) enum Logging<'a> {
+    /// About open material only.
+    Plain,
+    /// About protected material.
+    Sealed(&'a (u64, casefile_keys::Recipient)),
+}
+
 /// Logs curation documents, one entry each, in one commit and one
 /// checkpoint; returns their log indexes.
-pub(crate) fn commit(case: &Case, items: Vec<Item>, by: &str) -> Result<Vec<u64>, Error> {
+pub(crate) fn commit(
+    case: &Case,
+    items: Vec<Item>,
+    by: &str,
+    logging: Logging<'_>,
+) -> Result<Vec<u64>, Error> {
     let mut prepared = Vec::with_capacity(items.len());
     for item in items {
-        prepared.push((
-            case.prepare_bytes(&item.name, &item.bytes)?,
-            AddOptions {
-                kind: SourceKind::Curation,
-                url: None,
-                acquired_at: None,
-                note: Some(item.note),
-                by: by.to_owned(),
-                sealed: None,
-            },
-        ));
+        let options = AddOptions {
+            kind: SourceKind::Curation,
+            url: None,
+            acquired_at: None,
+            note: Some(item.note),
+            by: by.to_owned(),
+            sealed: None,
+        };
+        prepared.push(match &logging {
+            Logging::Plain => (case.prepare_bytes(&item.name, &item.bytes)?, options),
+            Logging::Sealed(target) => {
+                crate::keyring::seal_bytes(case, &item.name, &item.bytes, target, options)?
+            }
+        });
     }
     let added = case.commit(prepared)?;
     case.update_catalogue()?;

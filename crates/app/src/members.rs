@@ -234,7 +234,8 @@ impl Case {
                 key.wrapped_for().len()
             ),
         }));
-        let log_entries = crate::curation::commit(self.vault(), items, by)?;
+        let log_entries =
+            crate::curation::commit(self.vault(), items, by, crate::curation::Logging::Plain)?;
         let new_epoch = new_key.is_some() && membership.current().is_some();
         if let Some(key) = new_key {
             let mut keys = self.keys_mut();
@@ -296,6 +297,7 @@ impl Case {
                     ),
                 }],
                 by,
+                crate::curation::Logging::Plain,
             )?;
             if let Some(keyring) = self.keys_mut().as_mut() {
                 keyring.insert(key);

@@ -250,7 +250,9 @@ fn read_all(
                 (Some(first), _, _) => another_acquisition(&mut writer, record, first, stats)?,
                 // A sealed source opens only with a cleared member's keys;
                 // without them it stays unread until a sync that has them.
-                (None, Some(_), None) => {
+                (None, Some(_), None)
+                    if record.entry.kind != casefile_vault::SourceKind::Curation =>
+                {
                     stats.locked += 1;
                     0
                 }

@@ -8,12 +8,13 @@ use std::collections::{BTreeSet, HashMap};
 use casefile_derived::{RecordSummary, Store};
 use casefile_document::Document;
 use casefile_extract::Extraction;
-use casefile_records::{Action, DocumentInput, EntityInput, Provenance, Record, Records};
+use casefile_records::{Action, DocumentInput, Provenance, Record, Records};
 use casefile_vault::Case;
 
 use crate::curation::{Curated, LogView};
 use crate::error::Error;
 use crate::progress::Progress;
+use crate::resolve::Counted;
 
 /// What making the records did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -27,25 +28,23 @@ pub struct RecordStats {
     pub actions_unmatched: u64,
 }
 
-/// The records of the case: proposed from every unsealed source's
-/// extractions and the entities, then every action of the log applied in
-/// log order.
-pub(crate) fn make(
+/// The records proposed from the documents of `sources` (their mentions
+/// resolved into the entities `mention_entities` names).
+pub(crate) fn propose_from(
     store: &Store,
     view: &LogView,
     mention_entities: &HashMap<(u64, u64, u32), String>,
-    entities: Vec<EntityInput>,
+    sources: &[Counted],
     progress: &dyn Progress,
-) -> Result<(Records, RecordStats), Error> {
-    let sources = store.unsealed_sources()?;
+) -> Result<Vec<Record>, Error> {
     progress.stage("proposing records", sources.len() as u64);
-    let mut proposed = casefile_records::propose(&[], &entities, &casefile_dates::edtf::valid);
-    for open in sources {
-        let source = open.index();
+    let mut proposed = Vec::new();
+    for counted in sources {
+        let source = counted.index();
         let mut docs: Vec<Document> = Vec::new();
-        store.documents(open, |d| docs.push(d))?;
+        counted.documents(store, |d| docs.push(d))?;
         let mut extractions: Vec<(u64, Extraction)> = Vec::new();
-        store.extractions(open, |ordinal, e| extractions.push((ordinal, e)))?;
+        counted.extractions(store, |ordinal, e| extractions.push((ordinal, e)))?;
         let ids: Vec<Vec<Option<String>>> = extractions
             .iter()
             .map(|(ordinal, e)| {
@@ -75,18 +74,32 @@ pub(crate) fn make(
         ));
         progress.advance(1);
     }
+    Ok(proposed)
+}
+
+/// The records `proposed`, then every action of the log applied in log
+/// order: those logged sealed (about protected material) only when
+/// `sealed` (for the protected layer).
+pub(crate) fn finish(
+    proposed: Vec<Record>,
+    view: &LogView,
+    sealed: bool,
+) -> (Records, RecordStats) {
     let mut records = Records::new(proposed);
     let mut stats = RecordStats::default();
-    for (by, curated) in &view.curated {
-        if let Curated::Action(action) = curated {
-            match records.apply(action, by) {
+    for logged in &view.curated {
+        if logged.sealed && !sealed {
+            continue;
+        }
+        if let Curated::Action(action) = &logged.curated {
+            match records.apply(action, &logged.by) {
                 Ok(()) => stats.actions += 1,
                 Err(_) => stats.actions_unmatched += 1,
             }
         }
     }
     stats.records = records.len() as u64;
-    Ok((records, stats))
+    (records, stats)
 }
 
 /// The status a merged record is listed with, and the role of its one
@@ -188,6 +201,10 @@ pub(crate) fn apply_new(
     actions: &[Action],
     entries: &[u64],
 ) -> Result<bool, Error> {
+    // The protected layer is made with the records: both are made again.
+    if store.protected_layer_through()?.is_some() {
+        return Ok(false);
+    }
     let mut records = load_raw(store, touched)?;
     let (size, _) = case.latest_checkpoint()?;
     let Some(&first) = entries.first() else {

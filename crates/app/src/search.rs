@@ -12,6 +12,7 @@ use casefile_vault::{Case, SourceKind};
 use crate::error::Error;
 use crate::log::Selection;
 use crate::progress::Progress;
+use crate::resolve::Counted;
 use crate::resolve::StoredEntity;
 
 /// What one indexing run did.
@@ -79,71 +80,101 @@ pub(crate) fn refresh(
             };
             let open = open[at];
             update.remove_source(source);
-            let captured = record
-                .entry
-                .acquired_at
-                .as_deref()
-                .and_then(crate::dates::day_start)
-                .or_else(|| crate::dates::day_start(&record.entry.added_at));
-            let mut documents: Vec<Document> = Vec::new();
-            store.documents(open, |d| documents.push(d))?;
-            let mut mentions = store.entities_in(source)?;
-            let mut claims: HashMap<u64, Vec<String>> = HashMap::new();
-            store.extractions(open, |ordinal, extraction: Extraction| {
-                let mut kinds: Vec<String> = extraction
-                    .claims
-                    .iter()
-                    .filter_map(|c| serde_json::to_value(c.kind).ok())
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect();
-                kinds.sort();
-                kinds.dedup();
-                claims.insert(ordinal, kinds);
-            })?;
-            for (ordinal, document) in documents.iter().enumerate() {
-                let ordinal = ordinal as u64;
-                let parts = blocks(document);
-                update.add_document(&IndexDocument {
-                    source,
-                    document: ordinal,
-                    source_kind: record.entry.kind.as_str().to_owned(),
-                    language: document.language.as_ref().map(|l| l.code.clone()),
-                    title: document.title.clone(),
-                    parts,
-                    date: document
-                        .published
-                        .as_deref()
-                        .and_then(crate::dates::day_start)
-                        .or(captured),
-                    entities: mentions.remove(&ordinal).unwrap_or_default(),
-                    claims: claims.remove(&ordinal).unwrap_or_default(),
-                })?;
-                stats.documents += 1;
-            }
+            stats.documents += index_source(&mut update, store, record, Counted::Open(open))?;
             stats.sources += 1;
             progress.advance(1);
         }
     }
     if entities {
-        let mut entities = Vec::new();
-        for summary in store.entity_list(None)? {
-            if let Some(entity) = store.entity::<StoredEntity>(&summary.id)? {
-                entities.push(IndexEntity {
-                    id: entity.id,
-                    kind: entity.kind,
-                    name: entity.name,
-                    names: entity.names.into_iter().map(|(name, _)| name).collect(),
-                });
-            }
-        }
+        let entities = index_entities(store, |_| true)?;
         stats.entities = entities.len() as u64;
         update.replace_entities(&entities)?;
     }
+    let records = index_records(store, |_| true)?;
+    stats.records = records.len() as u64;
+    update.replace_records(&records)?;
+    update.commit(complete)?;
+    Ok(Some(stats))
+}
+
+/// Indexes the documents of one source (`record` its log record);
+/// returns how many.
+fn index_source(
+    update: &mut casefile_index::IndexUpdate<'_>,
+    store: &Store,
+    record: &casefile_vault::SourceRecord,
+    counted: Counted,
+) -> Result<u64, Error> {
+    let source = record.entry.index;
+    let captured = record
+        .entry
+        .acquired_at
+        .as_deref()
+        .and_then(crate::dates::day_start)
+        .or_else(|| crate::dates::day_start(&record.entry.added_at));
+    let mut documents: Vec<Document> = Vec::new();
+    counted.documents(store, |d| documents.push(d))?;
+    let mut mentions = store.entities_in(source)?;
+    let mut claims: HashMap<u64, Vec<String>> = HashMap::new();
+    counted.extractions(store, |ordinal, extraction: Extraction| {
+        let mut kinds: Vec<String> = extraction
+            .claims
+            .iter()
+            .filter_map(|c| serde_json::to_value(c.kind).ok())
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        claims.insert(ordinal, kinds);
+    })?;
+    for (ordinal, document) in documents.iter().enumerate() {
+        let ordinal = ordinal as u64;
+        let parts = blocks(document);
+        update.add_document(&IndexDocument {
+            source,
+            document: ordinal,
+            source_kind: record.entry.kind.as_str().to_owned(),
+            language: document.language.as_ref().map(|l| l.code.clone()),
+            title: document.title.clone(),
+            parts,
+            date: document
+                .published
+                .as_deref()
+                .and_then(crate::dates::day_start)
+                .or(captured),
+            entities: mentions.remove(&ordinal).unwrap_or_default(),
+            claims: claims.remove(&ordinal).unwrap_or_default(),
+        })?;
+    }
+    Ok(documents.len() as u64)
+}
+
+/// The entities of `store` as indexed, those `keep` allows.
+fn index_entities(store: &Store, keep: impl Fn(&str) -> bool) -> Result<Vec<IndexEntity>, Error> {
+    let mut entities = Vec::new();
+    for summary in store.entity_list(None)? {
+        if !keep(&summary.id) {
+            continue;
+        }
+        if let Some(entity) = store.entity::<StoredEntity>(&summary.id)? {
+            entities.push(IndexEntity {
+                id: entity.id,
+                kind: entity.kind,
+                name: entity.name,
+                names: entity.names.into_iter().map(|(name, _)| name).collect(),
+            });
+        }
+    }
+    Ok(entities)
+}
+
+/// The records of `store` as indexed, those `keep` allows. A merged
+/// record is found through the record it was merged into, which carries
+/// its evidence once merges are folded.
+fn index_records(store: &Store, keep: impl Fn(&str) -> bool) -> Result<Vec<IndexRecord>, Error> {
     let mut records = Vec::new();
-    // A merged record is found through the record it was merged into,
-    // which carries its evidence once merges are folded.
     for r in crate::records::load_all(store)?.by_id.into_values() {
-        if r.merged_into.is_some() {
+        if r.merged_into.is_some() || !keep(&r.id) {
             continue;
         }
         let mut text: Vec<String> = r.values.values().map(|v| v.value.clone()).collect();
@@ -157,10 +188,30 @@ pub(crate) fn refresh(
             text,
         });
     }
-    stats.records = records.len() as u64;
-    update.replace_records(&records)?;
-    update.commit(complete)?;
-    Ok(Some(stats))
+    Ok(records)
+}
+
+/// The search index of what the protected layer adds, made in memory for
+/// an unlocked member's search (never written): the protected sources'
+/// documents, and the entities and records of the layer.
+pub(crate) fn protected_index(case: &Case, store: &Store) -> Result<SearchIndex, Error> {
+    let index = SearchIndex::in_memory()?;
+    let mut update = index.update()?;
+    let sealed = store.sealed_sources()?;
+    for page in crate::log::pages(case, Selection::Only(&sealed)) {
+        for record in &page? {
+            index_source(
+                &mut update,
+                store,
+                record,
+                Counted::Sealed(record.entry.index),
+            )?;
+        }
+    }
+    update.replace_entities(&index_entities(store, |id| store.layer_has_entity(id))?)?;
+    update.replace_records(&index_records(store, |id| store.layer_has_record(id))?)?;
+    update.commit(0)?;
+    Ok(index)
 }
 
 /// A document's text block by block, each with its language; the whole

@@ -72,11 +72,39 @@ impl Snapshot {
         vault: Arc<casefile_vault::Case>,
         sealing_key: Option<&[u8; 32]>,
     ) -> Result<Snapshot, Error> {
-        let store = Store::open_reader(vault.data_dir())?;
+        let mut store = Store::open_reader(vault.data_dir())?;
         if let Some(key) = sealing_key {
             store.provide_sealing_key(key);
+            // The protected layer, when it is up to the entities: a locked
+            // member's resolution since left it stale until the next
+            // unlocked sync.
+            let through = store.protected_layer_through()?;
+            if through.is_some()
+                && through == store.entities_through()?
+                && let Some(layer) = store.read_protected_layer()?
+            {
+                store.install_protected_layer(layer);
+            }
         }
         Ok(Snapshot { vault, store })
+    }
+
+    /// The derived store, as this snapshot reads it.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Whether entity `id` (stored id, without `E`) is one the protected
+    /// layer adds, changes or removes: what is done to it is about
+    /// protected material, and is logged sealed.
+    pub(crate) fn in_protected_layer(&self, id: &str) -> bool {
+        self.store.layer_has_entity(id)
+    }
+
+    /// Whether the protected sources count here: the case is unlocked and
+    /// their sealed layer is up to the entities.
+    pub fn protected_counted(&self) -> bool {
+        self.store.has_protected_layer()
     }
 
     /// The log's size the entities and records are resolved through
@@ -261,14 +289,43 @@ impl Snapshot {
         })
     }
 
-    /// Searches the documents, entities and records of unsealed sources.
+    /// Searches the documents, entities and records; those of protected
+    /// sources too when they count here ([`Snapshot::protected_counted`]),
+    /// through an index made in memory for the search.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, Error> {
         let derived = self.vault.data_dir().join(casefile_derived::DERIVED_DIR);
         let index = SearchIndex::open_existing(&derived)?;
-        match index {
-            Some(index) => Ok(index.search(query)?),
-            None => Ok(SearchResults::default()),
+        if !self.store.has_protected_layer() {
+            return match index {
+                Some(index) => Ok(index.search(query)?),
+                None => Ok(SearchResults::default()),
+            };
         }
+        let protected = crate::search::protected_index(&self.vault, &self.store)?;
+        let found = protected.search(query)?;
+        // More of the plain hits, for those the layer stands for.
+        let wider = SearchQuery {
+            limit: query.limit.saturating_mul(2).max(query.limit + 50),
+            ..query.clone()
+        };
+        let plain = match index {
+            Some(index) => index.search(&wider)?,
+            None => SearchResults::default(),
+        };
+        let store = &self.store;
+        Ok(
+            plain.merge(found, query.limit, |hit| match hit.kind.as_str() {
+                "entity" => hit
+                    .entity
+                    .as_deref()
+                    .is_some_and(|id| store.layer_has_entity(id)),
+                "record" => hit
+                    .record
+                    .as_deref()
+                    .is_some_and(|id| store.layer_has_record(id)),
+                _ => false,
+            }),
+        )
     }
 
     /// The report as of `as_of`: protected sources only with
@@ -278,6 +335,12 @@ impl Snapshot {
         as_of: jiff::civil::Date,
         include_protected: bool,
     ) -> Result<casefile_report::Report, Error> {
-        crate::report::build(&self.vault, &self.store, as_of, include_protected)
+        if include_protected {
+            crate::report::build(&self.vault, &self.store, as_of, true)
+        } else {
+            // What the open sources alone say, as a locked member reads it.
+            self.store
+                .open_layer_only(|open| crate::report::build(&self.vault, open, as_of, false))
+        }
     }
 }

@@ -510,7 +510,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
                     if !entity::is_entity_ref(left) && !entity::is_entity_ref(right)
             );
             let case = if needs_case {
-                Some(open_case(place.case.as_deref())?)
+                Some(place.synced()?)
             } else {
                 None
             };

@@ -14,7 +14,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{FOUNDING, casefile, code, json, run};
+use common::{FOUNDING, casefile, code, json, json_lines, run};
 
 /// What would identify the witness: their name, phone number, village and
 /// one sentence of what they said; the file name, note and URL say them too.
@@ -162,7 +162,63 @@ fn a_testimony_leaves_no_trace_of_its_witness_in_the_case_folder() {
     );
     assert!(!report.stdout.is_empty());
     ok(&["search", "pardon"], &root);
+    // It takes full part: its witness is an entity, it proposes records,
+    // and its words are found.
+    let entities = json_lines(&ok(&["entity", "list", "--json"], &root));
+    let witness = entities
+        .iter()
+        .find(|e| e["name"] == NAME)
+        .unwrap_or_else(|| panic!("no entity {NAME}: {entities:?}"));
+    let witness = witness["id"].as_str().unwrap().to_owned();
+    let records = json_lines(&ok(&["record", "list", "--json"], &root));
+    let of_testimony = |kind: &str| -> Vec<String> {
+        records
+            .iter()
+            .filter(|r| r["kind"] == kind)
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .filter(|id| id[1..].starts_with(&format!("{TESTIMONY}.")))
+            .collect()
+    };
+    let violation = of_testimony("violation");
+    assert_eq!(violation.len(), 1, "{records:?}");
+    assert_eq!(of_testimony("group").len(), 1, "{records:?}");
+    let found = json(&ok(&["search", "Канарейкин", "--json"], &root));
+    assert!(
+        found["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["source"] == TESTIMONY),
+        "{found}"
+    );
+    // Curation of it is logged sealed, like the testimony: this record
+    // made by hand links the witness, cites the testimony, and its note
+    // names the witness.
+    let made = json(&ok(
+        &[
+            "record",
+            "add",
+            "violation",
+            "удержание в подвале",
+            "--link",
+            &format!("victim=E{witness}"),
+            "--cite",
+            &format!("{TESTIMONY}.0:0-20"),
+            "--note",
+            NOTE,
+            "--json",
+        ],
+        &root,
+    ));
+    let by_hand = made["record"]["id"].as_str().unwrap().to_owned();
+    ok(&["record", "confirm", &violation[0]], &root);
+    let shown = json(&ok(&["record", "show", &violation[0], "--json"], &root));
+    assert_eq!(shown["record"]["status"], "confirmed", "{shown}");
     ok(&["rebuild"], &root);
+    let shown = json(&ok(&["record", "show", &violation[0], "--json"], &root));
+    assert_eq!(shown["record"]["status"], "confirmed", "{shown}");
+    let shown = json(&ok(&["record", "show", &by_hand, "--json"], &root));
+    assert_eq!(shown["record"]["label"], "удержание в подвале", "{shown}");
     ok(&["verify"], &root);
     let package = temp.path().join("disclosure");
     ok(
@@ -261,6 +317,21 @@ fn locked_the_case_says_so_and_the_rest_works() {
         said.contains("1 protected sources stay locked and unread"),
         "{said}"
     );
+    // The entities, records and search hold what the open sources say.
+    let listed = locked(&["entity", "list", "--json"], &root);
+    assert_eq!(code(&listed), 0);
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(!listed.contains("Канарейкин"), "{listed}");
+    let records = json_lines(&locked(&["record", "list", "--json"], &root));
+    assert!(!records.is_empty());
+    assert!(
+        !records
+            .iter()
+            .any(|r| r["id"].as_str().unwrap()[1..].starts_with(&format!("{TESTIMONY}."))),
+        "{records:?}"
+    );
+    let found = json(&locked(&["search", "Канарейкин", "--json"], &root));
+    assert_eq!(found["total"], 0, "{found}");
     // The public part of the report is what it was.
     let report = locked(&["report", "--as-of", "2024-12-01"], &root);
     assert_eq!(code(&report), 0);

@@ -53,8 +53,12 @@ pub struct ProtectedLayer {
     pub through: u64,
     /// Entities new or changed.
     pub entities: Vec<LayerEntity>,
-    /// (entity, source, document): documents of protected sources each
-    /// entity is mentioned in.
+    /// Open entities that are not entities once protected material counts
+    /// (a judgement about protected material joined or split them).
+    pub removed_entities: Vec<String>,
+    /// (entity, source, document): every document each entity of the
+    /// layer is mentioned in (they replace the plain rows of those
+    /// entities).
     pub entity_documents: Vec<(String, u64, u64)>,
     /// Records new or changed.
     pub records: Vec<LayerRecord>,
@@ -67,6 +71,7 @@ impl ProtectedLayer {
     /// Whether it changes nothing.
     pub fn is_empty(&self) -> bool {
         self.entities.is_empty()
+            && self.removed_entities.is_empty()
             && self.entity_documents.is_empty()
             && self.records.is_empty()
             && self.removed_records.is_empty()
@@ -94,6 +99,7 @@ impl Drop for ProtectedLayer {
 #[derive(Debug, Default)]
 pub(crate) struct Overlay {
     entities: HashMap<String, LayerEntity>,
+    removed_entities: HashSet<String>,
     /// Source, then document, then the entities it mentions.
     entity_documents: BTreeMap<u64, BTreeMap<u64, Vec<String>>>,
     records: HashMap<String, LayerRecord>,
@@ -229,6 +235,9 @@ impl Store {
         for entity in std::mem::take(&mut layer.entities) {
             overlay.entities.insert(entity.summary.id.clone(), entity);
         }
+        overlay.removed_entities = std::mem::take(&mut layer.removed_entities)
+            .into_iter()
+            .collect();
         for (entity, source, document) in std::mem::take(&mut layer.entity_documents) {
             overlay
                 .entity_documents
@@ -246,6 +255,24 @@ impl Store {
             .collect();
         self.layering.overlay = Some(overlay);
         self.layering.on.set(true);
+    }
+
+    /// Whether the installed layer has entity `id` (new, changed or
+    /// removed): curation of it touches protected material.
+    pub fn layer_has_entity(&self, id: &str) -> bool {
+        self.layering
+            .overlay
+            .as_ref()
+            .is_some_and(|o| o.entities.contains_key(id) || o.removed_entities.contains(id))
+    }
+
+    /// Whether the installed layer has record `id` (new, changed or
+    /// removed): curation of it touches protected material.
+    pub fn layer_has_record(&self, id: &str) -> bool {
+        self.layering
+            .overlay
+            .as_ref()
+            .is_some_and(|o| o.records.contains_key(id) || o.removed.contains(id))
     }
 
     /// Whether a protected layer is installed.
@@ -278,7 +305,9 @@ impl Store {
         };
         let mut out: Vec<EntitySummary> = plain
             .into_iter()
-            .filter(|e| !overlay.entities.contains_key(&e.id))
+            .filter(|e| {
+                !overlay.entities.contains_key(&e.id) && !overlay.removed_entities.contains(&e.id)
+            })
             .collect();
         out.extend(
             overlay
@@ -323,6 +352,7 @@ impl Store {
     pub(crate) fn layer_body(&self, table: &str, id: &str) -> Option<Option<&str>> {
         let overlay = self.overlay()?;
         match table {
+            "entities" if overlay.removed_entities.contains(id) => Some(None),
             "entities" => overlay.entities.get(id).map(|e| Some(e.body.as_str())),
             _ if overlay.removed.contains(id) => Some(None),
             _ => overlay.records.get(id).map(|r| Some(r.body.as_str())),
@@ -372,6 +402,12 @@ impl Store {
         let Some(overlay) = self.overlay() else {
             return;
         };
+        // The layer's entities' documents replace their plain rows.
+        for list in found.values_mut() {
+            list.retain(|e| {
+                !overlay.entities.contains_key(e) && !overlay.removed_entities.contains(e)
+            });
+        }
         if let Some(documents) = overlay.entity_documents.get(&source) {
             for (document, entities) in documents {
                 let list = found.entry(*document).or_default();
@@ -380,6 +416,7 @@ impl Store {
                 list.dedup();
             }
         }
+        found.retain(|_, list| !list.is_empty());
     }
 }
 

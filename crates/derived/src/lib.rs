@@ -34,7 +34,7 @@ pub const DOCUMENTS_FILE: &str = "documents.sqlite";
 /// The sealing key's file inside the `.casefile` folder.
 pub const SEALING_KEY_FILE: &str = "sealing.key";
 /// The schema this build writes.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// What can go wrong with the derived store.
 #[derive(Debug, thiserror::Error)]

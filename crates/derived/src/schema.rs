@@ -58,6 +58,10 @@ CREATE TABLE IF NOT EXISTS record_links (
 );
 CREATE INDEX IF NOT EXISTS record_links_by_target ON record_links (target);
 CREATE INDEX IF NOT EXISTS record_links_by_record ON record_links (record);
+-- Added within schema 7: a store without it has no protected layer, and
+-- the writer that opens it adds it. A casefile that does not know it leaves
+-- it alone; the layer it leaves is stale (resolved through another size)
+-- and is not installed.
 CREATE TABLE IF NOT EXISTS protected_layer (
     part INTEGER PRIMARY KEY,
     body BLOB NOT NULL

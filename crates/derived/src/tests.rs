@@ -477,7 +477,12 @@ fn layered_store(dir: &Path) -> (Store, ProtectedLayer) {
                 body: "\"layer-3\"".into(),
             },
         ],
-        entity_documents: vec![("2.0.0".into(), 2, 0), ("1.0.0".into(), 2, 0)],
+        removed_entities: vec!["1.0.1".into()],
+        entity_documents: vec![
+            ("2.0.0".into(), 2, 0),
+            ("1.0.0".into(), 2, 0),
+            ("1.0.0".into(), 1, 0),
+        ],
         records: vec![LayerRecord {
             summary: record_summary("V2.0.1", "Zakharchenko beat a recruit"),
             links: vec![("perpetrator".into(), "E2.0.0".into())],
@@ -527,9 +532,9 @@ fn the_protected_layer_is_sealed_and_laid_over_the_plain_rows_only_when_installe
         [
             ("Open Person".to_owned(), 5),
             ("Witnessed Zakharchenko".to_owned(), 4),
-            ("Other Person".to_owned(), 2)
         ]
     );
+    assert_eq!(reader.entity::<String>("1.0.1").unwrap(), None);
     assert_eq!(
         reader.entity::<String>("1.0.0").unwrap().as_deref(),
         Some("layer-1")
@@ -567,7 +572,7 @@ fn the_protected_layer_is_sealed_and_laid_over_the_plain_rows_only_when_installe
             Some("rec-gone")
         );
     });
-    assert_eq!(names(&reader).len(), 3);
+    assert_eq!(names(&reader).len(), 2);
 }
 
 #[test]

@@ -218,6 +218,48 @@ pub struct SearchResults {
     pub facets: Facets,
 }
 
+/// How many entities the entity facet lists.
+const ENTITY_FACETS: usize = 20;
+
+impl SearchResults {
+    /// These results and `other`'s (from another index, searched with the
+    /// same query) as one: hits best first, `limit` at most, totals and
+    /// facet counts added up. `drop` leaves out hits of these results
+    /// that `other` stands for.
+    pub fn merge(
+        mut self,
+        other: SearchResults,
+        limit: usize,
+        drop: impl Fn(&Hit) -> bool,
+    ) -> Self {
+        let before = self.hits.len();
+        self.hits.retain(|hit| !drop(hit));
+        let dropped = before - self.hits.len();
+        self.total = self.total.saturating_sub(dropped) + other.total;
+        self.hits.extend(other.hits);
+        self.hits
+            .sort_by(|a, b| b.score.total_cmp(&a.score).then(a.kind.cmp(&b.kind)));
+        self.hits.truncate(limit);
+        let add = |mine: &mut Vec<(String, u64)>, theirs: Vec<(String, u64)>, keep: usize| {
+            for (key, count) in theirs {
+                match mine.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, c)) => *c += count,
+                    None => mine.push((key, count)),
+                }
+            }
+            mine.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            mine.truncate(keep);
+        };
+        let f = other.facets;
+        add(&mut self.facets.source_kind, f.source_kind, usize::MAX);
+        add(&mut self.facets.language, f.language, usize::MAX);
+        add(&mut self.facets.claim, f.claim, usize::MAX);
+        add(&mut self.facets.entity, f.entity, ENTITY_FACETS);
+        add(&mut self.facets.status, f.status, usize::MAX);
+        self
+    }
+}
+
 /// Facet counts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Facets {
@@ -524,6 +566,30 @@ impl SearchIndex {
         }))
     }
 
+    /// An index held in memory only, never written to disk: for what may
+    /// not be indexed in plain text (the protected sources of an unlocked
+    /// case), made for a search and dropped after it.
+    pub fn in_memory() -> Result<Self, IndexError> {
+        let path = PathBuf::from("(in memory)");
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        register_analyzers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|source| IndexError::Tantivy {
+                path: path.clone(),
+                source,
+            })?;
+        Ok(SearchIndex {
+            path,
+            index,
+            reader,
+            fields,
+        })
+    }
+
     fn tantivy(&self) -> impl FnOnce(tantivy::TantivyError) -> IndexError + '_ {
         |source| IndexError::Tantivy {
             path: self.path.clone(),
@@ -695,7 +761,7 @@ impl SearchIndex {
             source_kind: sorted(counts.get("/kind").collect(), usize::MAX),
             language: sorted(counts.get("/language").collect(), usize::MAX),
             claim: sorted(counts.get("/claim").collect(), usize::MAX),
-            entity: sorted(counts.get("/entity").collect(), 20),
+            entity: sorted(counts.get("/entity").collect(), ENTITY_FACETS),
             status: sorted(counts.get("/status").collect(), usize::MAX),
         };
         Ok(SearchResults {
