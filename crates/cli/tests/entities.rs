@@ -1,6 +1,6 @@
 //! `casefile add` resolves the mentions of what it reads into entities;
 //! `casefile entity list/show/explain` show them; `rebuild` makes the same
-//! entities again; protected sources stay out of them.
+//! entities again; protected sources count only for a cleared member.
 
 #![allow(
     clippy::unwrap_used,
@@ -107,16 +107,32 @@ fn one_person_across_sources_with_every_mention_where_it_is() {
 }
 
 #[test]
-fn protected_sources_give_no_entities_and_leave_no_names_in_plain_text() {
+fn protected_sources_give_entities_only_to_the_unlocked_and_leave_no_names_in_plain_text() {
     let temp = case();
     let root = temp.path();
+    // Unlocked, the witness is an entity of the case, found in the
+    // testimony.
     let list = lines(&run(&["entity", "list", "--json"], root));
+    let witness = entity_named(&list, "Ostap Vernyhora");
+    assert_eq!(witness["id"], format!("{}.0.0", FOUNDING + 1));
+    // Locked, the entities are what the open sources say.
+    let locked = casefile()
+        .args(["entity", "list", "--json"])
+        .env_remove("CASEFILE_PASSPHRASE")
+        .current_dir(root)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&locked), 0);
+    let locked = lines(&locked);
     assert!(
-        list.iter()
+        locked
+            .iter()
             .all(|e| !e["name"].as_str().unwrap().contains("Vernyhora")),
-        "{list:#?}"
+        "{locked:#?}"
     );
-    for entry in walkdir::WalkDir::new(root.join(".casefile/derived")) {
+    assert_eq!(locked.len() + 1, list.len(), "{locked:#?} {list:#?}");
+    for entry in walkdir::WalkDir::new(root.join(".casefile")) {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
             let bytes = std::fs::read(entry.path()).unwrap();

@@ -100,7 +100,7 @@ fn the_seed_report_is_found_by_the_units_russian_name_across_scripts_only() {
 }
 
 #[test]
-fn protected_sources_are_not_searched() {
+fn protected_sources_are_searched_only_unlocked_and_never_indexed_on_disk() {
     let temp = tempfile::tempdir().unwrap();
     let root = temp.path();
     assert_eq!(code(&run(&["init"], root)), 0);
@@ -119,11 +119,33 @@ fn protected_sources_are_not_searched() {
         0
     );
     assert_eq!(code(&run(&["add", "page.txt", "--kind", "news"], root)), 0);
-    let hits = json(&run(&["search", "months", "--json"], root));
-    assert_eq!(hits["total"], 1);
+    let locked = |args: &[&str]| {
+        json(
+            &common::casefile()
+                .args(args)
+                .env_remove("CASEFILE_PASSPHRASE")
+                .current_dir(root)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .unwrap(),
+        )
+    };
+    let hits = locked(&["search", "months", "--documents", "--json"]);
+    assert_eq!(hits["total"], 1, "{hits}");
     assert_eq!(hits["hits"][0]["source"], FOUNDING + 1);
-    let witness = json(&run(&["search", "Vernyhora", "--json"], root));
-    assert_eq!(witness["total"], 0);
+    let witness = locked(&["search", "Vernyhora", "--json"]);
+    assert_eq!(witness["total"], 0, "{witness}");
+    // A cleared member finds the testimony too, through an index made in
+    // memory for the search.
+    let hits = json(&run(&["search", "months", "--documents", "--json"], root));
+    assert_eq!(hits["total"], 2, "{hits}");
+    let witness = json(&run(
+        &["search", "Vernyhora", "--documents", "--json"],
+        root,
+    ));
+    assert_eq!(witness["total"], 1, "{witness}");
+    assert_eq!(witness["hits"][0]["source"], FOUNDING);
+    assert_eq!(witness["facets"]["source_kind"][0][0], "testimony");
     for entry in walkdir::WalkDir::new(root.join(".casefile/derived/index")) {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
