@@ -46,6 +46,8 @@ pub struct Case {
     /// The case keys, once a cleared member has unlocked the case.
     pub(crate) keyring: Arc<RwLock<Option<Keyring>>>,
     writable: bool,
+    /// Whether snapshots show witnesses' names (a cleared member asked).
+    names: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl std::fmt::Debug for Case {
@@ -175,6 +177,7 @@ impl Case {
             models: Arc::new(OnceLock::new()),
             keyring: Arc::new(RwLock::new(None)),
             writable,
+            names: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
     }
 
@@ -252,6 +255,12 @@ impl Case {
     /// writes; what was logged since the last [`Case::sync`] is not in it.
     /// When the case is unlocked, it opens protected rows too.
     pub fn snapshot(&self) -> Result<Snapshot, Error> {
+        self.snapshot_as(self.names.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// [`Case::snapshot`], showing names when `names` (the caller checked
+    /// the member may see them).
+    pub(crate) fn snapshot_as(&self, names: bool) -> Result<Snapshot, Error> {
         let key = match &*self.keys() {
             // A case unlocked whose derived store's key is gone: a key
             // that opens nothing, so that sealed rows say they do not open
@@ -263,7 +272,21 @@ impl Case {
             },
             None => None,
         };
-        Snapshot::open(self.vault.clone(), key.as_deref())
+        Snapshot::open(self.vault.clone(), key.as_deref(), names)
+    }
+
+    /// Shows witnesses' names and masked spans in every later snapshot of
+    /// this handle, instead of their pseudonyms and bars: only for a member
+    /// who unlocked the case, and only when they ask.
+    pub fn show_names(&self) -> Result<(), Error> {
+        if self.keys().is_none() {
+            return Err(Error::locked(
+                "names of protected people are shown only to a member cleared for protected \
+                 material who unlocked the case",
+            ));
+        }
+        self.names.store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 
     /// The keyring, read.
@@ -513,6 +536,14 @@ impl Case {
             return Ok(Some(keyring.target().clone()));
         }
         Membership::read(&self.vault)?.sealing_target().map(Some)
+    }
+
+    /// Where sealed curation is sealed to: the current epoch's key.
+    pub(crate) fn sealing_target_for_curation(
+        &self,
+    ) -> Result<(u64, casefile_keys::Recipient), Error> {
+        self.sealing_target(true)?
+            .ok_or_else(|| Error::locked("this case has no case key to seal curation to"))
     }
 
     fn finish_add(

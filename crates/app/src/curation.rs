@@ -33,6 +33,8 @@ pub(crate) enum Curated {
     Judgement(Box<Judgement>),
     /// `record add`, `edit`, `confirm`, `reject`, `dispute`.
     Action(Box<Action>),
+    /// A witness registered, their consent, a confirmed mask.
+    Witness(Box<crate::witness::WitnessDoc>),
 }
 
 /// One curation entry as read from the log.
@@ -148,9 +150,13 @@ fn decode(bytes: &[u8]) -> Result<Curated, Error> {
         ACTION_FORMAT => Curated::Action(Box::new(
             Action::decode(bytes).map_err(|e| Error::integrity(e.to_string()))?,
         )),
+        crate::witness::WITNESS_FORMAT => {
+            Curated::Witness(Box::new(crate::witness::WitnessDoc::decode(bytes)?))
+        }
         other => {
             return Err(Error::integrity(format!(
-                "its format {other:?} is neither {JUDGEMENT_FORMAT:?} nor {ACTION_FORMAT:?}"
+                "its format {other:?} is not {JUDGEMENT_FORMAT:?}, {ACTION_FORMAT:?} or {:?}",
+                crate::witness::WITNESS_FORMAT
             )));
         }
     })

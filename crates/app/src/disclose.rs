@@ -38,6 +38,9 @@ pub const CHECKPOINT_FILE: &str = "checkpoint.txt";
 pub const VERIFIER_FILE: &str = "verifier.key";
 /// How to check it by hand.
 pub const README_FILE: &str = "README.txt";
+/// The redacted rendering of a package whose witness consented only
+/// anonymously (then the key, plaintext and fields are withheld).
+pub const REDACTED_FILE: &str = "redacted.txt";
 
 /// What `disclose` wrote.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -52,8 +55,14 @@ pub struct Disclosure {
     pub ciphertext_sha256: String,
     /// SHA-256 of the plaintext.
     pub plaintext_sha256: String,
-    /// The source's file name when it was added, from its sealed fields.
+    /// The source's file name when it was added, from its sealed fields
+    /// (withheld from a redacted package).
     pub name: Option<String>,
+    /// Whether it is redacted: the key, plaintext and fields withheld, a
+    /// rendering with pseudonyms and masks given instead.
+    pub redacted: bool,
+    /// What the witnesses' consent said, one line each.
+    pub consent: Vec<String>,
 }
 
 /// What checking a package found: every check passed (else the first
@@ -85,7 +94,13 @@ impl Case {
     /// [`Case::resolve_source`] takes it) into `out`, a folder that must not
     /// exist yet. Needs the case unlocked: the source's key is unwrapped to
     /// be handed over, and it opens that source alone.
-    pub fn disclose(&self, spec: &str, out: &Path) -> Result<Disclosure, Error> {
+    ///
+    /// The witnesses whose account it is decide: each must have consented
+    /// to submission to a court; when one consented only anonymously, or
+    /// `redacted` is asked, the package holds a redacted rendering instead
+    /// of the key, plaintext and fields. A refusal names the witness and
+    /// why.
+    pub fn disclose(&self, spec: &str, out: &Path, redacted: bool) -> Result<Disclosure, Error> {
         let index = self.resolve_source(spec)?;
         let record = self.vault().source(index)?;
         if record.entry.sealed.is_none() {
@@ -103,6 +118,51 @@ impl Case {
             )
         })?;
         let (key, fields) = keyring.open_source(self.vault().data_dir(), &record)?;
+        drop(keys);
+        let register = self.witnesses()?;
+        let mut consent = Vec::new();
+        let mut redacted = redacted;
+        let witnesses = register.of_source(index);
+        if witnesses.is_empty() {
+            consent.push(format!(
+                "no witness is registered for source #{index}: no consent was checked"
+            ));
+        }
+        for witness in witnesses {
+            match witness.allows(&crate::witness::Use::Court) {
+                crate::witness::Allowed::Named => consent.push(format!(
+                    "{} consented to submission to a court with their name",
+                    witness.pseudonym
+                )),
+                crate::witness::Allowed::Anonymous => {
+                    redacted = true;
+                    consent.push(format!(
+                        "{} consented to submission to a court anonymously: redacted",
+                        witness.pseudonym
+                    ));
+                }
+                crate::witness::Allowed::Refused { why } => {
+                    return Err(Error::conflict(format!(
+                        "source #{index} is not disclosed: {why} (record it with `casefile \
+                         consent give {} --to court`)",
+                        witness.pseudonym
+                    )));
+                }
+            }
+        }
+        let rendering = if redacted {
+            let mut text = String::new();
+            self.snapshot_as(false)?
+                .documents(index, &mut |document, _| {
+                    if !text.is_empty() {
+                        text.push_str("\n\n");
+                    }
+                    text.push_str(&document.text);
+                })?;
+            Some(text)
+        } else {
+            None
+        };
         if out.exists() {
             return Err(Error::conflict(format!(
                 "{} already exists; give a new folder for the package",
@@ -135,11 +195,16 @@ impl Case {
             proof: proof.proof.clone(),
         };
         let about = format!("source #{index} of {}", self.origin());
-        let files: Vec<(&str, Vec<u8>)> = vec![
-            (CIPHERTEXT_FILE, ciphertext),
-            (KEY_FILE, key.to_identity_file(&about).as_bytes().to_vec()),
-            (PLAINTEXT_FILE, plain.to_vec()),
-            (FIELDS_FILE, fields.encode()),
+        let mut files: Vec<(&str, Vec<u8>)> = vec![(CIPHERTEXT_FILE, ciphertext)];
+        match &rendering {
+            None => files.extend([
+                (KEY_FILE, key.to_identity_file(&about).as_bytes().to_vec()),
+                (PLAINTEXT_FILE, plain.to_vec()),
+                (FIELDS_FILE, fields.encode()),
+            ]),
+            Some(text) => files.push((REDACTED_FILE, text.clone().into_bytes())),
+        }
+        files.extend([
             (ENTRY_FILE, entry),
             (
                 PROOF_FILE,
@@ -148,8 +213,11 @@ impl Case {
             ),
             (CHECKPOINT_FILE, checkpoint.into_bytes()),
             (VERIFIER_FILE, format!("{}\n", self.verifier()).into_bytes()),
-            (README_FILE, readme(&about, index).into_bytes()),
-        ];
+            (
+                README_FILE,
+                readme(&about, index, rendering.is_some()).into_bytes(),
+            ),
+        ]);
         for (name, bytes) in &files {
             write_new(&out.join(name), bytes, true)?;
         }
@@ -158,8 +226,16 @@ impl Case {
             log_index: index,
             tree_size: proof.tree_size,
             ciphertext_sha256: record.entry.sha256.to_hex(),
-            plaintext_sha256: hex(&sha2::Sha256::digest(&plain)),
-            name: fields.name,
+            // A redacted package does not let the text be guessed and
+            // confirmed by its hash.
+            plaintext_sha256: if redacted {
+                String::new()
+            } else {
+                hex(&sha2::Sha256::digest(&plain))
+            },
+            name: if redacted { None } else { fields.name },
+            redacted,
+            consent,
         })
     }
 }
@@ -168,7 +244,29 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn readme(about: &str, index: u64) -> String {
+fn readme(about: &str, index: u64, redacted: bool) -> String {
+    if redacted {
+        return format!(
+            "casefile disclosure of {about}, redacted\n\
+             \n\
+             {CIPHERTEXT_FILE}  the source as the case stores it (an age file)\n\
+             {REDACTED_FILE}  its text with its witnesses' names replaced by pseudonyms and the \
+             spans a person confirmed masked (each by a bar of the same length)\n\
+             {ENTRY_FILE}  its log entry (index {index}), which commits to the SHA-256 of {CIPHERTEXT_FILE}\n\
+             {PROOF_FILE}  the proof that the entry is in the log of the checkpoint\n\
+             {CHECKPOINT_FILE}  the log's signed checkpoint\n\
+             {VERIFIER_FILE}  the key that verifies the checkpoint's signature\n\
+             \n\
+             Its witness consented to submission anonymously, so the key that opens the \
+             ciphertext is withheld: the package proves that this ciphertext was logged when \
+             the entry says, and {REDACTED_FILE} is the case's rendering of it, which the hashes \
+             do not bind. The organisation can open the ciphertext before the court, in camera.\n\
+             \n\
+             Check it with `casefile disclose verify FOLDER`, or by hand:\n\
+             sha256sum {CIPHERTEXT_FILE}       (equals the sha256 line of {ENTRY_FILE})\n\
+             and the proof against the checkpoint as RFC 9162 describes (leaf hash = SHA-256 of 0x00 and {ENTRY_FILE}).\n"
+        );
+    }
     format!(
         "casefile disclosure of {about}\n\
          \n\
@@ -280,6 +378,25 @@ pub fn verify_disclosure(folder: &Path) -> Result<DisclosureCheck, Error> {
         ));
     }
     checked.push("the ciphertext is the one the entry records (SHA-256 and size)".into());
+    if !folder.join(KEY_FILE).exists() && folder.join(REDACTED_FILE).exists() {
+        for withheld in [PLAINTEXT_FILE, FIELDS_FILE] {
+            if folder.join(withheld).exists() {
+                return Err(fail(
+                    withheld,
+                    "a redacted package holds no plaintext or fields".into(),
+                ));
+            }
+        }
+        checked.push(format!(
+            "redacted: the key is withheld, and {REDACTED_FILE} is a rendering the hashes do not bind"
+        ));
+        return Ok(DisclosureCheck {
+            log_index: entry.index,
+            origin: checkpoint.origin,
+            tree_size: checkpoint.size,
+            checked,
+        });
+    }
 
     let key_text =
         String::from_utf8(read(KEY_FILE)?).map_err(|_| fail(KEY_FILE, "not text".into()))?;

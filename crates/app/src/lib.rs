@@ -34,6 +34,7 @@ mod resolve;
 mod search;
 mod snapshot;
 mod withheld;
+pub mod witness;
 
 pub use case::{AddOutcome, AddRequest, Case, Failure, JudgeOutcome, Placed, SyncStats};
 pub use entities::{Explained, ShownEntity, explain_names, is_entity_ref};

@@ -556,7 +556,8 @@ pub(crate) fn resolve(
             )?);
             let (full_records, full_stats) = crate::records::finish(proposed, &view, true);
             layer_stats.curation += full_stats.actions.saturating_sub(record_stats.actions);
-            let layer = layer_of(through, &open_made, full, &records, &full_records)?;
+            let mut layer = layer_of(through, &open_made, full, &records, &full_records)?;
+            layer.register = Some(json(&register(&view, full, &sealed_sources)?)?);
             layer_stats.entities = (layer.entities.len() + layer.removed_entities.len()) as u64;
             layer_stats.records = (layer.records.len() + layer.removed_records.len()) as u64;
             stats.protected = Some(layer_stats);
@@ -645,6 +646,42 @@ fn layer_of(
         .map(|r| r.id.clone())
         .collect();
     Ok(layer)
+}
+
+/// The witnesses and masks of the sealed curation, each witness linked to
+/// the entities of the full resolution that are them.
+fn register(
+    view: &crate::curation::LogView,
+    full: &Made,
+    sealed: &[Counted],
+) -> Result<crate::witness::Register, Error> {
+    let mut register = crate::witness::Register::default();
+    for logged in &view.curated {
+        if let crate::curation::Curated::Witness(doc) = &logged.curated {
+            let by = logged
+                .by
+                .method
+                .strip_prefix("person:")
+                .unwrap_or(&logged.by.method);
+            register.apply(doc, logged.by.entry, by)?;
+        }
+    }
+    if !register.witnesses.is_empty() {
+        let entities: Vec<(String, Vec<String>, Vec<u64>)> = full
+            .stored
+            .iter()
+            .filter(|e| e.kind == "person")
+            .map(|e| {
+                let mut sources: Vec<u64> = e.mentions.iter().map(|m| m.source).collect();
+                sources.dedup();
+                let names = e.names.iter().map(|(n, _)| n.clone()).collect();
+                (e.id.clone(), names, sources)
+            })
+            .collect();
+        let protected: Vec<u64> = sealed.iter().map(|s| s.index()).collect();
+        register.link(&entities, &protected);
+    }
+    Ok(register)
 }
 
 /// A value as the JSON text the layer stores.

@@ -23,6 +23,11 @@ use crate::resolve::{StoredEntity, StoredMention};
 pub struct Snapshot {
     vault: Arc<casefile_vault::Case>,
     store: Store,
+    /// The witnesses, when the protected layer is installed.
+    register: Option<crate::witness::Register>,
+    /// What stands for names and masked spans in what this snapshot hands
+    /// out (absent when names were asked for by a cleared member).
+    redactor: Option<Arc<crate::witness::Redactor>>,
 }
 
 impl std::fmt::Debug for Snapshot {
@@ -71,8 +76,11 @@ impl Snapshot {
     pub(crate) fn open(
         vault: Arc<casefile_vault::Case>,
         sealing_key: Option<&[u8; 32]>,
+        names: bool,
     ) -> Result<Snapshot, Error> {
         let mut store = Store::open_reader(vault.data_dir())?;
+        let mut register = None;
+        let mut redactor = None;
         if let Some(key) = sealing_key {
             store.provide_sealing_key(key);
             // The protected layer, when it is up to the entities: a locked
@@ -81,12 +89,44 @@ impl Snapshot {
             let through = store.protected_layer_through()?;
             if through.is_some()
                 && through == store.entities_through()?
-                && let Some(layer) = store.read_protected_layer()?
+                && let Some(mut layer) = store.read_protected_layer()?
             {
+                // Witnesses are shown by their pseudonyms, their names and
+                // the masked spans barred, unless names were asked for.
+                if let Some((read, redacting)) = crate::witness::Redactor::of_layer(&layer)? {
+                    if !names && !redacting.is_empty() {
+                        redacting.layer(&mut layer)?;
+                        let redacting = Arc::new(redacting);
+                        let filter = redacting.clone();
+                        store.filter_protected_documents(move |source, ordinal, document| {
+                            filter.document(source, ordinal, document)
+                        });
+                        redactor = Some(redacting);
+                    }
+                    register = Some(read);
+                }
                 store.install_protected_layer(layer);
             }
         }
-        Ok(Snapshot { vault, store })
+        Ok(Snapshot {
+            vault,
+            store,
+            register,
+            redactor,
+        })
+    }
+
+    /// The witnesses of the case, with their consent and the confirmed
+    /// masks, when the protected layer is installed (unlocked, with
+    /// protected sources).
+    pub fn register(&self) -> Option<&crate::witness::Register> {
+        self.register.as_ref()
+    }
+
+    /// What stands for witnesses' names and masked spans here (`None`:
+    /// names are shown, or there is nothing to mask).
+    pub fn redactor(&self) -> Option<&crate::witness::Redactor> {
+        self.redactor.as_deref()
     }
 
     /// The derived store, as this snapshot reads it.

@@ -368,21 +368,39 @@ pub(crate) fn rekey(
 }
 
 /// `casefile disclose SOURCE --out DIR`
-pub(crate) fn disclose(case: &Case, source: &str, out: &Path, json: bool) -> anyhow::Result<Exit> {
-    let disclosure = case.disclose(source, out)?;
+pub(crate) fn disclose(
+    case: &Case,
+    source: &str,
+    out: &Path,
+    redacted: bool,
+    json: bool,
+) -> anyhow::Result<Exit> {
+    let disclosure = case.disclose(source, out, redacted)?;
     if json {
         print_json(&disclosure);
     } else {
+        for line in &disclosure.consent {
+            crate::say!("consent: {line}");
+        }
         crate::say!(
             "wrote the disclosure of source #{} to {} (proven against the checkpoint of size {})",
             disclosure.log_index,
             disclosure.folder.display(),
             disclosure.tree_size
         );
-        crate::say!(
-            "it holds the key of this source alone; check it with `casefile disclose verify {}`",
-            disclosure.folder.display()
-        );
+        if disclosure.redacted {
+            crate::say!(
+                "it is redacted: the key and plaintext are withheld; check it with `casefile \
+                 disclose verify {}`",
+                disclosure.folder.display()
+            );
+        } else {
+            crate::say!(
+                "it holds the key of this source alone; check it with `casefile disclose verify \
+                 {}`",
+                disclosure.folder.display()
+            );
+        }
     }
     Ok(Exit::Success)
 }

@@ -14,6 +14,7 @@ mod read;
 mod records;
 mod report;
 mod search;
+mod witnesses;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -50,6 +51,12 @@ struct Cli {
     /// terminal, or read from the file descriptor in CASEFILE_PASSPHRASE_FD.
     #[arg(long, global = true, value_name = "FILE", env = "CASEFILE_IDENTITY")]
     identity: Option<PathBuf>,
+
+    /// Show the names of protected people (witnesses) and the spans
+    /// confirmed for masking, instead of pseudonyms (W-001) and bars: only
+    /// for a member cleared for protected material.
+    #[arg(long, global = true)]
+    names: bool,
 
     #[command(subcommand)]
     command: Command,
@@ -98,7 +105,23 @@ enum Command {
         out: Option<PathBuf>,
         /// With `verify`: the package's folder.
         folder: Option<PathBuf>,
+        /// Hand over a redacted rendering instead of the source's key and
+        /// plaintext (what an anonymous consent always gets).
+        #[arg(long)]
+        redacted: bool,
     },
+    /// The witnesses: protected people, each shown by a pseudonym.
+    #[command(subcommand)]
+    Witnesses(witnesses::WitnessCommand),
+    /// What witnesses consented to (internal analysis, a partner, a court,
+    /// publication; named or anonymous), and withdrawals; checked by every
+    /// disclosure.
+    #[command(subcommand)]
+    Consent(witnesses::ConsentCommand),
+    /// What to mask in a testimony before it leaves the case: proposed by
+    /// the machine, confirmed by a person.
+    #[command(subcommand)]
+    Mask(witnesses::MaskCommand),
     /// Your identity: the key that opens protected material.
     #[command(subcommand)]
     Identity(keys::IdentityCommand),
@@ -350,6 +373,7 @@ struct Place {
     case: Option<PathBuf>,
     identity: Option<PathBuf>,
     json: bool,
+    names: bool,
 }
 
 impl Place {
@@ -357,6 +381,9 @@ impl Place {
     fn unlocked(&self) -> anyhow::Result<Case> {
         let case = open_case(self.case.as_deref())?;
         keys::unlock(&case, self.identity.as_deref(), self.json)?;
+        if self.names {
+            case.show_names()?;
+        }
         Ok(case)
     }
 
@@ -373,12 +400,14 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         case,
         json,
         identity,
+        names,
         command,
     } = cli;
     let place = Place {
         case,
         identity,
         json,
+        names,
     };
     match command {
         Command::Init {
@@ -456,6 +485,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             source,
             out,
             folder,
+            redacted,
         } => {
             if source == "verify" {
                 let folder = folder
@@ -467,8 +497,11 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             let out = out
                 .as_deref()
                 .context("give the folder to write the package into with --out DIR")?;
-            keys::disclose(&place.unlocked()?, &source, out, json)
+            keys::disclose(&place.unlocked()?, &source, out, redacted, json)
         }
+        Command::Witnesses(command) => witnesses::witnesses(&place.synced()?, command, names, json),
+        Command::Consent(command) => witnesses::consent(&place.synced()?, command, json),
+        Command::Mask(command) => witnesses::mask(&place.synced()?, command, json),
         Command::Identity(command) => {
             keys::identity_command(command, place.identity.as_deref(), json)
         }

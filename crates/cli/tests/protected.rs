@@ -79,9 +79,14 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 
 /// Fails naming the file and the form when any canary is in the folder.
 fn assert_no_canary(dir: &Path) {
-    let needles = needles();
     let all = files(dir);
     assert!(all.len() > 10, "the folder is nearly empty: {all:?}");
+    assert_no_canary_in(all);
+}
+
+/// Fails naming the file and the form when any canary is in `all`.
+fn assert_no_canary_in(all: Vec<PathBuf>) {
+    let needles = needles();
     for path in all {
         let bytes = std::fs::read(&path).unwrap();
         let lower = bytes.to_ascii_lowercase();
@@ -689,4 +694,183 @@ fn a_disclosure_checks_without_a_case_and_opens_with_a_standard_age_tool() {
             println!("skipped: the age tool is not installed ({error}); apt install age");
         }
     }
+}
+
+/// Output of a command that must fail, as text (stdout and stderr).
+fn refused(args: &[&str], root: &Path) -> String {
+    let output = run(args, root);
+    assert_ne!(code(&output), 0, "{args:?} succeeded");
+    String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
+}
+
+fn text(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_witness_is_shown_by_pseudonym_and_their_consent_decides_each_disclosure() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = case_with_testimony(temp.path());
+    let t = TESTIMONY.to_string();
+    let added = json(&ok(
+        &[
+            "witnesses",
+            "add",
+            "--name",
+            NAME,
+            "--contact",
+            PHONE,
+            "--source",
+            &t,
+            "--json",
+        ],
+        &root,
+    ));
+    assert_eq!(added["pseudonym"], "W-001");
+    // Every output shows the pseudonym; names only when a cleared member
+    // asks for them.
+    let listed = text(&ok(&["witnesses", "list"], &root));
+    assert!(listed.starts_with("W-001"), "{listed}");
+    assert!(!listed.contains("Канарейкин"), "{listed}");
+    let entities = text(&ok(&["entity", "list"], &root));
+    assert!(entities.contains("W-001"), "{entities}");
+    assert!(!entities.contains("Канарейкин"), "{entities}");
+    let named = text(&ok(&["--names", "entity", "list"], &root));
+    assert!(named.contains(NAME), "{named}");
+    let shown = text(&ok(&["documents", &t], &root));
+    assert!(shown.contains("[W-001]"), "{shown}");
+    assert!(!shown.contains("Канарейкин"), "{shown}");
+    let report = text(&ok(
+        &["report", "--include-protected", "--as-of", "2024-12-01"],
+        &root,
+    ));
+    assert!(!report.contains("Канарейкин"), "{report}");
+    assert!(text(&ok(&["--names", "documents", &t], &root)).contains(NAME));
+    // Locked, nothing of them is shown, not even the list.
+    let locked_list = locked(&["witnesses", "list"], &root);
+    assert_ne!(code(&locked_list), 0);
+    let names_locked = locked(&["--names", "entity", "list"], &root);
+    assert_ne!(code(&names_locked), 0, "names need a cleared member");
+
+    // Masks: the machine proposes the phone number; once confirmed it is
+    // barred in what is shown.
+    let proposals = json_lines(&ok(&["mask", "propose", &t, "--json"], &root));
+    let phone = proposals
+        .iter()
+        .find(|p| p["proposal"]["kind"] == "phone")
+        .unwrap_or_else(|| panic!("no phone proposed: {proposals:?}"));
+    assert_eq!(phone["proposal"]["text"], PHONE);
+    assert!(
+        proposals
+            .iter()
+            .any(|p| p["proposal"]["text"] == VILLAGE && p["proposal"]["kind"] == "address"),
+        "{proposals:?}"
+    );
+    let number = phone["number"].to_string();
+    ok(&["mask", "confirm", &t, &number], &root);
+    let shown = text(&ok(&["documents", &t], &root));
+    assert!(shown.contains("[phone]"), "{shown}");
+    assert!(!shown.contains("555-83-41"), "{shown}");
+    let confirmed = json(&ok(&["mask", "confirm", &t, "--all", "--json"], &root));
+    assert_eq!(
+        confirmed["confirmed"].as_u64().unwrap() as usize,
+        proposals.len() - 1,
+        "the phone was confirmed already"
+    );
+    let shown = text(&ok(&["documents", &t], &root));
+    assert!(!shown.contains(VILLAGE), "{shown}");
+
+    // No consent: no disclosure, and the refusal says why without the name.
+    let package = temp.path().join("package");
+    let why = refused(&["disclose", &t, "--out", package.to_str().unwrap()], &root);
+    assert!(why.contains("W-001 has not consented"), "{why}");
+    assert!(!why.contains("Канарейкин"), "{why}");
+    assert!(!package.exists());
+    // Anonymous consent to a court: a redacted package, which verifies.
+    ok(
+        &[
+            "consent",
+            "give",
+            "W-001",
+            "--to",
+            "court",
+            "--at",
+            "2024-05-03",
+        ],
+        &root,
+    );
+    ok(&["disclose", &t, "--out", package.to_str().unwrap()], &root);
+    assert!(package.join("redacted.txt").exists());
+    for withheld in ["source-key.txt", "plaintext", "fields.txt"] {
+        assert!(
+            !package.join(withheld).exists(),
+            "{withheld} in a redacted package"
+        );
+    }
+    ok(&["disclose", "verify", package.to_str().unwrap()], &root);
+    // It holds the account (what the court needs), nothing that
+    // identifies the witness.
+    let rendering = std::fs::read_to_string(package.join("redacted.txt")).unwrap();
+    assert!(rendering.contains(SENTENCE), "{rendering}");
+    for path in files(&package) {
+        let bytes = std::fs::read(&path).unwrap();
+        for needle in [
+            NAME,
+            "Канарейкин",
+            VILLAGE,
+            PHONE,
+            "555-83-41",
+            "79125558341",
+        ] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{} holds {needle}",
+                path.display()
+            );
+        }
+    }
+    // Named consent: the whole source.
+    ok(
+        &["consent", "give", "W-001", "--to", "court", "--named"],
+        &root,
+    );
+    let named_package = temp.path().join("named");
+    ok(
+        &["disclose", &t, "--out", named_package.to_str().unwrap()],
+        &root,
+    );
+    assert_eq!(
+        std::fs::read_to_string(named_package.join("plaintext")).unwrap(),
+        testimony()
+    );
+    // Withdrawn: refused again, saying when.
+    ok(
+        &[
+            "consent",
+            "withdraw",
+            "W-001",
+            "--to",
+            "court",
+            "--at",
+            "2024-06-01",
+        ],
+        &root,
+    );
+    let why = refused(
+        &[
+            "disclose",
+            &t,
+            "--out",
+            temp.path().join("third").to_str().unwrap(),
+        ],
+        &root,
+    );
+    assert!(
+        why.contains("withdrew consent to submission to a court on 2024-06-01"),
+        "{why}"
+    );
+    let shown = text(&ok(&["witnesses", "show", "W-001"], &root));
+    assert!(shown.contains("withdrew court"), "{shown}");
+    // Nothing of the witness is in the case folder in plain text.
+    assert_no_canary(&root);
 }

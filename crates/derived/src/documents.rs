@@ -128,7 +128,10 @@ impl Store {
         log_index: u64,
         mut visit: impl FnMut(Document),
     ) -> Result<u64, DerivedError> {
-        self.values(Table::Documents, log_index, |_, document| visit(document))
+        self.values(Table::Documents, log_index, |ordinal, mut document| {
+            self.filtered(log_index, ordinal, &mut document);
+            visit(document)
+        })
     }
 
     /// Calls `visit` with the ordinal of each document of source

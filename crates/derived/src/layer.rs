@@ -65,6 +65,10 @@ pub struct ProtectedLayer {
     /// Open records that are not records once protected material counts
     /// (an action about protected material undid them).
     pub removed_records: Vec<String>,
+    /// What the case service keeps sealed beside the layer, as JSON text
+    /// (its register of witnesses, their consent and the confirmed masks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register: Option<String>,
 }
 
 impl ProtectedLayer {
@@ -85,6 +89,9 @@ impl ProtectedLayer {
         for record in &mut self.records {
             record.summary.label.zeroize();
             record.body.zeroize();
+        }
+        if let Some(register) = &mut self.register {
+            register.zeroize();
         }
     }
 }
@@ -121,10 +128,24 @@ impl Drop for Overlay {
 
 /// Whether a store's reads lay the installed layer over the plain rows:
 /// on once installed, off inside [`Store::open_layer_only`].
-#[derive(Debug)]
 pub(crate) struct Layering {
     pub(crate) overlay: Option<Overlay>,
     pub(crate) on: Cell<bool>,
+    /// What protected documents pass through before they are handed out.
+    pub(crate) filter: Option<DocumentFilter>,
+}
+
+/// A filter of protected documents: source, ordinal, the document.
+pub(crate) type DocumentFilter = Box<dyn Fn(u64, u64, &mut Document) + Send>;
+
+impl std::fmt::Debug for Layering {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Layering")
+            .field("overlay", &self.overlay)
+            .field("on", &self.on)
+            .field("filter", &self.filter.is_some())
+            .finish()
+    }
 }
 
 impl Default for Layering {
@@ -132,6 +153,7 @@ impl Default for Layering {
         Layering {
             overlay: None,
             on: Cell::new(true),
+            filter: None,
         }
     }
 }
@@ -273,6 +295,23 @@ impl Store {
             .overlay
             .as_ref()
             .is_some_and(|o| o.records.contains_key(id) || o.removed.contains(id))
+    }
+
+    /// Has every protected document this store opens passed through
+    /// `filter` (by source and ordinal) before it is handed out: the case
+    /// service masks names and identifying details so.
+    pub fn filter_protected_documents(
+        &mut self,
+        filter: impl Fn(u64, u64, &mut Document) + Send + 'static,
+    ) {
+        self.layering.filter = Some(Box::new(filter));
+    }
+
+    /// A protected document of source `log_index` as handed out.
+    pub(crate) fn filtered(&self, log_index: u64, ordinal: u64, document: &mut Document) {
+        if let Some(filter) = &self.layering.filter {
+            filter(log_index, ordinal, document);
+        }
     }
 
     /// Whether a protected layer is installed.

@@ -489,6 +489,7 @@ fn layered_store(dir: &Path) -> (Store, ProtectedLayer) {
             body: "\"rec-layer\"".into(),
         }],
         removed_records: vec!["V1.0.2".into()],
+        register: Some("{\"witnesses\": [\"Zakharchenko\"]}".into()),
     };
     writer.put_protected_layer(&layer).unwrap();
     writer.commit().unwrap();

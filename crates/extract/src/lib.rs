@@ -24,6 +24,7 @@ pub mod abbreviation;
 mod bounded;
 pub mod claim;
 pub mod duration;
+pub mod identifying;
 pub mod institutions;
 pub mod money;
 mod names;
