@@ -684,7 +684,7 @@ mod tests {
             vec![(3, 21, "W-001".into()), (28, 44, "phone".into())],
         );
         assert_eq!(out.chars().count(), text.len());
-        assert_eq!(out, "Я, [W-001]█████████████, тел. [phone]██████████.");
+        assert_eq!(out, "Я, [W-001]███████████, тел. [phone]█████████.");
     }
 
     #[test]
