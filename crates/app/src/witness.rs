@@ -67,10 +67,10 @@ impl std::fmt::Display for Use {
     }
 }
 
-/// One witness document, as logged (sealed).
+/// One witness document, as logged (sealed); `docs/formats/witness.md`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "kebab-case")]
-pub(crate) enum WitnessDoc {
+pub enum WitnessDoc {
     /// A witness registered.
     Add {
         /// Their name as they gave it.
@@ -131,7 +131,7 @@ struct Envelope {
 
 impl WitnessDoc {
     /// The document's bytes (JSON).
-    pub(crate) fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Vec<u8> {
         serde_json::to_vec(&Envelope {
             format: WITNESS_FORMAT.to_owned(),
             doc: self.clone(),
@@ -140,7 +140,7 @@ impl WitnessDoc {
     }
 
     /// Reads a witness document.
-    pub(crate) fn decode(bytes: &[u8]) -> Result<WitnessDoc, Error> {
+    pub fn decode(bytes: &[u8]) -> Result<WitnessDoc, Error> {
         if bytes.len() > MAX_WITNESS_LEN {
             return Err(Error::integrity(format!(
                 "a witness document of {} bytes (at most {MAX_WITNESS_LEN})",
@@ -673,6 +673,30 @@ fn bars(chars: &[char], mut spans: Vec<Bar>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn consent_documents_name_their_use_and_partner() {
+        let bytes = br#"{"format":"casefile-witness 1","action":"consent","witness":"W-002","use":"partner","partner":"Example Partner","given":false,"at":"2024-06-01"}"#;
+        match WitnessDoc::decode(bytes).unwrap() {
+            WitnessDoc::Consent { to, given, .. } => {
+                assert_eq!(to, Use::Partner("Example Partner".into()));
+                assert!(!given);
+            }
+            other => panic!("{other:?}"),
+        }
+        let court = WitnessDoc::Consent {
+            witness: "W-001".into(),
+            to: Use::Court,
+            given: true,
+            named: true,
+            at: "2024".into(),
+            recorded_in: Some(7),
+        };
+        let text = String::from_utf8(court.encode()).unwrap();
+        assert!(text.contains(r#""use":"court""#), "{text}");
+        assert_eq!(WitnessDoc::decode(text.as_bytes()).unwrap(), court);
+        assert!(WitnessDoc::decode(br#"{"format":"casefile-witness 1","action":"consent","witness":"W-001","use":"everything","given":true,"at":"2024"}"#).is_err());
+    }
 
     #[test]
     fn bars_keep_every_span_in_place() {

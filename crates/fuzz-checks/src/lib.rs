@@ -42,6 +42,13 @@ pub fn extract(data: &[u8]) {
             Some(quantity.text.as_str())
         );
     }
+    // The details proposed for masking are spans of the text too.
+    for detail in casefile_extract::identifying::identifying(&document.text) {
+        assert_eq!(
+            detail.span.slice(&document.text),
+            Some(detail.text.as_str())
+        );
+    }
 }
 
 /// Saved pages are whatever the web served: the reader must never panic.
@@ -178,4 +185,14 @@ pub fn case_key(data: &[u8]) {
         assert_eq!(key.to_bytes(), data);
     }
     let _ = casefile_keys::Identity::from_file(data, None, "identity file");
+}
+
+/// Witness documents (registrations, consent, masks) are read back from
+/// sealed curation entries: decoding must never panic, and what decodes
+/// must decode again, unchanged, from its own encoding.
+pub fn witness(data: &[u8]) {
+    use casefile_app::witness::WitnessDoc;
+    if let Ok(doc) = WitnessDoc::decode(data) {
+        assert_eq!(WitnessDoc::decode(&doc.encode()).ok(), Some(doc));
+    }
 }

@@ -10,7 +10,7 @@ type Target = (&'static str, fn(&[u8]));
 #[test]
 fn every_corpus_file_passes_its_targets_checks() {
     let corpora = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
-    let targets: [Target; 13] = [
+    let targets: [Target; 14] = [
         ("case_key", casefile_fuzz_checks::case_key),
         ("entry", casefile_fuzz_checks::entry),
         ("extract", casefile_fuzz_checks::extract),
@@ -24,6 +24,7 @@ fn every_corpus_file_passes_its_targets_checks() {
         ("telegram", casefile_fuzz_checks::telegram),
         ("text", casefile_fuzz_checks::text),
         ("warc", casefile_fuzz_checks::warc),
+        ("witness", casefile_fuzz_checks::witness),
     ];
     let mut files = 0;
     for (name, check) in targets {
