@@ -465,6 +465,7 @@ impl Case {
             .map(|(path, request)| Ok((path, options(&request)?)))
             .collect::<Result<_, Error>>()?;
         let target = self.sealing_target(items.iter().any(|(_, o)| o.kind.is_protected()))?;
+        let keys = self.keys();
         let mut failed = Vec::new();
         let mut batch = Vec::new();
         let mut batch_bytes = 0u64;
@@ -475,7 +476,7 @@ impl Case {
             // and note sealed with it.
             let prepared = match &target {
                 Some(target) if options.kind.is_protected() => {
-                    crate::keyring::seal_file(&self.vault, &path, target, options)
+                    crate::keyring::seal_file(&self.vault, &path, target, options, keys.as_ref())
                 }
                 _ => self
                     .vault
@@ -500,6 +501,7 @@ impl Case {
             }
         }
         added.extend(self.vault.commit(batch)?);
+        drop(keys);
         self.finish_add(added, failed, progress)
     }
 
@@ -515,7 +517,14 @@ impl Case {
         self.writable()?;
         let options = options(request)?;
         let prepared = match self.sealing_target(options.kind.is_protected())? {
-            Some(target) => crate::keyring::seal_bytes(&self.vault, name, bytes, &target, options)?,
+            Some(target) => crate::keyring::seal_bytes(
+                &self.vault,
+                name,
+                bytes,
+                &target,
+                options,
+                self.keys().as_ref(),
+            )?,
             None => (self.vault.prepare_bytes(name, bytes)?, options),
         };
         let added = self.vault.commit(vec![prepared])?;

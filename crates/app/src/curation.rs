@@ -230,7 +230,7 @@ pub(crate) fn commit(
         prepared.push(match &logging {
             Logging::Plain => (case.prepare_bytes(&item.name, &item.bytes)?, options),
             Logging::Sealed(target) => {
-                crate::keyring::seal_bytes(case, &item.name, &item.bytes, target, options)?
+                crate::keyring::seal_bytes(case, &item.name, &item.bytes, target, options, None)?
             }
         });
     }

@@ -7,7 +7,7 @@
 //! folder holds only wrapped: a seized folder, without a member's identity
 //! and passphrase, gives away no witness.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{Read as _, Write as _};
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
@@ -133,6 +133,11 @@ pub(crate) struct Keyring {
     /// The derived store's sealing key, once unwrapped: every snapshot
     /// needs it, and its file changes only by `rekey` (same key).
     derived: std::sync::OnceLock<Zeroizing<[u8; 32]>>,
+    /// The keys and fields of the sources this handle sealed and has not
+    /// read yet, by ciphertext hash: the read that follows an add takes
+    /// them from here rather than unwrapping what it just wrapped. In
+    /// memory only.
+    fresh: std::sync::Mutex<HashMap<String, (SourceKey, SealedFields)>>,
 }
 
 impl std::fmt::Debug for Keyring {
@@ -185,6 +190,7 @@ impl Keyring {
             keys,
             target: membership.sealing_target()?,
             derived: std::sync::OnceLock::new(),
+            fresh: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -230,6 +236,14 @@ impl Keyring {
             Error::integrity(format!("source #{} is not a sealed entry", entry.index))
         })?;
         let sha = entry.sha256.to_hex();
+        if let Some(fresh) = self
+            .fresh
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(&sha)
+        {
+            return Ok(fresh);
+        }
         let path = source_key_path(data_dir, &sha);
         let what = format!(
             "the key file of source #{} ({})",
@@ -418,6 +432,7 @@ pub(crate) fn seal_file(
     path: &Path,
     target: &(u64, Recipient),
     mut options: AddOptions,
+    remember: Option<&Keyring>,
 ) -> Result<(PreparedBlob, AddOptions), Error> {
     let key = SourceKey::generate();
     let blob = vault.prepare_through(path, &mut |input, output, _| {
@@ -429,7 +444,7 @@ pub(crate) fn seal_file(
     let name = path
         .file_name()
         .map(|name| name.to_string_lossy().into_owned());
-    let blob = finish_sealing(vault, key, blob, name, target, &mut options)?;
+    let blob = finish_sealing(vault, key, blob, name, target, &mut options, remember)?;
     Ok((blob, options))
 }
 
@@ -441,6 +456,7 @@ pub(crate) fn seal_bytes(
     bytes: &[u8],
     target: &(u64, Recipient),
     mut options: AddOptions,
+    remember: Option<&Keyring>,
 ) -> Result<(PreparedBlob, AddOptions), Error> {
     let key = SourceKey::generate();
     let ciphertext = key.seal_bytes(bytes);
@@ -448,13 +464,14 @@ pub(crate) fn seal_bytes(
     let name = Path::new(name)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned());
-    let blob = finish_sealing(vault, key, blob, name, target, &mut options)?;
+    let blob = finish_sealing(vault, key, blob, name, target, &mut options, remember)?;
     Ok((blob, options))
 }
 
 /// What [`seal_file`] and [`seal_bytes`] share once the ciphertext is
 /// prepared: the key file is written and the fields are sealed into the
-/// options.
+/// options; with `remember`, the key and fields are kept there for the
+/// read that follows.
 fn finish_sealing(
     vault: &casefile_vault::Case,
     key: SourceKey,
@@ -462,6 +479,7 @@ fn finish_sealing(
     name: Option<String>,
     target: &(u64, Recipient),
     options: &mut AddOptions,
+    remember: Option<&Keyring>,
 ) -> Result<PreparedBlob, Error> {
     let fields = SealedFields {
         name,
@@ -474,5 +492,12 @@ fn finish_sealing(
     let sha = blob.sha256.to_hex();
     let file = key.wrap(target.0, &target.1, &sha);
     write_new(&source_key_path(vault.data_dir(), &sha), &file, false)?;
+    if let Some(keyring) = remember {
+        keyring
+            .fresh
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(sha, (key, fields));
+    }
     Ok(blob)
 }

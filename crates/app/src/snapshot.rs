@@ -28,6 +28,9 @@ pub struct Snapshot {
     /// What stands for names and masked spans in what this snapshot hands
     /// out (absent when names were asked for by a cleared member).
     redactor: Option<Arc<crate::witness::Redactor>>,
+    /// The protected sources' search index, made in memory by the first
+    /// search that needs it and kept for the snapshot's life.
+    protected_index: std::cell::OnceCell<SearchIndex>,
 }
 
 impl std::fmt::Debug for Snapshot {
@@ -113,6 +116,7 @@ impl Snapshot {
             store,
             register,
             redactor,
+            protected_index: std::cell::OnceCell::new(),
         })
     }
 
@@ -341,7 +345,13 @@ impl Snapshot {
                 None => Ok(SearchResults::default()),
             };
         }
-        let protected = crate::search::protected_index(&self.vault, &self.store)?;
+        let protected = match self.protected_index.get() {
+            Some(index) => index,
+            None => {
+                let made = crate::search::protected_index(&self.vault, &self.store)?;
+                self.protected_index.get_or_init(|| made)
+            }
+        };
         let found = protected.search(query)?;
         // More of the plain hits, for those the layer stands for.
         let wider = SearchQuery {

@@ -445,6 +445,8 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// Held in memory only: written by one thread with a small budget.
+    in_memory: bool,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -527,6 +529,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            in_memory: false,
         })
     }
 
@@ -563,6 +566,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            in_memory: false,
         }))
     }
 
@@ -587,6 +591,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            in_memory: true,
         })
     }
 
@@ -613,7 +618,15 @@ impl SearchIndex {
     /// named by the operation that made them, and the same update run again
     /// makes them again).
     pub fn update(&self) -> Result<IndexUpdate<'_>, IndexError> {
-        let writer: IndexWriter = self.index.writer(64 << 20).map_err(self.tantivy())?;
+        let writer: IndexWriter = if self.in_memory {
+            // What it holds is small (the protected sources), and its
+            // memory is on top of the process's.
+            self.index
+                .writer_with_num_threads(1, 15 << 20)
+                .map_err(self.tantivy())?
+        } else {
+            self.index.writer(64 << 20).map_err(self.tantivy())?
+        };
         writer
             .garbage_collect_files()
             .wait()

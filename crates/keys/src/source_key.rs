@@ -26,6 +26,8 @@ const DERIVED_STORE: &str = "derived-store";
 /// half only.
 pub struct SourceKey {
     identity: age::x25519::Identity,
+    /// Its public half, computed once (a scalar multiplication).
+    recipient: Recipient,
 }
 
 /// What a wrapped-key file says in the clear: which epoch's case key opens
@@ -134,27 +136,33 @@ pub fn wrapped_header(file: &[u8], what: &str) -> Result<WrappedHeader, KeyError
 impl SourceKey {
     /// A new random key, for one source.
     pub fn generate() -> Self {
+        Self::of(age::x25519::Identity::generate())
+    }
+
+    fn of(identity: age::x25519::Identity) -> Self {
+        // An X25519 recipient's own text always parses.
+        let recipient = Recipient::from_str(&identity.to_public().to_string())
+            .unwrap_or_else(|_| unreachable!());
         Self {
-            identity: age::x25519::Identity::generate(),
+            identity,
+            recipient,
         }
     }
 
     /// Its public half, which the source's bytes and fields are encrypted to.
     pub fn recipient(&self) -> Recipient {
-        // An X25519 recipient's own text always parses.
-        Recipient::from_str(&self.identity.to_public().to_string())
-            .unwrap_or_else(|_| unreachable!())
+        self.recipient.clone()
     }
 
     /// Starts the source's ciphertext (a binary age file) in `output`.
     /// Call `finish` on what it returns.
     pub fn seal<W: Write>(&self, output: W) -> io::Result<age::stream::StreamWriter<W>> {
-        seal_to(&self.recipient(), output)
+        seal_to(&self.recipient, output)
     }
 
     /// Encrypts `plain` to this key, in memory (a binary age file).
     pub fn seal_bytes(&self, plain: &[u8]) -> Vec<u8> {
-        crate::seal_bytes(&self.recipient(), plain)
+        crate::seal_bytes(&self.recipient, plain)
     }
 
     /// Opens an age file (binary) encrypted to this key; `what` names it in
@@ -202,7 +210,7 @@ impl SourceKey {
             what: what.to_owned(),
             problem: "its key does not decode".to_owned(),
         })?;
-        Ok(SourceKey { identity })
+        Ok(SourceKey::of(identity))
     }
 
     /// The key as a plain age identity file, which `age -d -i FILE` reads:
@@ -232,7 +240,7 @@ impl SourceKey {
         }
         let identity = age::x25519::Identity::from_str(secret)
             .map_err(|_| not("its key is not an age X25519 secret key"))?;
-        Ok(SourceKey { identity })
+        Ok(SourceKey::of(identity))
     }
 }
 
