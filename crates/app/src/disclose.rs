@@ -96,11 +96,17 @@ impl Case {
     /// be handed over, and it opens that source alone.
     ///
     /// The witnesses whose account it is decide: each must have consented
-    /// to submission to a court; when one consented only anonymously, or
+    /// to the use `to` (a court, a partner, publication); when one consented only anonymously, or
     /// `redacted` is asked, the package holds a redacted rendering instead
     /// of the key, plaintext and fields. A refusal names the witness and
     /// why.
-    pub fn disclose(&self, spec: &str, out: &Path, redacted: bool) -> Result<Disclosure, Error> {
+    pub fn disclose(
+        &self,
+        spec: &str,
+        out: &Path,
+        to: &crate::witness::Use,
+        redacted: bool,
+    ) -> Result<Disclosure, Error> {
         let index = self.resolve_source(spec)?;
         let record = self.vault().source(index)?;
         if record.entry.sealed.is_none() {
@@ -129,23 +135,21 @@ impl Case {
             ));
         }
         for witness in witnesses {
-            match witness.allows(&crate::witness::Use::Court) {
+            match witness.allows(to) {
                 crate::witness::Allowed::Named => consent.push(format!(
-                    "{} consented to submission to a court with their name",
+                    "{} consented to {to} with their name",
                     witness.pseudonym
                 )),
                 crate::witness::Allowed::Anonymous => {
                     redacted = true;
                     consent.push(format!(
-                        "{} consented to submission to a court anonymously: redacted",
+                        "{} consented to {to} anonymously: redacted",
                         witness.pseudonym
                     ));
                 }
                 crate::witness::Allowed::Refused { why } => {
                     return Err(Error::conflict(format!(
-                        "source #{index} is not disclosed: {why} (record it with `casefile \
-                         consent give {} --to court`)",
-                        witness.pseudonym
+                        "source #{index} is not disclosed for {to}: {why}"
                     )));
                 }
             }

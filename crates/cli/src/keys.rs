@@ -372,10 +372,11 @@ pub(crate) fn disclose(
     case: &Case,
     source: &str,
     out: &Path,
+    to: &casefile_app::witness::Use,
     redacted: bool,
     json: bool,
 ) -> anyhow::Result<Exit> {
-    let disclosure = case.disclose(source, out, redacted)?;
+    let disclosure = case.disclose(source, out, to, redacted)?;
     if json {
         print_json(&disclosure);
     } else {

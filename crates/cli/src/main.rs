@@ -109,6 +109,10 @@ enum Command {
         /// plaintext (what an anonymous consent always gets).
         #[arg(long)]
         redacted: bool,
+        /// What it is for, checked against its witnesses' consent: court,
+        /// publication, internal or partner:NAME.
+        #[arg(long = "for", value_name = "USE", default_value = "court")]
+        to: String,
     },
     /// The witnesses: protected people, each shown by a pseudonym.
     #[command(subcommand)]
@@ -486,6 +490,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             out,
             folder,
             redacted,
+            to,
         } => {
             if source == "verify" {
                 let folder = folder
@@ -497,7 +502,8 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             let out = out
                 .as_deref()
                 .context("give the folder to write the package into with --out DIR")?;
-            keys::disclose(&place.unlocked()?, &source, out, redacted, json)
+            let to = casefile_app::witness::Use::parse(&to)?;
+            keys::disclose(&place.unlocked()?, &source, out, &to, redacted, json)
         }
         Command::Witnesses(command) => witnesses::witnesses(&place.synced()?, command, names, json),
         Command::Consent(command) => witnesses::consent(&place.synced()?, command, json),

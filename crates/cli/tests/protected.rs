@@ -783,7 +783,10 @@ fn a_witness_is_shown_by_pseudonym_and_their_consent_decides_each_disclosure() {
     // No consent: no disclosure, and the refusal says why without the name.
     let package = temp.path().join("package");
     let why = refused(&["disclose", &t, "--out", package.to_str().unwrap()], &root);
-    assert!(why.contains("W-001 has not consented"), "{why}");
+    assert!(
+        why.contains("W-001 has not consented to submission to a court"),
+        "{why}"
+    );
     assert!(!why.contains("Канарейкин"), "{why}");
     assert!(!package.exists());
     // Anonymous consent to a court: a redacted package, which verifies.
@@ -829,6 +832,22 @@ fn a_witness_is_shown_by_pseudonym_and_their_consent_decides_each_disclosure() {
             );
         }
     }
+    // Consent to a court is not consent to publication.
+    let why = refused(
+        &[
+            "disclose",
+            &t,
+            "--for",
+            "publication",
+            "--out",
+            temp.path().join("public").to_str().unwrap(),
+        ],
+        &root,
+    );
+    assert!(
+        why.contains("W-001 has not consented to publication"),
+        "{why}"
+    );
     // Named consent: the whole source.
     ok(
         &["consent", "give", "W-001", "--to", "court", "--named"],
@@ -872,5 +891,73 @@ fn a_witness_is_shown_by_pseudonym_and_their_consent_decides_each_disclosure() {
     let shown = text(&ok(&["witnesses", "show", "W-001"], &root));
     assert!(shown.contains("withdrew court"), "{shown}");
     // Nothing of the witness is in the case folder in plain text.
+    assert_no_canary(&root);
+}
+
+#[test]
+fn the_seed_and_a_testimony_report_its_violations_and_group_with_the_witness_by_pseudonym() {
+    let Some(seed) = common::seed_report() else {
+        return;
+    };
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("case");
+    std::fs::create_dir(&root).unwrap();
+    ok(&["init"], &root);
+    let seed = seed.to_str().unwrap();
+    ok(
+        &["add", seed, "--kind", "news", "--acquired-at", "2024-06-01"],
+        &root,
+    );
+    std::fs::write(temp.path().join(FILE_NAME), testimony()).unwrap();
+    ok(
+        &[
+            "add",
+            temp.path().join(FILE_NAME).to_str().unwrap(),
+            "--kind",
+            "testimony",
+        ],
+        &root,
+    );
+    let t = (FOUNDING + 1).to_string();
+    ok(&["witnesses", "add", "--name", NAME, "--source", &t], &root);
+    let public = ok(&["report", "--as-of", "2024-12-01"], &root).stdout;
+    let report = ok(
+        &[
+            "report",
+            "--include-protected",
+            "--as-of",
+            "2024-12-01",
+            "--json",
+        ],
+        &root,
+    );
+    let text = String::from_utf8_lossy(&report.stdout).into_owned();
+    assert!(!text.contains("Канарейкин"), "{text}");
+    assert!(text.contains("W-001"), "{text}");
+    let report = json(&report);
+    let from_testimony = |c: &serde_json::Value| c["source"] == FOUNDING + 1;
+    let violations = report["violations"].as_array().unwrap();
+    assert!(
+        violations.iter().any(|v| v["citations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(from_testimony)),
+        "{violations:#?}"
+    );
+    let groups = report["groups"].as_array().unwrap();
+    let group = groups
+        .iter()
+        .find(|g| from_testimony(&g["citation"]))
+        .unwrap_or_else(|| panic!("{groups:#?}"));
+    assert_eq!(group["value"], 40.0);
+    assert_eq!(group["approximate"], true);
+    // Locked: the report says the protected part is locked, and its public
+    // part is what it was.
+    let locked_report = locked(&["report", "--as-of", "2024-12-01"], &root);
+    assert_eq!(code(&locked_report), 0);
+    assert_eq!(locked_report.stdout, public);
+    let said = String::from_utf8_lossy(&locked_report.stderr);
+    assert!(said.contains("locked"), "{said}");
     assert_no_canary(&root);
 }
