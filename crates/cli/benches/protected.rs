@@ -120,21 +120,6 @@ fn median(values: &mut [f64]) -> f64 {
     values[values.len() / 2]
 }
 
-/// Peak memory (KiB) of the children this process waited for.
-fn children_peak_kib() -> i64 {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes a complete rusage into the pointer it is given.
-    #[allow(unsafe_code, reason = "the only way to read a child's peak memory")]
-    let usage = unsafe {
-        assert_eq!(
-            libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()),
-            0
-        );
-        usage.assume_init()
-    };
-    usage.ru_maxrss
-}
-
 /// Runs one search as a grandchild, through this benchmark started again
 /// in `--peak` mode, so the peak memory read is the search's alone.
 fn search_once(root: &Path, home: &Path, locked: bool) -> (f64, i64, u64) {
@@ -166,7 +151,7 @@ fn peak_mode(args: &[String]) {
     let found: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     println!(
         "{seconds} {} {}",
-        children_peak_kib(),
+        casefile_testkit::children_peak_kib(),
         found["total"].as_u64().unwrap()
     );
 }

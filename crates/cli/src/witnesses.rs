@@ -47,45 +47,41 @@ pub(crate) enum WitnessCommand {
     },
 }
 
+/// What a change of consent names: the witness, the use, when and where
+/// it is recorded, and who records it.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ConsentArgs {
+    /// The witness (W-001).
+    witness: String,
+    /// For what: internal, court, publication, or partner:NAME.
+    #[arg(long, value_name = "USE")]
+    to: String,
+    /// When they said so (default: today).
+    #[arg(long, value_name = "DATE")]
+    at: Option<String>,
+    /// The source that records it (a signed form, a recording).
+    #[arg(long, value_name = "SOURCE")]
+    recorded_in: Option<String>,
+    /// Who records it (default: $CASEFILE_USER, else $USER).
+    #[arg(long)]
+    by: Option<String>,
+}
+
 /// `casefile consent ...`
 #[derive(Debug, Subcommand)]
 pub(crate) enum ConsentCommand {
     /// Record that a witness consented to a use of their account.
     Give {
-        /// The witness (W-001).
-        witness: String,
-        /// For what: internal, court, publication, or partner:NAME.
-        #[arg(long, value_name = "USE")]
-        to: String,
+        #[command(flatten)]
+        args: ConsentArgs,
         /// With their name (default: anonymously).
         #[arg(long)]
         named: bool,
-        /// When they said so (default: today).
-        #[arg(long, value_name = "DATE")]
-        at: Option<String>,
-        /// The source that records it (a signed form, a recording).
-        #[arg(long, value_name = "SOURCE")]
-        recorded_in: Option<String>,
-        /// Who records it (default: $CASEFILE_USER, else $USER).
-        #[arg(long)]
-        by: Option<String>,
     },
     /// Record that a witness withdrew a consent.
     Withdraw {
-        /// The witness (W-001).
-        witness: String,
-        /// Which use: internal, court, publication, or partner:NAME.
-        #[arg(long, value_name = "USE")]
-        to: String,
-        /// When they said so (default: today).
-        #[arg(long, value_name = "DATE")]
-        at: Option<String>,
-        /// The source that records it.
-        #[arg(long, value_name = "SOURCE")]
-        recorded_in: Option<String>,
-        /// Who records it (default: $CASEFILE_USER, else $USER).
-        #[arg(long)]
-        by: Option<String>,
+        #[command(flatten)]
+        args: ConsentArgs,
     },
 }
 
@@ -293,43 +289,19 @@ fn shown(witness: &Witness, names: bool) -> Witness {
 
 /// `casefile consent`
 pub(crate) fn consent(case: &Case, command: ConsentCommand, json: bool) -> anyhow::Result<Exit> {
-    let (request, by) = match command {
-        ConsentCommand::Give {
-            witness,
-            to,
-            named,
-            at,
-            recorded_in,
-            by,
-        } => (
-            ConsentRequest {
-                witness,
-                to: Use::parse(&to)?,
-                given: true,
-                named,
-                at,
-                recorded_in,
-            },
-            by,
-        ),
-        ConsentCommand::Withdraw {
-            witness,
-            to,
-            at,
-            recorded_in,
-            by,
-        } => (
-            ConsentRequest {
-                witness,
-                to: Use::parse(&to)?,
-                given: false,
-                named: false,
-                at,
-                recorded_in,
-            },
-            by,
-        ),
+    let (args, given, named) = match command {
+        ConsentCommand::Give { args, named } => (args, true, named),
+        ConsentCommand::Withdraw { args } => (args, false, false),
     };
+    let request = ConsentRequest {
+        witness: args.witness,
+        to: Use::parse(&args.to)?,
+        given,
+        named,
+        at: args.at,
+        recorded_in: args.recorded_in,
+    };
+    let by = args.by;
     let witness = case.record_consent(&request, &crate::add::who(by))?;
     if json {
         print_json(&serde_json::json!({

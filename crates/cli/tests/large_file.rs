@@ -9,7 +9,8 @@
 
 mod common;
 
-use common::{children_peak_kib, code, json, run};
+use casefile_testkit::children_peak_kib;
+use common::{code, json, run};
 
 #[test]
 fn a_one_gigabyte_file_is_added_in_bounded_memory() {

@@ -10,7 +10,8 @@
 
 mod common;
 
-use common::{children_peak_kib, code, run};
+use casefile_testkit::children_peak_kib;
+use common::{code, run};
 
 #[test]
 fn a_text_file_of_one_huge_line_is_read_in_bounded_memory() {

@@ -246,3 +246,19 @@ pub fn run_case_file(
     assert_eq!(actual, expected, "\n--- actual ---\n{actual}");
     count
 }
+
+/// The peak memory (KiB) of the largest child process this process has
+/// waited for: what the tests and benchmarks that bound memory read.
+pub fn children_peak_kib() -> i64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a complete rusage into the pointer it is given.
+    #[allow(unsafe_code, reason = "the only way to read a child's peak memory")]
+    let usage = unsafe {
+        assert_eq!(
+            libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()),
+            0
+        );
+        usage.assume_init()
+    };
+    usage.ru_maxrss
+}

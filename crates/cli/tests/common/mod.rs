@@ -149,21 +149,6 @@ pub fn verify_json(root: &Path) -> (i32, serde_json::Value) {
     (code(&output), json(&output))
 }
 
-/// Peak resident memory of finished child processes, in KiB.
-pub fn children_peak_kib() -> i64 {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes a complete rusage into the pointer it is given.
-    #[allow(unsafe_code, reason = "the only way to read a child's peak memory")]
-    let usage = unsafe {
-        assert_eq!(
-            libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()),
-            0
-        );
-        usage.assume_init()
-    };
-    usage.ru_maxrss
-}
-
 /// Each line of a command's standard output, read as JSON.
 pub fn json_lines(output: &Output) -> Vec<serde_json::Value> {
     String::from_utf8(output.stdout.clone())
