@@ -717,11 +717,7 @@ impl Case {
             })
             .collect();
         let target = self.sealing_target(sealed)?;
-        let logging = match &target {
-            Some(target) => crate::curation::Logging::Sealed(target),
-            None => crate::curation::Logging::Plain,
-        };
-        let log_entries = crate::curation::commit(&self.vault, items, by, logging)?;
+        let log_entries = crate::curation::commit(&self.vault, items, by, target.as_ref())?;
         let sync = self.sync(&Quiet)?;
         let snapshot = self.snapshot()?;
         let mut now = Vec::new();
@@ -812,11 +808,7 @@ impl Case {
             })
             .collect();
         let target = self.sealing_target(sealed)?;
-        let logging = match &target {
-            Some(target) => crate::curation::Logging::Sealed(target),
-            None => crate::curation::Logging::Plain,
-        };
-        let entries = crate::curation::commit(&self.vault, items, by, logging)?;
+        let entries = crate::curation::commit(&self.vault, items, by, target.as_ref())?;
         // Applied to the stored records alone when they were up to the log
         // just before these entries: nothing else came in between. Else
         // the sync makes every record again.

@@ -199,23 +199,15 @@ pub(crate) struct Item {
     pub note: String,
 }
 
-/// Where curation is logged: in plain text, or, when it touches protected
-/// material, sealed like a protected source (document, name and note) to
-/// the current epoch's key.
-pub(crate) enum Logging<'a> {
-    /// About open material only.
-    Plain,
-    /// About protected material.
-    Sealed(&'a (u64, casefile_keys::Recipient)),
-}
-
 /// Logs curation documents, one entry each, in one commit and one
-/// checkpoint; returns their log indexes.
+/// checkpoint; returns their log indexes. With `sealed_to` (the current
+/// epoch's key), curation that touches protected material is sealed like
+/// a protected source: document, name and note.
 pub(crate) fn commit(
     case: &Case,
     items: Vec<Item>,
     by: &str,
-    logging: Logging<'_>,
+    sealed_to: Option<&(u64, casefile_keys::Recipient)>,
 ) -> Result<Vec<u64>, Error> {
     let mut prepared = Vec::with_capacity(items.len());
     for item in items {
@@ -227,9 +219,9 @@ pub(crate) fn commit(
             by: by.to_owned(),
             sealed: None,
         };
-        prepared.push(match &logging {
-            Logging::Plain => (case.prepare_bytes(&item.name, &item.bytes)?, options),
-            Logging::Sealed(target) => {
+        prepared.push(match sealed_to {
+            None => (case.prepare_bytes(&item.name, &item.bytes)?, options),
+            Some(target) => {
                 crate::keyring::seal_bytes(case, &item.name, &item.bytes, target, options, None)?
             }
         });

@@ -125,7 +125,9 @@ impl Case {
         })?;
         let (key, fields) = keyring.open_source(self.vault().data_dir(), &record)?;
         drop(keys);
-        let register = self.witnesses()?;
+        // Read without names: what a redacted package renders.
+        let snapshot = self.snapshot_as(false)?;
+        let register = self.witnesses_in(&snapshot)?;
         let mut consent = Vec::new();
         let mut redacted = redacted;
         let witnesses = register.of_source(index);
@@ -156,13 +158,12 @@ impl Case {
         }
         let rendering = if redacted {
             let mut text = String::new();
-            self.snapshot_as(false)?
-                .documents(index, &mut |document, _| {
-                    if !text.is_empty() {
-                        text.push_str("\n\n");
-                    }
-                    text.push_str(&document.text);
-                })?;
+            snapshot.documents(index, &mut |document, _| {
+                if !text.is_empty() {
+                    text.push_str("\n\n");
+                }
+                text.push_str(&document.text);
+            })?;
             Some(text)
         } else {
             None

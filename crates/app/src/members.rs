@@ -234,8 +234,7 @@ impl Case {
                 key.wrapped_for().len()
             ),
         }));
-        let log_entries =
-            crate::curation::commit(self.vault(), items, by, crate::curation::Logging::Plain)?;
+        let log_entries = crate::curation::commit(self.vault(), items, by, None)?;
         let new_epoch = new_key.is_some() && membership.current().is_some();
         if let Some(key) = new_key {
             let mut keys = self.keys_mut();
@@ -297,7 +296,7 @@ impl Case {
                     ),
                 }],
                 by,
-                crate::curation::Logging::Plain,
+                None,
             )?;
             if let Some(keyring) = self.keys_mut().as_mut() {
                 keyring.insert(key);

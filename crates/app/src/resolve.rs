@@ -655,17 +655,7 @@ fn register(
     full: &Made,
     sealed: &[Counted],
 ) -> Result<crate::witness::Register, Error> {
-    let mut register = crate::witness::Register::default();
-    for logged in &view.curated {
-        if let crate::curation::Curated::Witness(doc) = &logged.curated {
-            let by = logged
-                .by
-                .method
-                .strip_prefix("person:")
-                .unwrap_or(&logged.by.method);
-            register.apply(doc, logged.by.entry, by)?;
-        }
-    }
+    let mut register = crate::witness::Register::read(view)?;
     if !register.witnesses.is_empty() {
         let entities: Vec<(String, Vec<String>, Vec<u64>)> = full
             .stored

@@ -25,9 +25,6 @@ pub struct Snapshot {
     store: Store,
     /// The witnesses, when the protected layer is installed.
     register: Option<crate::witness::Register>,
-    /// What stands for names and masked spans in what this snapshot hands
-    /// out (absent when names were asked for by a cleared member).
-    redactor: Option<Arc<crate::witness::Redactor>>,
     /// The protected sources' search index, made in memory by the first
     /// search that needs it and kept for the snapshot's life.
     protected_index: std::cell::OnceCell<SearchIndex>,
@@ -83,7 +80,6 @@ impl Snapshot {
     ) -> Result<Snapshot, Error> {
         let mut store = Store::open_reader(vault.data_dir())?;
         let mut register = None;
-        let mut redactor = None;
         if let Some(key) = sealing_key {
             store.provide_sealing_key(key);
             // The protected layer, when it is up to the entities: a locked
@@ -99,12 +95,9 @@ impl Snapshot {
                 if let Some((read, redacting)) = crate::witness::Redactor::of_layer(&layer)? {
                     if !names && !redacting.is_empty() {
                         redacting.layer(&mut layer)?;
-                        let redacting = Arc::new(redacting);
-                        let filter = redacting.clone();
                         store.filter_protected_documents(move |source, ordinal, document| {
-                            filter.document(source, ordinal, document)
+                            redacting.document(source, ordinal, document)
                         });
-                        redactor = Some(redacting);
                     }
                     register = Some(read);
                 }
@@ -115,7 +108,6 @@ impl Snapshot {
             vault,
             store,
             register,
-            redactor,
             protected_index: std::cell::OnceCell::new(),
         })
     }
@@ -125,12 +117,6 @@ impl Snapshot {
     /// protected sources).
     pub fn register(&self) -> Option<&crate::witness::Register> {
         self.register.as_ref()
-    }
-
-    /// What stands for witnesses' names and masked spans here (`None`:
-    /// names are shown, or there is nothing to mask).
-    pub fn redactor(&self) -> Option<&crate::witness::Redactor> {
-        self.redactor.as_deref()
     }
 
     /// The derived store, as this snapshot reads it.
@@ -143,12 +129,6 @@ impl Snapshot {
     /// protected material, and is logged sealed.
     pub(crate) fn in_protected_layer(&self, id: &str) -> bool {
         self.store.layer_has_entity(id)
-    }
-
-    /// Whether the protected sources count here: the case is unlocked and
-    /// their sealed layer is up to the entities.
-    pub fn protected_counted(&self) -> bool {
-        self.store.has_protected_layer()
     }
 
     /// The log's size the entities and records are resolved through
@@ -334,7 +314,7 @@ impl Snapshot {
     }
 
     /// Searches the documents, entities and records; those of protected
-    /// sources too when they count here ([`Snapshot::protected_counted`]),
+    /// sources too when their protected layer is installed (unlocked),
     /// through an index made in memory for the search.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, Error> {
         let derived = self.vault.data_dir().join(casefile_derived::DERIVED_DIR);

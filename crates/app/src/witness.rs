@@ -11,11 +11,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use casefile_document::Document;
-use casefile_extract::identifying::DetailKind;
 use serde::{Deserialize, Serialize};
 
 use crate::case::Case;
-use crate::curation::{Item, Logging};
+use crate::curation::Item;
 use crate::error::Error;
 
 /// The format of witness documents.
@@ -53,6 +52,19 @@ impl Use {
                 }
             },
         })
+    }
+}
+
+impl Use {
+    /// As [`Use::parse`] reads it: `internal`, `court`, `publication`,
+    /// `partner:NAME`.
+    pub fn name(&self) -> String {
+        match self {
+            Use::Internal => "internal".into(),
+            Use::Court => "court".into(),
+            Use::Publication => "publication".into(),
+            Use::Partner(name) => format!("partner:{name}"),
+        }
     }
 }
 
@@ -342,6 +354,19 @@ impl Register {
         Ok(())
     }
 
+    /// The register the witness documents of `view` make, in log order.
+    pub(crate) fn read(view: &crate::curation::LogView) -> Result<Register, Error> {
+        let mut register = Register::default();
+        for logged in &view.curated {
+            if let crate::curation::Curated::Witness(doc) = &logged.curated {
+                let method = &logged.by.method;
+                let by = method.strip_prefix("person:").unwrap_or(method);
+                register.apply(doc, logged.by.entry, by)?;
+            }
+        }
+        Ok(register)
+    }
+
     /// The witness `pseudonym` names (`W-001`, `w-1`, `1`).
     pub fn witness(&self, pseudonym: &str) -> Option<&Witness> {
         let wanted = normal_pseudonym(pseudonym)?;
@@ -390,11 +415,6 @@ pub fn normal_pseudonym(text: &str) -> Option<String> {
         .trim_start_matches('-');
     let n: usize = digits.parse().ok()?;
     (n > 0).then(|| pseudonym(n))
-}
-
-/// The kinds of span a mask names, with the identifying details'.
-pub fn mask_kind(kind: DetailKind) -> &'static str {
-    kind.as_str()
 }
 
 /// A span to bar: start and end in characters, and what stands in it.
@@ -498,13 +518,7 @@ impl Redactor {
 
     /// `text` with every name variant replaced by what stands for it.
     pub fn text(&self, text: &str) -> String {
-        let mut out = text.to_owned();
-        for (needle, label) in &self.needles {
-            if out.contains(needle.as_str()) {
-                out = out.replace(needle.as_str(), label);
-            }
-        }
-        out
+        replace_all(text, &self.needles)
     }
 
     /// The document as shown: its confirmed masks and the mentions of
@@ -592,15 +606,7 @@ impl Redactor {
             .iter()
             .map(|(n, l)| (json_inner(n), json_inner(l)))
             .collect();
-        let in_json = |body: &str| {
-            let mut out = body.to_owned();
-            for (needle, label) in &escaped {
-                if out.contains(needle.as_str()) {
-                    out = out.replace(needle.as_str(), label);
-                }
-            }
-            out
-        };
+        let in_json = |body: &str| replace_all(body, &escaped);
         for entity in &mut layer.entities {
             if let Some(pseudonym) = self.entity(&entity.summary.id) {
                 let mut stored: crate::resolve::StoredEntity = serde_json::from_str(&entity.body)
@@ -627,6 +633,17 @@ impl Redactor {
         }
         Ok(())
     }
+}
+
+/// `text` with each needle (longest first) replaced by its label.
+fn replace_all(text: &str, needles: &[(String, String)]) -> String {
+    let mut out = text.to_owned();
+    for (needle, label) in needles {
+        if out.contains(needle.as_str()) {
+            out = out.replace(needle.as_str(), label);
+        }
+    }
+    out
 }
 
 /// `text` as it is written inside a JSON string.
@@ -824,34 +841,34 @@ impl Case {
     fn register_from_log(&self) -> Result<Register, Error> {
         let keys = self.keys();
         let keyring = keys.as_ref().ok_or_else(|| locked("witnesses"))?;
-        let view = crate::curation::read_log(self.vault(), Some(keyring))?;
-        let mut register = Register::default();
-        for logged in &view.curated {
-            if let crate::curation::Curated::Witness(doc) = &logged.curated {
-                let by = logged.by.method.trim_start_matches("person:");
-                register.apply(doc, logged.by.entry, by)?;
-            }
-        }
-        Ok(register)
+        Register::read(&crate::curation::read_log(self.vault(), Some(keyring))?)
     }
 
     /// The witnesses of the case, their consent and the confirmed masks.
     /// Needs the case unlocked.
     pub fn witnesses(&self) -> Result<Register, Error> {
+        self.witnesses_in(&self.snapshot()?)
+    }
+
+    /// [`Case::witnesses`], from the protected layer `snapshot` installed
+    /// when it did, else from the log.
+    pub(crate) fn witnesses_in(&self, snapshot: &crate::Snapshot) -> Result<Register, Error> {
         if self.keys().is_none() {
             return Err(locked("witnesses"));
         }
-        if let Some(register) = self.snapshot()?.register() {
-            return Ok(register.clone());
+        match snapshot.register() {
+            Some(register) => Ok(register.clone()),
+            None => self.register_from_log(),
         }
-        self.register_from_log()
     }
 
     /// Registers a witness (sealed, like their testimony) and syncs;
     /// returns their pseudonym. Needs the case unlocked.
     pub fn add_witness(&self, witness: &NewWitness, by: &str) -> Result<String, Error> {
         self.writable()?;
-        let before = self.witnesses()?;
+        if self.keys().is_none() {
+            return Err(locked("witnesses"));
+        }
         if witness.name.trim().is_empty() {
             return Err(Error::invalid("a witness needs a name (it is kept sealed)"));
         }
@@ -875,8 +892,14 @@ impl Case {
             details: witness.details.clone(),
             sources,
         };
-        self.log_sealed(&doc, "witness", by)?;
-        Ok(pseudonym(before.witnesses.len() + 1))
+        let entry = self.log_sealed(&doc, "witness", by)?;
+        // The log's order gives the pseudonym: read it back.
+        self.witnesses()?
+            .witnesses
+            .iter()
+            .find(|w| w.entry == entry)
+            .map(|w| w.pseudonym.clone())
+            .ok_or_else(|| Error::integrity(format!("the witness of log entry #{entry} is gone")))
     }
 
     /// Records that a witness gave or withdrew consent; then syncs.
@@ -923,9 +946,9 @@ impl Case {
         if self.keys().is_none() {
             return Err(locked("masks"));
         }
-        let register = self.witnesses()?;
         // Read with names: the proposals are for the member who asked.
         let snapshot = self.snapshot_as(true)?;
+        let register = self.witnesses_in(&snapshot)?;
         let mut out: Vec<MaskProposal> = Vec::new();
         let mut documents = Vec::new();
         snapshot.documents(index, &mut |document, extraction| {
@@ -974,7 +997,7 @@ impl Case {
                     document: ordinal,
                     start: detail.span.start,
                     end: detail.span.end,
-                    kind: mask_kind(detail.kind).to_owned(),
+                    kind: detail.kind.as_str().to_owned(),
                     text: detail.text,
                     confirmed: false,
                 });
@@ -1043,23 +1066,26 @@ impl Case {
         }
         let new = items.len();
         if new > 0 {
-            crate::curation::commit(self.vault(), items, by, Logging::Sealed(&target))?;
+            crate::curation::commit(self.vault(), items, by, Some(&target))?;
             self.sync(&crate::progress::Quiet)?;
         }
         Ok(new)
     }
 
-    /// Logs one witness document sealed, then syncs.
-    fn log_sealed(&self, doc: &WitnessDoc, name: &str, by: &str) -> Result<(), Error> {
+    /// Logs one witness document sealed, then syncs; returns its entry.
+    fn log_sealed(&self, doc: &WitnessDoc, name: &str, by: &str) -> Result<u64, Error> {
         let target = self.sealing_target_for_curation()?;
         let item = Item {
             bytes: doc.encode(),
             name: format!("{name}.json"),
             note: name.to_owned(),
         };
-        crate::curation::commit(self.vault(), vec![item], by, Logging::Sealed(&target))?;
+        let entries = crate::curation::commit(self.vault(), vec![item], by, Some(&target))?;
         self.sync(&crate::progress::Quiet)?;
-        Ok(())
+        entries
+            .first()
+            .copied()
+            .ok_or_else(|| Error::integrity("the witness document was not logged"))
     }
 }
 

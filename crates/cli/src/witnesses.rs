@@ -112,44 +112,27 @@ pub(crate) enum MaskCommand {
 }
 
 fn consent_line(witness: &Witness) -> String {
-    let uses = [Use::Internal, Use::Court, Use::Publication];
-    let mut parts: Vec<String> = uses
+    let mut uses = vec![Use::Internal, Use::Court, Use::Publication];
+    let mut partners: Vec<Use> = witness
+        .consent
         .iter()
+        .map(|c| c.to.clone())
+        .filter(|u| matches!(u, Use::Partner(_)))
+        .collect();
+    partners.sort();
+    partners.dedup();
+    uses.extend(partners);
+    uses.iter()
         .map(|u| {
             let answer = match witness.allows(u) {
                 casefile_app::witness::Allowed::Named => "named",
                 casefile_app::witness::Allowed::Anonymous => "anonymous",
                 casefile_app::witness::Allowed::Refused { .. } => "no",
             };
-            format!("{}: {answer}", short(u))
+            format!("{}: {answer}", u.name())
         })
-        .collect();
-    let mut partners: Vec<&Use> = witness
-        .consent
-        .iter()
-        .map(|c| &c.to)
-        .filter(|u| matches!(u, Use::Partner(_)))
-        .collect();
-    partners.sort();
-    partners.dedup();
-    for partner in partners {
-        let answer = match witness.allows(partner) {
-            casefile_app::witness::Allowed::Named => "named",
-            casefile_app::witness::Allowed::Anonymous => "anonymous",
-            casefile_app::witness::Allowed::Refused { .. } => "no",
-        };
-        parts.push(format!("{}: {answer}", short(partner)));
-    }
-    parts.join(", ")
-}
-
-fn short(u: &Use) -> String {
-    match u {
-        Use::Internal => "internal".into(),
-        Use::Court => "court".into(),
-        Use::Publication => "publication".into(),
-        Use::Partner(name) => format!("partner:{name}"),
-    }
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `casefile witnesses`
@@ -247,18 +230,15 @@ pub(crate) fn witnesses(
                     crate::say!("  entity: E{entity}");
                 }
                 for change in &shown.consent {
+                    let how = match (change.given, change.named) {
+                        (true, true) => " named",
+                        (true, false) => " anonymously",
+                        (false, _) => "",
+                    };
                     crate::say!(
-                        "  {} {} {}{} on {}{} (entry #{}, by {})",
+                        "  {} {}{how} on {}{} (entry #{}, by {})",
                         if change.given { "gave" } else { "withdrew" },
-                        short(&change.to),
-                        if change.given && change.named {
-                            "named"
-                        } else if change.given {
-                            "anonymously"
-                        } else {
-                            ""
-                        },
-                        "",
+                        change.to.name(),
                         change.at,
                         change
                             .recorded_in

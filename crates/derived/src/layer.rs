@@ -72,15 +72,6 @@ pub struct ProtectedLayer {
 }
 
 impl ProtectedLayer {
-    /// Whether it changes nothing.
-    pub fn is_empty(&self) -> bool {
-        self.entities.is_empty()
-            && self.removed_entities.is_empty()
-            && self.entity_documents.is_empty()
-            && self.records.is_empty()
-            && self.removed_records.is_empty()
-    }
-
     fn wipe(&mut self) {
         for entity in &mut self.entities {
             entity.summary.name.zeroize();
