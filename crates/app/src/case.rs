@@ -277,7 +277,8 @@ impl Case {
 
     /// Shows witnesses' names and masked spans in every later snapshot of
     /// this handle, instead of their pseudonyms and bars: only for a member
-    /// who unlocked the case, and only when they ask.
+    /// who unlocked the case, only when they ask, and only of witnesses who
+    /// consented to internal analysis by name.
     pub fn show_names(&self) -> Result<(), Error> {
         if self.keys().is_none() {
             return Err(Error::locked(

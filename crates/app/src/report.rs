@@ -4,19 +4,26 @@
 use casefile_derived::Store;
 use casefile_document::Document;
 use casefile_extract::Extraction;
-use casefile_report::{EntityLine, Input, SourceRef};
+use std::collections::{BTreeMap, HashMap};
+
+use casefile_records::{Record, Records};
+use casefile_report::{EntityLine, Input, SourceRef, Withheld};
 use casefile_vault::{Case, SourceKind};
 
 use crate::error::Error;
 use crate::log::Selection;
 
 /// The report of what `store` holds, as of `as_of`; protected sources only
-/// with `include_protected`.
+/// with `include_protected`, and of those not the ones in `withheld` (log
+/// index → why): a witness of theirs has not consented to the report's use.
+/// What only they say is left out too: the entities named in them alone,
+/// the records citing them alone, and their quotes in other records.
 pub(crate) fn build(
     case: &Case,
     store: &Store,
     as_of: jiff::civil::Date,
     include_protected: bool,
+    withheld: &BTreeMap<u64, String>,
 ) -> Result<casefile_report::Report, Error> {
     let mut sources = Vec::new();
     let mut documents: Vec<(usize, u64, Document, Extraction)> = Vec::new();
@@ -24,7 +31,10 @@ pub(crate) fn build(
     // Protected material only on a person's explicit request (it is then
     // unsealed for the report, which quotes it).
     let indexes: Vec<u64> = if include_protected {
-        all.clone()
+        all.iter()
+            .copied()
+            .filter(|i| !withheld.contains_key(i))
+            .collect()
     } else {
         store
             .unsealed_sources()?
@@ -33,7 +43,12 @@ pub(crate) fn build(
             .collect()
     };
     // What an empty section may be missing: the sealed sources left out.
-    let protected_left_out = all.len() - indexes.len();
+    // (Those withheld for consent are listed with why instead.)
+    let protected_left_out = if include_protected {
+        0
+    } else {
+        all.len() - indexes.len()
+    };
     for page in crate::log::pages(case, Selection::Only(&indexes)) {
         for record in page? {
             let index = record.entry.index;
@@ -68,19 +83,55 @@ pub(crate) fn build(
             extraction,
         })
         .collect();
+    // How many of each entity's sources are withheld: an entity named in
+    // withheld sources alone is left out.
+    let mut hidden: HashMap<String, u64> = HashMap::new();
+    for source in withheld.keys() {
+        let mut named: Vec<String> = store
+            .entities_in(*source)?
+            .into_values()
+            .flatten()
+            .collect();
+        named.sort();
+        named.dedup();
+        for id in named {
+            *hidden.entry(id).or_default() += 1;
+        }
+    }
     let entities = store
         .entity_list(None)?
         .into_iter()
+        .filter(|e| hidden.get(&e.id).is_none_or(|n| *n < e.sources))
         .map(|e| EntityLine {
+            sources: e.sources - hidden.get(&e.id).copied().unwrap_or(0),
             id: e.id,
             kind: e.kind,
             name: e.name,
             mentions: e.mentions,
-            sources: e.sources,
         })
         .collect();
-    let records = crate::records::load_all(store)?;
+    let records = if withheld.is_empty() {
+        crate::records::load_all(store)?
+    } else {
+        let mut kept = Vec::new();
+        store.records(|mut r: Record| {
+            let cited = !r.evidence.is_empty();
+            r.evidence.retain(|e| !withheld.contains_key(&e.source));
+            if !cited || !r.evidence.is_empty() {
+                kept.push(r);
+            }
+        })?;
+        Records::new(kept).folded()
+    };
     let mut report = casefile_report::build(&inputs, &records, entities, as_of, include_protected);
     report.protected_left_out = protected_left_out;
+    report.withheld = withheld
+        .iter()
+        .filter(|(source, _)| all.contains(source))
+        .map(|(source, why)| Withheld {
+            source: *source,
+            why: why.clone(),
+        })
+        .collect();
     Ok(report)
 }

@@ -91,9 +91,11 @@ impl Snapshot {
                 && let Some(mut layer) = store.read_protected_layer()?
             {
                 // Witnesses are shown by their pseudonyms, their names and
-                // the masked spans barred, unless names were asked for.
-                if let Some((read, redacting)) = crate::witness::Redactor::of_layer(&layer)? {
-                    if !names && !redacting.is_empty() {
+                // the masked spans barred, unless names were asked for and
+                // the witness consented to internal analysis by name.
+                if let Some((read, redacting)) = crate::witness::Redactor::of_layer(&layer, names)?
+                {
+                    if !redacting.is_empty() {
                         redacting.layer(&mut layer)?;
                         store.filter_protected_documents(move |source, ordinal, document| {
                             redacting.document(source, ordinal, document)
@@ -359,18 +361,37 @@ impl Snapshot {
     }
 
     /// The report as of `as_of`: protected sources only with
-    /// `include_protected` (it then quotes them).
+    /// `include_protected` (it then quotes them, for internal analysis:
+    /// the accounts of a witness who has not consented to that, or
+    /// withdrew, are left out and listed with why).
     pub fn report(
         &self,
         as_of: jiff::civil::Date,
         include_protected: bool,
     ) -> Result<casefile_report::Report, Error> {
         if include_protected {
-            crate::report::build(&self.vault, &self.store, as_of, true)
+            let withheld = self.withheld_for(&crate::witness::Use::Internal);
+            crate::report::build(&self.vault, &self.store, as_of, true, &withheld)
         } else {
             // What the open sources alone say, as a locked member reads it.
-            self.store
-                .open_layer_only(|open| crate::report::build(&self.vault, open, as_of, false))
+            self.store.open_layer_only(|open| {
+                crate::report::build(&self.vault, open, as_of, false, &BTreeMap::new())
+            })
         }
+    }
+
+    /// The protected sources an output for `what` must leave out, with
+    /// why: those of a witness whose consent refuses it. Anonymous consent
+    /// allows them (every output is redacted unless names are allowed).
+    pub fn withheld_for(&self, what: &crate::witness::Use) -> BTreeMap<u64, String> {
+        let mut out = BTreeMap::new();
+        for witness in self.register.iter().flat_map(|r| &r.witnesses) {
+            if let crate::witness::Allowed::Refused { why } = witness.allows(what) {
+                for source in &witness.sources {
+                    out.entry(*source).or_insert_with(|| why.clone());
+                }
+            }
+        }
+        out
     }
 }

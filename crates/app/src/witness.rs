@@ -459,12 +459,18 @@ impl Redactor {
     /// The redactor of `register`, with the mentions of the entities that
     /// are witnesses (`mentions`: entity id → (source, document, start,
     /// end, text) in the text field).
+    /// With `names`, a reader asked for names: the witnesses who consented
+    /// to internal analysis by name are shown by name, and the confirmed
+    /// masks of their accounts are not applied; everyone else stays
+    /// redacted.
     pub(crate) fn new(
         register: &Register,
         mentions: &HashMap<String, Vec<WitnessMention>>,
+        names: bool,
     ) -> Redactor {
         let mut out = Redactor::default();
-        for witness in &register.witnesses {
+        let named = |w: &Witness| names && w.allows(&Use::Internal) == Allowed::Named;
+        for witness in register.witnesses.iter().filter(|w| !named(w)) {
             let label = witness.pseudonym.clone();
             for name in witness.names() {
                 out.needles.push((name.to_owned(), label.clone()));
@@ -473,6 +479,9 @@ impl Redactor {
                 for word in name.split(|c: char| !c.is_alphanumeric()) {
                     if word.chars().count() >= 4 {
                         out.needles.push((word.to_owned(), label.clone()));
+                        if let Some(stem) = stem(word) {
+                            out.needles.push((stem, label.clone()));
+                        }
                     }
                 }
             }
@@ -493,7 +502,13 @@ impl Redactor {
                 }
             }
         }
-        for mask in &register.masks {
+        // A source's masks stay unless every witness of it is shown named
+        // (names asked for, of a source no witness is known of: shown).
+        let masked = |source: u64| {
+            let of: Vec<&Witness> = register.of_source(source);
+            !names || of.iter().any(|w| !named(w))
+        };
+        for mask in register.masks.iter().filter(|m| masked(m.source)) {
             out.spans
                 .entry((mask.source, mask.document))
                 .or_default()
@@ -523,8 +538,9 @@ impl Redactor {
 
     /// The document as shown: its confirmed masks and the mentions of
     /// witnesses replaced by bars of the same length in characters (so
-    /// every span into it still holds), then names replaced the same way
-    /// wherever else they appear; the title too.
+    /// every span into it still holds), then names, and what the masks
+    /// covered, barred the same way wherever else they appear: title,
+    /// captions, removed boilerplate, authors, annotations, origin.
     pub fn document(&self, source: u64, ordinal: u64, document: &mut Document) {
         let mut spans: Vec<Bar> = self
             .spans
@@ -532,30 +548,86 @@ impl Redactor {
             .cloned()
             .unwrap_or_default();
         let chars: Vec<char> = document.text.chars().collect();
-        self.needle_spans(&chars, &mut spans);
+        // What a mask or a mention covered, to find it elsewhere too.
+        let mut needles = self.needles.clone();
+        for (start, end, label) in &spans {
+            if let Some(covered) = chars.get(*start..(*end).min(chars.len())) {
+                let covered: String = covered.iter().collect();
+                if covered.trim().chars().count() >= 3 {
+                    needles.push((covered.trim().to_owned(), label.clone()));
+                }
+                // Declined elsewhere: "Снегирёвка", "в Снегирёвке".
+                for word in covered.split(|c: char| !c.is_alphanumeric()) {
+                    needles.extend(stem(word).map(|stem| (stem, label.clone())));
+                }
+            }
+        }
+        needles.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        needles.dedup_by(|a, b| a.0 == b.0);
+        needle_spans(&needles, &chars, &mut spans);
         if !spans.is_empty() {
             document.text = bars(&chars, spans);
         }
-        if let casefile_document::Origin::File { name: Some(name) } = &mut document.origin {
-            *name = self.text(name);
-        }
-        if let Some(title) = &document.title {
-            let chars: Vec<char> = title.chars().collect();
-            let mut spans = Vec::new();
-            self.needle_spans(&chars, &mut spans);
-            if !spans.is_empty() {
-                document.title = Some(bars(&chars, spans));
+        let text = std::mem::take(&mut document.text);
+        // Every other string of the document, whatever field holds it.
+        if let Ok(mut value) = serde_json::to_value(&*document) {
+            let mut changed = false;
+            bar_strings(&mut value, &needles, &mut changed);
+            if changed && let Ok(barred) = serde_json::from_value::<Document>(value) {
+                *document = barred;
             }
         }
+        document.text = text;
     }
+}
 
-    /// The name variants wherever they are in `chars`, added to `spans`.
-    fn needle_spans(&self, chars: &[char], spans: &mut Vec<Bar>) {
-        for (needle, label) in &self.needles {
-            let needle: Vec<char> = needle.chars().collect();
-            for at in occurrences(chars, &needle) {
-                spans.push((at, at + needle.len(), label.clone()));
+/// A word without its case ending, to find it declined ("Снегирёвк" of
+/// "Снегирёвка"): its trailing vowels, soft and short signs dropped, when
+/// what stays is at least five letters long and the word had an ending.
+fn stem(word: &str) -> Option<String> {
+    let trimmed = word.trim_end_matches(|c: char| {
+        "аеёиоуыэюяйьіїєaeiouy".contains(c.to_lowercase().next().unwrap_or(c))
+    });
+    (trimmed.len() < word.len() && trimmed.chars().count() >= 5).then(|| trimmed.to_owned())
+}
+
+/// The fields whose strings name a variant of an enum, never free text.
+const TAGS: &[&str] = &["reader", "kind", "reason", "severity", "language"];
+
+/// Every free-text string in `value` with `needles` barred in place.
+fn bar_strings(value: &mut serde_json::Value, needles: &[(String, String)], changed: &mut bool) {
+    match value {
+        serde_json::Value::String(text) => {
+            let chars: Vec<char> = text.chars().collect();
+            let mut spans = Vec::new();
+            needle_spans(needles, &chars, &mut spans);
+            if !spans.is_empty() {
+                *text = bars(&chars, spans);
+                *changed = true;
             }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                bar_strings(item, needles, changed);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (key, field) in fields.iter_mut() {
+                if !TAGS.contains(&key.as_str()) {
+                    bar_strings(field, needles, changed);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Where each of `needles` is in `chars`, added to `spans`.
+fn needle_spans(needles: &[(String, String)], chars: &[char], spans: &mut Vec<Bar>) {
+    for (needle, label) in needles {
+        let needle: Vec<char> = needle.chars().collect();
+        for at in occurrences(chars, &needle) {
+            spans.push((at, at + needle.len(), label.clone()));
         }
     }
 }
@@ -565,6 +637,7 @@ impl Redactor {
     /// the witnesses' entities read from it; `None` when it has none.
     pub(crate) fn of_layer(
         layer: &casefile_derived::ProtectedLayer,
+        names: bool,
     ) -> Result<Option<(Register, Redactor)>, Error> {
         let Some(text) = &layer.register else {
             return Ok(None);
@@ -593,7 +666,7 @@ impl Redactor {
                     .collect(),
             );
         }
-        let redactor = Redactor::new(&register, &mentions);
+        let redactor = Redactor::new(&register, &mentions, names);
         Ok(Some((register, redactor)))
     }
 
@@ -726,6 +799,68 @@ mod tests {
         );
         assert_eq!(out.chars().count(), text.len());
         assert_eq!(out, "Я, [W-001]███████████, тел. [phone]█████████.");
+    }
+
+    #[test]
+    fn every_field_of_a_document_is_barred_not_only_its_text() {
+        let mut register = Register::default();
+        let add = WitnessDoc::Add {
+            name: "Зиновий Канарейкин".into(),
+            aliases: vec![],
+            contacts: vec!["+7 912 555-83-41".into()],
+            details: None,
+            sources: vec![4],
+        };
+        register.apply(&add, 5, "a").unwrap();
+        let text = "Живу в деревне Снегирёвка, пишу как есть.";
+        let village = text.find("Снегирёвка").unwrap();
+        let start = text[..village].chars().count();
+        register.masks.push(Mask {
+            source: 4,
+            document: 0,
+            start,
+            end: start + "Снегирёвка".chars().count(),
+            kind: "village".into(),
+            entry: 6,
+        });
+        let redactor = Redactor::new(&register, &HashMap::new(), false);
+        let mut doc = Document::new(casefile_document::Origin::File {
+            name: Some("показания Канарейкин.txt".into()),
+        });
+        doc.text = text.into();
+        doc.title = Some("Показания З. Канарейкина".into());
+        doc.authors = vec!["Зиновий Канарейкин".into()];
+        doc.captions = vec![casefile_document::Caption {
+            text: "Канарейкин у дома в Снегирёвке".into(),
+            credit: Some("звонить +7 912 555-83-41".into()),
+        }];
+        doc.removed = vec![casefile_document::Removed {
+            text: "Контакт: +7 912 555-83-41".into(),
+            reason: casefile_document::RemovalReason::Other,
+        }];
+        let before = doc.clone();
+        redactor.document(4, 0, &mut doc);
+        let shown = serde_json::to_string(&doc).unwrap();
+        for canary in ["Канарейкин", "555-83-41", "Снегирёвк"] {
+            assert!(!shown.contains(canary), "{canary} in {shown}");
+        }
+        // Every string keeps its length, so spans into it hold.
+        assert_eq!(doc.text.chars().count(), before.text.chars().count());
+        assert_eq!(
+            doc.captions[0].text.chars().count(),
+            before.captions[0].text.chars().count()
+        );
+        assert!(doc.text.contains("[village]"), "{}", doc.text);
+        assert!(doc.captions[0].text.contains("[W-001]"), "{shown}");
+        assert_eq!(
+            doc.removed[0].reason,
+            casefile_document::RemovalReason::Other
+        );
+        // A document of another source is left as it is but for names.
+        let mut other = before.clone();
+        redactor.document(9, 0, &mut other);
+        assert!(other.text.contains("Снегирёвка"));
+        assert!(!other.captions[0].text.contains("Канарейкин"));
     }
 
     #[test]

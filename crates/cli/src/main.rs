@@ -54,7 +54,9 @@ struct Cli {
 
     /// Show the names of protected people (witnesses) and the spans
     /// confirmed for masking, instead of pseudonyms (W-001) and bars: only
-    /// for a member cleared for protected material.
+    /// for a member cleared for protected material, and only of witnesses
+    /// who consented to internal analysis by name (`consent give W-001 --to
+    /// internal --named`); the others stay pseudonymous.
     #[arg(long, global = true)]
     names: bool,
 

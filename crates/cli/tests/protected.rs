@@ -735,16 +735,40 @@ fn a_witness_is_shown_by_pseudonym_and_their_consent_decides_each_disclosure() {
     let entities = text(&ok(&["entity", "list"], &root));
     assert!(entities.contains("W-001"), "{entities}");
     assert!(!entities.contains("Канарейкин"), "{entities}");
+    // Names only of a witness who consented to internal analysis by name.
     let named = text(&ok(&["--names", "entity", "list"], &root));
-    assert!(named.contains(NAME), "{named}");
+    assert!(!named.contains("Канарейкин"), "{named}");
     let shown = text(&ok(&["documents", &t], &root));
     assert!(shown.contains("[W-001]"), "{shown}");
     assert!(!shown.contains("Канарейкин"), "{shown}");
+    // Without consent to internal analysis, the report leaves the
+    // testimony out and says why.
     let report = text(&ok(
         &["report", "--include-protected", "--as-of", "2024-12-01"],
         &root,
     ));
+    assert!(
+        report.contains(&format!(
+            "left out: #{t}, W-001 has not consented to internal analysis"
+        )),
+        "{report}"
+    );
+    assert!(!report.contains(SENTENCE), "{report}");
+    ok(&["consent", "give", "W-001", "--to", "internal"], &root);
+    let report = text(&ok(
+        &["report", "--include-protected", "--as-of", "2024-12-01"],
+        &root,
+    ));
+    assert!(!report.contains("left out"), "{report}");
     assert!(!report.contains("Канарейкин"), "{report}");
+    let named = text(&ok(&["--names", "entity", "list"], &root));
+    assert!(!named.contains("Канарейкин"), "anonymous consent: {named}");
+    ok(
+        &["consent", "give", "W-001", "--to", "internal", "--named"],
+        &root,
+    );
+    let named = text(&ok(&["--names", "entity", "list"], &root));
+    assert!(named.contains(NAME), "{named}");
     assert!(text(&ok(&["--names", "documents", &t], &root)).contains(NAME));
     // Locked, nothing of them is shown, not even the list.
     let locked_list = locked(&["witnesses", "list"], &root);
@@ -920,6 +944,7 @@ fn the_seed_and_a_testimony_report_its_violations_and_group_with_the_witness_by_
     );
     let t = (FOUNDING + 1).to_string();
     ok(&["witnesses", "add", "--name", NAME, "--source", &t], &root);
+    ok(&["consent", "give", "W-001", "--to", "internal"], &root);
     let public = ok(&["report", "--as-of", "2024-12-01"], &root).stdout;
     let report = ok(
         &[

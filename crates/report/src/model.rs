@@ -45,6 +45,15 @@ pub struct EntityLine {
     pub sources: u64,
 }
 
+/// A source a report leaves out for want of consent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Withheld {
+    /// The source's log index.
+    pub source: u64,
+    /// Why, naming the witness by pseudonym.
+    pub why: String,
+}
+
 /// Where something was said, word for word.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Citation {
@@ -229,6 +238,11 @@ pub struct Report {
     /// included): what an empty section may be missing.
     #[serde(default)]
     pub protected_left_out: usize,
+    /// Protected sources left out of a report that includes protected
+    /// material, because a witness of theirs has not consented to internal
+    /// analysis (or withdrew), with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub withheld: Vec<Withheld>,
     /// Dated claims in order.
     pub timeline: Vec<Event>,
     /// Promises and their state.

@@ -121,6 +121,9 @@ pub fn render(report: &Report) -> String {
             "not included"
         }
     );
+    for w in &report.withheld {
+        let _ = writeln!(out, "  left out: #{}, {}", w.source, w.why);
+    }
     let _ = writeln!(out, "\nTimeline");
     if report.timeline.is_empty() {
         out.push_str(&nothing(report, "dated events"));
@@ -251,18 +254,7 @@ pub fn render(report: &Report) -> String {
     }
     let _ = writeln!(out, "\nPeople, units and places");
     if report.entities.is_empty() {
-        // Names in protected sources are never resolved into entities, so
-        // including them would not fill this section.
-        let sealed = report.protected_included || report.protected_left_out > 0;
-        let _ = writeln!(
-            out,
-            "  no people, units or places{}",
-            if sealed {
-                " (the names in protected sources stay sealed: they are not resolved into entities)"
-            } else {
-                ""
-            }
-        );
+        out.push_str(&nothing(report, "people, units or places"));
     }
     for e in report.entities.iter().take(40) {
         let _ = writeln!(

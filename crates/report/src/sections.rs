@@ -624,6 +624,7 @@ pub fn build(
         documents: inputs.len(),
         protected_included,
         protected_left_out: 0,
+        withheld: Vec::new(),
         timeline,
         promises,
         violations,
