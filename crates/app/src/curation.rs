@@ -14,13 +14,22 @@ use crate::error::{Context as _, Error};
 use crate::keyring::Keyring;
 use crate::log::Selection;
 
-/// The larger of the two curation documents' size limits.
-const MAX_CURATION_LEN: usize =
-    if casefile_records::MAX_ACTION_LEN > casefile_resolve::judgements::MAX_JUDGEMENT_LEN {
+/// The largest a curation document may be: a hand-out's
+/// ([`crate::bundle::MAX_HANDOUT_LEN`], it lists every exhibit), the others
+/// are smaller.
+const MAX_CURATION_LEN: usize = {
+    let most = if casefile_records::MAX_ACTION_LEN > casefile_resolve::judgements::MAX_JUDGEMENT_LEN
+    {
         casefile_records::MAX_ACTION_LEN
     } else {
         casefile_resolve::judgements::MAX_JUDGEMENT_LEN
     };
+    if crate::bundle::MAX_HANDOUT_LEN > most {
+        crate::bundle::MAX_HANDOUT_LEN
+    } else {
+        most
+    }
+};
 
 /// What sealing adds to a curation document at most: the age header for
 /// one recipient and a tag per 64 KiB chunk.
@@ -35,6 +44,8 @@ pub(crate) enum Curated {
     Action(Box<Action>),
     /// A witness registered, their consent, a confirmed mask.
     Witness(Box<crate::witness::WitnessDoc>),
+    /// A bundle handed out (`casefile bundle`).
+    Handout(Box<crate::bundle::Handout>),
 }
 
 /// One curation entry as read from the log.
@@ -153,10 +164,14 @@ fn decode(bytes: &[u8]) -> Result<Curated, Error> {
         crate::witness::WITNESS_FORMAT => {
             Curated::Witness(Box::new(crate::witness::WitnessDoc::decode(bytes)?))
         }
+        crate::bundle::HANDOUT_FORMAT => {
+            Curated::Handout(Box::new(crate::bundle::Handout::decode(bytes)?))
+        }
         other => {
             return Err(Error::integrity(format!(
-                "its format {other:?} is not {JUDGEMENT_FORMAT:?}, {ACTION_FORMAT:?} or {:?}",
-                crate::witness::WITNESS_FORMAT
+                "its format {other:?} is not {JUDGEMENT_FORMAT:?}, {ACTION_FORMAT:?}, {:?} or {:?}",
+                crate::witness::WITNESS_FORMAT,
+                crate::bundle::HANDOUT_FORMAT
             )));
         }
     })

@@ -15,6 +15,8 @@
 //! reports through [`Progress`]. Nothing here knows a terminal, an argument
 //! parser or HTTP.
 
+pub mod bundle;
+pub mod bundle_check;
 mod case;
 mod curation;
 pub mod dates;

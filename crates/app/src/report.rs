@@ -30,11 +30,8 @@ pub(crate) fn build(
     let all = store.read_sources()?;
     // Protected material only on a person's explicit request (it is then
     // unsealed for the report, which quotes it).
-    let indexes: Vec<u64> = if include_protected {
-        all.iter()
-            .copied()
-            .filter(|i| !withheld.contains_key(i))
-            .collect()
+    let readable: Vec<u64> = if include_protected {
+        all.clone()
     } else {
         store
             .unsealed_sources()?
@@ -42,13 +39,13 @@ pub(crate) fn build(
             .map(|s| s.index())
             .collect()
     };
-    // What an empty section may be missing: the sealed sources left out.
-    // (Those withheld for consent are listed with why instead.)
-    let protected_left_out = if include_protected {
-        0
-    } else {
-        all.len() - indexes.len()
-    };
+    // What an empty section may be missing: the sealed sources left out
+    // (those withheld for consent are listed with why instead).
+    let protected_left_out = all.len() - readable.len();
+    let indexes: Vec<u64> = readable
+        .into_iter()
+        .filter(|i| !withheld.contains_key(i))
+        .collect();
     for page in crate::log::pages(case, Selection::Only(&indexes)) {
         for record in page? {
             let index = record.entry.index;

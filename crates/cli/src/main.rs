@@ -3,6 +3,7 @@
 //! (`casefile-app`).
 
 mod add;
+mod bundle;
 mod demo;
 mod demo_corpus;
 mod entity;
@@ -115,6 +116,36 @@ enum Command {
         /// publication, internal or partner:NAME.
         #[arg(long = "for", value_name = "USE", default_value = "court")]
         to: String,
+    },
+    /// A bundle for a court, a partner or the public: numbered exhibits, a
+    /// manifest (JSON and CSV), one offline proof per exhibit, the signed
+    /// checkpoint, the custody log and the report citing exhibits by
+    /// number, in a folder and its zip; logged as a hand-out. Witnesses'
+    /// consent decides what a protected exhibit may be. `bundle verify
+    /// PATH` checks a bundle (folder or zip) with no case and no key.
+    Bundle {
+        /// `verify`, to check a bundle.
+        #[arg(value_name = "verify")]
+        action: Option<String>,
+        /// With `verify`: the bundle's folder or zip.
+        path: Option<PathBuf>,
+        /// Who it is for: court, public or partner:NAME.
+        #[arg(long = "for", value_name = "PROFILE", default_value = "court")]
+        profile: String,
+        /// The sources to make exhibits of: log indexes, ids or ranges
+        /// (3-9), comma-separated or repeated; every source by default.
+        #[arg(long, value_name = "SELECTION")]
+        exhibits: Vec<String>,
+        /// The folder to write (must not exist); the zip is written beside
+        /// it as FOLDER.zip.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The report's date (default: today).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Who makes it (default: $CASEFILE_USER, else $USER).
+        #[arg(long)]
+        by: Option<String>,
     },
     /// The witnesses: protected people, each shown by a pseudonym.
     #[command(subcommand)]
@@ -507,6 +538,30 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             let to = casefile_app::witness::Use::parse(&to)?;
             keys::disclose(&place.unlocked()?, &source, out, &to, redacted, json)
         }
+        Command::Bundle {
+            action,
+            path,
+            profile,
+            exhibits,
+            out,
+            as_of,
+            by,
+        } => match action.as_deref() {
+            Some("verify") => {
+                let path = path
+                    .as_deref()
+                    .or(out.as_deref())
+                    .context("give the bundle's folder or zip: casefile bundle verify PATH")?;
+                bundle::verify(path, json)
+            }
+            Some(other) => anyhow::bail!(
+                "`casefile bundle {other}`: the only word bundle takes is verify (casefile bundle verify PATH); to make one: casefile bundle --for court --out DIR"
+            ),
+            None => {
+                let out = out.context("give the folder to write the bundle into with --out DIR")?;
+                bundle::make(&place.synced()?, &profile, exhibits, out, as_of, by, json)
+            }
+        },
         Command::Witnesses(command) => witnesses::witnesses(&place.synced()?, command, names, json),
         Command::Consent(command) => witnesses::consent(&place.synced()?, command, json),
         Command::Mask(command) => witnesses::mask(&place.synced()?, command, json),

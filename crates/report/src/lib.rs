@@ -25,6 +25,7 @@
 /// The span of days an EDTF value can mean (`casefile-dates`), which the
 /// report places its items by.
 pub use casefile_dates::edtf;
+pub mod html;
 mod model;
 mod render;
 mod sections;

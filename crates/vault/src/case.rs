@@ -709,6 +709,12 @@ impl Case {
         Ok((lock, log))
     }
 
+    /// The signed checkpoint stored for tree size `size`, when the log had
+    /// that size at the end of a commit.
+    pub fn checkpoint_at(&self, size: u64) -> Option<String> {
+        self.stored_checkpoint(size)
+    }
+
     fn stored_checkpoint(&self, size: u64) -> Option<String> {
         std::fs::read_to_string(self.paths.checkpoints.join(LogPaths::checkpoint_name(size))).ok()
     }
