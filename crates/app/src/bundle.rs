@@ -792,7 +792,7 @@ impl Case {
         let path = prover.inclusion_path(handout_index, new_size)?;
         write_new_file(
             &folder.join(HANDOUT_PROOF),
-            tlog_proof(handout_index, &handout_entry, &path, &checkpoint).as_bytes(),
+            &tlog_proof(handout_index, &handout_entry, &path, &checkpoint),
         )?;
         for (record, _, _) in &chosen {
             let index = record.entry.index;
@@ -804,7 +804,7 @@ impl Case {
             let path = prover.inclusion_path(index, new_size)?;
             write_new_file(
                 &folder.join(format!("proofs/{number:03}.tlog-proof")),
-                tlog_proof(index, &entry, &path, &checkpoint).as_bytes(),
+                &tlog_proof(index, &entry, &path, &checkpoint),
             )?;
         }
         let mut custody_out = String::new();
@@ -1023,24 +1023,14 @@ fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 
 /// An offline proof in the C2SP tlog-proof format, the entry's bytes as
 /// its extra data.
-pub(crate) fn tlog_proof(
-    index: u64,
-    entry: &[u8],
-    path: &[casefile_merkle::Hash],
-    checkpoint: &str,
-) -> String {
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let mut out = format!(
-        "c2sp.org/tlog-proof@v1\nextra {}\nindex {index}\n",
-        b64.encode(entry)
-    );
-    for hash in path {
-        out.push_str(&b64.encode(hash.0));
-        out.push('\n');
+fn tlog_proof(index: u64, entry: &[u8], path: &[casefile_merkle::Hash], checkpoint: &str) -> Vec<u8> {
+    crate::bundle_check::TlogProof {
+        extra: entry.to_vec(),
+        index,
+        path: path.to_vec(),
+        checkpoint: checkpoint.as_bytes().to_vec(),
     }
-    out.push('\n');
-    out.push_str(checkpoint);
-    out
+    .encode()
 }
 
 /// The manifest's rows as CSV (RFC 4180), with a header.

@@ -175,12 +175,42 @@ fn fail(name: &str, problem: impl std::fmt::Display) -> Error {
     Error::integrity(format!("{name}: {problem}"))
 }
 
-/// A parsed C2SP tlog-proof.
-struct TlogProof {
-    extra: Vec<u8>,
-    index: u64,
-    path: Vec<Hash>,
-    checkpoint: Vec<u8>,
+/// An offline proof in the C2SP `tlog-proof@v1` format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlogProof {
+    /// The extra data (a casefile proof's: the log entry's bytes).
+    pub extra: Vec<u8>,
+    /// The entry's index.
+    pub index: u64,
+    /// The inclusion proof, the leaf's sibling first.
+    pub path: Vec<Hash>,
+    /// The checkpoint, verbatim (signed note).
+    pub checkpoint: Vec<u8>,
+}
+
+impl TlogProof {
+    /// Reads one; `name` names it in errors.
+    pub fn parse(name: &str, bytes: &[u8]) -> Result<TlogProof, Error> {
+        parse_tlog_proof(name, bytes)
+    }
+
+    /// Its text. Extra data is written when there is any.
+    pub fn encode(&self) -> Vec<u8> {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let mut out = String::from("c2sp.org/tlog-proof@v1\n");
+        if !self.extra.is_empty() {
+            out.push_str(&format!("extra {}\n", b64.encode(&self.extra)));
+        }
+        out.push_str(&format!("index {}\n", self.index));
+        for hash in &self.path {
+            out.push_str(&b64.encode(hash.0));
+            out.push('\n');
+        }
+        out.push('\n');
+        let mut bytes = out.into_bytes();
+        bytes.extend_from_slice(&self.checkpoint);
+        bytes
+    }
 }
 
 fn parse_tlog_proof(name: &str, bytes: &[u8]) -> Result<TlogProof, Error> {

@@ -196,3 +196,19 @@ pub fn witness(data: &[u8]) {
         assert_eq!(WitnessDoc::decode(&doc.encode()).ok(), Some(doc));
     }
 }
+
+/// A bundle's offline proofs (`proofs/NNN.tlog-proof`) and hand-out
+/// document come from whoever hands the bundle over: reading them must
+/// never panic, and a proof that reads must read again, unchanged, from
+/// its own text.
+pub fn bundle(data: &[u8]) {
+    use casefile_app::bundle_check::TlogProof;
+    if let Ok(proof) = TlogProof::parse("proof", data) {
+        let again = TlogProof::parse("proof", &proof.encode()).ok();
+        assert_eq!(again, Some(proof));
+    }
+    if let Ok(handout) = casefile_app::bundle::Handout::decode(data) {
+        let again = casefile_app::bundle::Handout::decode(&handout.encode()).ok();
+        assert_eq!(again, Some(handout));
+    }
+}

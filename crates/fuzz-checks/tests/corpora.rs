@@ -10,7 +10,8 @@ type Target = (&'static str, fn(&[u8]));
 #[test]
 fn every_corpus_file_passes_its_targets_checks() {
     let corpora = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
-    let targets: [Target; 14] = [
+    let targets: [Target; 15] = [
+        ("bundle", casefile_fuzz_checks::bundle),
         ("case_key", casefile_fuzz_checks::case_key),
         ("entry", casefile_fuzz_checks::entry),
         ("extract", casefile_fuzz_checks::extract),
