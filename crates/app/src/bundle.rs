@@ -33,10 +33,9 @@ pub const MANIFEST_CSV: &str = "manifest.csv";
 pub const HANDOUT_JSON: &str = "handout.json";
 /// Its offline proof.
 pub const HANDOUT_PROOF: &str = "handout.tlog-proof";
-/// The signed checkpoint.
-pub const CHECKPOINT_FILE: &str = "checkpoint.txt";
-/// The key that verifies it.
-pub const VERIFIER_FILE: &str = "verifier.key";
+/// The signed checkpoint, and the key that verifies it: named as in a
+/// disclosure package.
+pub use crate::disclose::{CHECKPOINT_FILE, VERIFIER_FILE};
 /// Every log entry touching an exhibit, with its proof.
 pub const CUSTODY_FILE: &str = "custody.jsonl";
 /// The report, as data.
@@ -1023,7 +1022,12 @@ fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 
 /// An offline proof in the C2SP tlog-proof format, the entry's bytes as
 /// its extra data.
-fn tlog_proof(index: u64, entry: &[u8], path: &[casefile_merkle::Hash], checkpoint: &str) -> Vec<u8> {
+fn tlog_proof(
+    index: u64,
+    entry: &[u8],
+    path: &[casefile_merkle::Hash],
+    checkpoint: &str,
+) -> Vec<u8> {
     crate::bundle_check::TlogProof {
         extra: entry.to_vec(),
         index,
@@ -1123,9 +1127,25 @@ fn write_zip(folder: &Path, zip: &Path) -> Result<(), Error> {
     let partial = zip.with_extension("zip.partial");
     let file = std::fs::File::create(&partial).map_err(|e| io_at(&partial, e))?;
     let mut writer = zip::ZipWriter::new(file);
-    let options = zip::write::SimpleFileOptions::default()
+    let deflated = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .large_file(true);
+    // Photos, videos, archives and ciphertexts do not shrink: stored as
+    // they are, they zip at the speed of the disk.
+    let stored = deflated.compression_method(zip::CompressionMethod::Stored);
+    const TEXT: &[&str] = &[
+        "txt",
+        "html",
+        "htm",
+        "json",
+        "jsonl",
+        "csv",
+        "xml",
+        "md",
+        "key",
+        "tlog-proof",
+        "warc",
+    ];
     let mut names = Vec::new();
     collect_files(folder, folder, &mut names)?;
     names.sort();
@@ -1135,8 +1155,14 @@ fn write_zip(folder: &Path, zip: &Path) -> Result<(), Error> {
         .unwrap_or_else(|| "bundle".into());
     for name in names {
         let path = folder.join(&name);
+        let text = name
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| TEXT.contains(&ext));
         writer
-            .start_file(format!("{top}/{name}"), options)
+            .start_file(
+                format!("{top}/{name}"),
+                if text { deflated } else { stored },
+            )
             .map_err(|e| Error::io(format!("{}: {e}", zip.display())))?;
         let mut source = std::fs::File::open(&path).map_err(|e| io_at(&path, e))?;
         std::io::copy(&mut source, &mut writer).map_err(|e| io_at(zip, e))?;

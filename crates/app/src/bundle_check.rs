@@ -293,31 +293,45 @@ fn check_proof(
     Ok((proof.index, entry))
 }
 
-/// Checks the bundle at `path` (its folder or zip).
-pub fn verify_bundle(path: &Path) -> Result<BundleCheck, Error> {
-    let mut files = Files::open(path)?;
-    let mut checked = Vec::new();
-
-    // The checkpoint and its key.
-    let verifier_text = String::from_utf8(files.read(VERIFIER_FILE)?)
-        .map_err(|_| fail(VERIFIER_FILE, "not text"))?;
+/// Reads the verifier key (`verifier.key`: one line) and the checkpoint
+/// it must have signed (`checkpoint.txt`): the key, the checkpoint and
+/// what was checked, in words. Bundles and disclosure packages share the
+/// two files' names and forms.
+pub(crate) fn signed_checkpoint(
+    verifier_bytes: &[u8],
+    note: &[u8],
+) -> Result<(NoteVerifier, Checkpoint, String), Error> {
+    let verifier_text =
+        std::str::from_utf8(verifier_bytes).map_err(|_| fail(VERIFIER_FILE, "not text"))?;
     let key_line = verifier_text
         .strip_suffix('\n')
         .filter(|line| !line.contains(char::is_whitespace))
         .ok_or_else(|| fail(VERIFIER_FILE, "expected one line: the verifier key"))?;
     let verifier = NoteVerifier::parse(key_line).map_err(|e| fail(VERIFIER_FILE, e))?;
-    let checkpoint_bytes = files.read(CHECKPOINT_FILE)?;
-    let verified = Note::verify(&checkpoint_bytes, &verifier).map_err(|e| {
+    let verified = Note::verify(note, &verifier).map_err(|e| {
         fail(
             CHECKPOINT_FILE,
             format!("its signature does not verify: {e}"),
         )
     })?;
     let checkpoint = Checkpoint::parse(&verified.text).map_err(|e| fail(CHECKPOINT_FILE, e))?;
-    checked.push(format!(
+    let said = format!(
         "the checkpoint of {} at size {} is signed by {key_line}",
         checkpoint.origin, checkpoint.size
-    ));
+    );
+    Ok((verifier, checkpoint, said))
+}
+
+/// Checks the bundle at `path` (its folder or zip).
+pub fn verify_bundle(path: &Path) -> Result<BundleCheck, Error> {
+    let mut files = Files::open(path)?;
+    let mut checked = Vec::new();
+
+    // The checkpoint and its key.
+    let checkpoint_bytes = files.read(CHECKPOINT_FILE)?;
+    let (verifier, checkpoint, said) =
+        signed_checkpoint(&files.read(VERIFIER_FILE)?, &checkpoint_bytes)?;
+    checked.push(said);
 
     // The hand-out entry, the document it commits to and the manifest.
     let (handout_index, handout_entry) = check_proof(

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use casefile_keys::SourceKey;
 use casefile_merkle::Hash;
-use casefile_note::{Checkpoint, Note, NoteVerifier};
 use casefile_vault::{Acquisition, SealedFields};
 use sha2::Digest as _;
 
@@ -304,28 +303,9 @@ pub fn verify_disclosure(folder: &Path) -> Result<DisclosureCheck, Error> {
     let fail = |name: &str, problem: String| Error::integrity(format!("{name}: {problem}"));
     let mut checked = Vec::new();
 
-    let verifier_text = String::from_utf8(read(VERIFIER_FILE)?)
-        .map_err(|_| fail(VERIFIER_FILE, "not text".into()))?;
-    let key_line = verifier_text
-        .strip_suffix('\n')
-        .filter(|line| !line.contains(char::is_whitespace))
-        .ok_or_else(|| fail(VERIFIER_FILE, "expected one line: the verifier key".into()))?;
-    let verifier = NoteVerifier::parse(key_line).map_err(|e| fail(VERIFIER_FILE, e.to_string()))?;
-    let note = read(CHECKPOINT_FILE)?;
-    let verified = Note::verify(&note, &verifier).map_err(|e| {
-        fail(
-            CHECKPOINT_FILE,
-            format!("its signature does not verify: {e}"),
-        )
-    })?;
-    let checkpoint =
-        Checkpoint::parse(&verified.text).map_err(|e| fail(CHECKPOINT_FILE, e.to_string()))?;
-    checked.push(format!(
-        "the checkpoint of {} at size {} is signed by {}",
-        checkpoint.origin,
-        checkpoint.size,
-        verifier_text.trim()
-    ));
+    let (_, checkpoint, said) =
+        crate::bundle_check::signed_checkpoint(&read(VERIFIER_FILE)?, &read(CHECKPOINT_FILE)?)?;
+    checked.push(said);
 
     let proof: ProofFile =
         serde_json::from_slice(&read(PROOF_FILE)?).map_err(|e| fail(PROOF_FILE, e.to_string()))?;

@@ -21,14 +21,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const PASSPHRASE: &str = "bench passphrase";
+use common::{casefile, env_number, median, ok};
 
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+mod common;
 
 /// A made-up statement, different for each `n`.
 fn statement(n: usize) -> String {
@@ -73,30 +68,6 @@ fn statement(n: usize) -> String {
     )
 }
 
-fn casefile(root: &Path, home: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_casefile"));
-    command
-        .current_dir(root)
-        .env_remove("CASEFILE_CASE")
-        .env_remove("CASEFILE_PASSPHRASE_FD")
-        .env_remove("CASEFILE_WORK_FACTOR")
-        .env("CASEFILE_IDENTITY", home.join("identity.age"))
-        .env("CASEFILE_PASSPHRASE", PASSPHRASE)
-        .env("CASEFILE_USER", "bench")
-        .stdin(std::process::Stdio::null());
-    command
-}
-
-fn ok(command: &mut Command) -> std::process::Output {
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "{command:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
 /// A new case in `dir/name` (the identity in `home` made on first use).
 fn new_case(dir: &Path, home: &Path, name: &str) -> PathBuf {
     let root = dir.join(name);
@@ -113,11 +84,6 @@ fn add_seconds(dir: &Path, home: &Path, inbox: &Path, kind: &str, round: usize) 
     let seconds = started.elapsed().as_secs_f64();
     std::fs::remove_dir_all(&root).unwrap();
     seconds
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }
 
 /// Runs one search as a grandchild, through this benchmark started again

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use casefile_app::Case;
 use casefile_app::bundle::{BundleRequest, Profile};
-use casefile_app::{Case, ErrorKind};
 
 use crate::output::{Exit, print_json};
 
@@ -67,25 +67,9 @@ pub(crate) fn make(
 
 /// `casefile bundle verify PATH`
 pub(crate) fn verify(path: &Path, json: bool) -> anyhow::Result<Exit> {
-    match casefile_app::bundle_check::verify_bundle(path) {
-        Ok(check) => {
-            if json {
-                print_json(&serde_json::json!({ "ok": true, "check": check }));
-            } else {
-                for line in &check.checked {
-                    crate::say!("ok: {line}");
-                }
-            }
-            Ok(Exit::Success)
-        }
-        Err(error) if error.kind() == ErrorKind::Integrity => {
-            if json {
-                print_json(&serde_json::json!({ "ok": false, "problem": error.to_string() }));
-            } else {
-                crate::say!("FAILED: {error}");
-            }
-            Ok(Exit::Integrity)
-        }
-        Err(error) => Err(error.into()),
-    }
+    crate::output::print_check(
+        casefile_app::bundle_check::verify_bundle(path),
+        |check| &check.checked,
+        json,
+    )
 }

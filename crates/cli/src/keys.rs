@@ -408,25 +408,9 @@ pub(crate) fn disclose(
 
 /// `casefile disclose verify DIR`
 pub(crate) fn verify_disclosure(folder: &Path, json: bool) -> anyhow::Result<Exit> {
-    match casefile_app::disclose::verify_disclosure(folder) {
-        Ok(check) => {
-            if json {
-                print_json(&serde_json::json!({ "ok": true, "check": check }));
-            } else {
-                for line in &check.checked {
-                    crate::say!("ok: {line}");
-                }
-            }
-            Ok(Exit::Success)
-        }
-        Err(error) if error.kind() == ErrorKind::Integrity => {
-            if json {
-                print_json(&serde_json::json!({ "ok": false, "problem": error.to_string() }));
-            } else {
-                crate::say!("FAILED: {error}");
-            }
-            Ok(Exit::Integrity)
-        }
-        Err(error) => Err(error.into()),
-    }
+    crate::output::print_check(
+        casefile_app::disclose::verify_disclosure(folder),
+        |check| &check.checked,
+        json,
+    )
 }

@@ -152,6 +152,37 @@ pub(crate) fn say_error(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{}", safe(line));
 }
 
+/// What a check of a package or bundle found: each check made (`ok: ...`)
+/// and success, or the first failure (`FAILED: ...`) and the integrity
+/// exit code; any other error is the command's error.
+pub(crate) fn print_check<T: serde::Serialize>(
+    result: Result<T, casefile_app::Error>,
+    checked: impl Fn(&T) -> &[String],
+    json: bool,
+) -> anyhow::Result<Exit> {
+    match result {
+        Ok(check) => {
+            if json {
+                print_json(&serde_json::json!({ "ok": true, "check": check }));
+            } else {
+                for line in checked(&check) {
+                    crate::say!("ok: {line}");
+                }
+            }
+            Ok(Exit::Success)
+        }
+        Err(error) if error.kind() == casefile_app::ErrorKind::Integrity => {
+            if json {
+                print_json(&serde_json::json!({ "ok": false, "problem": error.to_string() }));
+            } else {
+                crate::say!("FAILED: {error}");
+            }
+            Ok(Exit::Integrity)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
 pub(crate) fn print_json(value: &impl serde::Serialize) {
     match serde_json::to_string(value) {
         Ok(text) => println!("{text}"),

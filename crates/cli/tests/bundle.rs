@@ -14,7 +14,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{FOUNDING, code, json, run};
+use common::{FOUNDING, code, json, ok, run};
 
 const NAME: &str = "Евлампий Щеглов";
 const VILLAGE: &str = "Верхние Камыши";
@@ -26,18 +26,6 @@ fn testimony() -> String {
         "Я, {NAME}, живу в селе {VILLAGE}, телефон {PHONE}. Весной 2024 года нам обещали \
          помилование через полгода. {SENTENCE} Нас, около 30 человек, избивали.\n"
     )
-}
-
-fn ok(args: &[&str], root: &Path) -> std::process::Output {
-    let output = run(args, root);
-    assert_eq!(
-        code(&output),
-        0,
-        "{args:?}: {}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
 }
 
 /// A case of the seed (when `../shared` has it), a made-up news page and

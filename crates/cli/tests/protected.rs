@@ -14,7 +14,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{FOUNDING, casefile, code, json, json_lines, run};
+use common::{FOUNDING, casefile, code, json, json_lines, ok, run};
 
 /// What would identify the witness: their name, phone number, village and
 /// one sentence of what they said; the file name, note and URL say them too.
@@ -96,18 +96,6 @@ fn assert_no_canary_in(all: Vec<PathBuf>) {
             assert!(!found, "{} holds {what}", path.display());
         }
     }
-}
-
-fn ok(args: &[&str], root: &Path) -> std::process::Output {
-    let output = run(args, root);
-    assert_eq!(
-        code(&output),
-        0,
-        "{args:?}: {}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
 }
 
 /// A case in `root/case` holding a news page and the canary testimony.

@@ -11,18 +11,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{code, json, run};
-
-fn ok(args: &[&str], root: &Path) -> std::process::Output {
-    let output = run(args, root);
-    assert_eq!(
-        code(&output),
-        0,
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
+use common::{code, json, ok, run};
 
 fn log_size(root: &Path) -> u64 {
     json(&ok(&["verify", "--json"], root))["tree_size"]

@@ -94,6 +94,20 @@ pub fn run(args: &[&str], dir: &Path) -> Output {
         .expect("the casefile binary runs")
 }
 
+/// Runs `casefile ARGS` in `dir` and fails the test, with what it said,
+/// unless it succeeds.
+pub fn ok(args: &[&str], dir: &Path) -> Output {
+    let output = run(args, dir);
+    assert_eq!(
+        code(&output),
+        0,
+        "{args:?}: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
 pub fn json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(
