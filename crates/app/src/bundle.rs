@@ -44,6 +44,10 @@ pub const REPORT_JSON: &str = "report.json";
 pub const REPORT_HTML: &str = "report.html";
 /// How to check it.
 pub const README_FILE: &str = "README.txt";
+/// The verifier anyone can run: one offline page for a browser.
+pub const VERIFY_HTML: &str = "verify.html";
+/// Its text.
+const VERIFY_PAGE: &str = include_str!("bundle_verify.html");
 /// The largest a hand-out document may be (some 800,000 exhibits).
 pub const MAX_HANDOUT_LEN: usize = 8 << 20;
 
@@ -718,6 +722,7 @@ impl Case {
             README_FILE,
             readme(&manifest_stub).as_bytes(),
         )?;
+        put(folder, &mut files, VERIFY_HTML, VERIFY_PAGE.as_bytes())?;
 
         // The custody lines are proven in the tree the hand-out entry makes
         // (`size + 1`), and the hand-out commits to the manifest: so the
@@ -1099,7 +1104,9 @@ fn readme(manifest: &Manifest) -> String {
          {CHECKPOINT_FILE}, {VERIFIER_FILE}  the log's signed checkpoint and its key\n\
          consistency/SIZE.txt  proofs that checkpoints handed out before are part of this one\n\
          \n\
-         Check it with `casefile bundle verify FOLDER`. By hand: each exhibit's SHA-256 is the\n\
+         Check it with `casefile bundle verify FOLDER`, or with no casefile at all: open\n\
+         {VERIFY_HTML} in a browser and choose this folder (or serve the folder and open the\n\
+         page from it); it checks the same in the browser, offline. By hand: each exhibit's SHA-256 is the\n\
          sha256 line of its entry (the extra line of its proof, base64); the entry's leaf hash\n\
          (SHA-256 of 0x00 and the entry) leads by the proof's hashes to the root in the\n\
          checkpoint (RFC 9162); the checkpoint's signature verifies with {VERIFIER_FILE}\n\

@@ -109,7 +109,7 @@ pub fn render_html(report: &Report, title: &str, exhibit: ExhibitOf<'_>) -> Stri
     for v in &report.violations {
         let mut head = format!(
             "{}: {} claim{} in {} source{} ({} independent)",
-            v.kind,
+            v.kind.replace('_', " "),
             v.claims,
             if v.claims == 1 { "" } else { "s" },
             v.sources,
@@ -210,7 +210,11 @@ fn event(out: &mut String, e: &Event, exhibit: ExhibitOf<'_>) {
     };
     item(
         out,
-        &format!("{when}: {} \u{201c}{}\u{201d}", e.kind, e.written),
+        &format!(
+            "{when}: {} \u{201c}{}\u{201d}",
+            e.kind.replace('_', " "),
+            e.written
+        ),
         std::iter::once(&e.citation).chain(&e.also),
         exhibit,
     );
