@@ -2,8 +2,9 @@
 //! 10,000 sources and 1 GB (9,990 short news texts and ten photos of
 //! 100 MB of random bytes), then `casefile bundle --for court` (exhibits
 //! copied and hashed, a proof per exhibit, the custody log, the report,
-//! the zip), `casefile bundle verify` of the folder and of the zip: time
-//! and peak memory of each, each a new process.
+//! the zip), `casefile bundle verify` of the folder and of the zip, and
+//! the bundle's own `verify.html` in headless Chromium (served from the
+//! folder): time and peak memory of each, each a new process.
 //!
 //! Run: `cargo bench -p casefile --bench bundle` (sizes:
 //! `CASEFILE_BENCH_SOURCES`, default 10,000; `CASEFILE_BENCH_MB`, default
@@ -44,6 +45,26 @@ fn measured(root: &Path, home: &Path, args: &[&str]) -> (f64, f64) {
     (seconds, peak / 1024.0)
 }
 
+/// `--peak-browser FOLDER`: serves the bundle in FOLDER and runs its
+/// `verify.html` in headless Chromium until it gives its verdict.
+fn browser_mode(folder: &Path) {
+    let chromium = casefile_testkit::chromium().expect("chromium, for the browser verifier");
+    let port = casefile_testkit::serve(casefile_testkit::folder_handler(folder.to_path_buf()));
+    let started = Instant::now();
+    let dom = casefile_testkit::browse(
+        &chromium,
+        &format!("http://127.0.0.1:{port}/verify.html"),
+        &["--virtual-time-budget=3600000", "--dump-dom"],
+    );
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(
+        dom.contains("data-ok=\"true\">VERIFIED"),
+        "the page did not verify the bundle: {}",
+        dom.lines().find(|l| l.contains("verdict")).unwrap_or("")
+    );
+    println!("{seconds} {}", casefile_testkit::children_peak_kib());
+}
+
 fn peak_mode(args: &[String]) {
     let (root, home) = (Path::new(&args[0]), Path::new(&args[1]));
     let started = Instant::now();
@@ -79,6 +100,9 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--peak") {
         return peak_mode(&args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("--peak-browser") {
+        return browser_mode(Path::new(&args[1]));
     }
     let sources = env_number("CASEFILE_BENCH_SOURCES", 10_000);
     let megabytes = env_number("CASEFILE_BENCH_MB", 1_000);
@@ -116,6 +140,7 @@ fn main() {
     let (mut make, mut make_peak) = (Vec::new(), Vec::new());
     let (mut folder, mut folder_peak) = (Vec::new(), Vec::new());
     let (mut zip, mut zip_peak) = (Vec::new(), Vec::new());
+    let (mut page, mut page_peak) = (Vec::new(), Vec::new());
     for round in 0..rounds {
         let out = dir.join(format!("bundle-{round}"));
         let (s, p) = measured(
@@ -144,14 +169,23 @@ fn main() {
         );
         zip.push(s);
         zip_peak.push(p);
+        let output = ok(Command::new(std::env::current_exe().unwrap())
+            .arg("--peak-browser")
+            .arg(&out));
+        let text = String::from_utf8(output.stdout).unwrap();
+        let mut parts = text.split_whitespace();
+        page.push(parts.next().unwrap().parse::<f64>().unwrap());
+        page_peak.push(parts.next().unwrap().parse::<f64>().unwrap() / 1024.0);
         println!(
-            "round {round}: bundle {:.1} s ({:.0} MiB), verify folder {:.1} s ({:.0} MiB), verify zip {:.1} s ({:.0} MiB)",
+            "round {round}: bundle {:.1} s ({:.0} MiB), verify folder {:.1} s ({:.0} MiB), verify zip {:.1} s ({:.0} MiB), verify.html in Chromium {:.1} s ({:.0} MiB, its largest process)",
             make[round],
             make_peak[round],
             folder[round],
             folder_peak[round],
             zip[round],
-            zip_peak[round]
+            zip_peak[round],
+            page[round],
+            page_peak[round]
         );
         std::fs::remove_dir_all(&out).unwrap();
         std::fs::remove_file(&zipped).unwrap();
@@ -164,5 +198,10 @@ fn main() {
         median(&mut folder_peak),
         median(&mut zip),
         median(&mut zip_peak)
+    );
+    println!(
+        "median of {rounds}: verify.html in headless Chromium {:.1} s, its largest process {:.0} MiB",
+        median(&mut page),
+        median(&mut page_peak)
     );
 }

@@ -15,8 +15,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, BufReader, Write as _};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -43,121 +41,41 @@ impl Change {
     }
 }
 
-/// Debian's chromium, or `None` (outside CI only) with the reason printed.
-fn chromium() -> Option<PathBuf> {
-    for candidate in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
-        if Path::new(candidate).exists() {
-            return Some(PathBuf::from(candidate));
-        }
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "chromium is missing in CI: .ci/run installs Debian's chromium"
-    );
-    println!("skipped: chromium is not installed (apt install chromium)");
-    None
-}
-
-/// Runs headless Chromium on `url` with the flags a closed network needs,
-/// a fresh profile, and `extra`; returns what it printed.
-fn browse(chromium: &Path, url: &str, extra: &[&str]) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let output = std::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(extra)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-/// Serves `folder` on a local port: `/v/N/FILE` is FILE with change N
-/// applied (`?page` serves it unchanged, so the page that runs is the real
-/// one), `/harness.html` the page that checks every change in a frame.
-fn serve(folder: PathBuf, changes: Arc<Vec<Change>>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
+/// The bundle in `folder` as served with each change: `/v/N/FILE` is FILE
+/// with change N applied (`?page` serves it unchanged, so the page that
+/// runs is the real one), `/harness.html` the page that checks every
+/// change in a frame.
+fn changed(folder: PathBuf, changes: Arc<Vec<Change>>) -> Arc<casefile_testkit::Handler> {
     let harness = harness(changes.len());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let folder = folder.clone();
-            let changes = changes.clone();
-            let harness = harness.clone();
-            std::thread::spawn(move || answer(stream, &folder, &changes, &harness));
+    Arc::new(move |path: &str| {
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        if path == "/harness.html" {
+            return Some((harness.as_bytes().to_vec(), "text/html; charset=utf-8"));
         }
-    });
-    port
-}
-
-fn answer(mut stream: TcpStream, folder: &Path, changes: &[Change], harness: &str) {
-    let mut line = String::new();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    if reader.read_line(&mut line).is_err() {
-        return;
-    }
-    // The rest of the request's head.
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
-            break;
+        let (n, file) = path.strip_prefix("/v/")?.split_once('/')?;
+        let change = changes.get(n.parse::<usize>().ok()?)?;
+        if file.contains("..") {
+            return None;
         }
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    let (path, query) = path.split_once('?').unwrap_or((&path, ""));
-    let body: Option<(Vec<u8>, &str)> = if path == "/harness.html" {
-        Some((harness.as_bytes().to_vec(), "text/html; charset=utf-8"))
-    } else if let Some(rest) = path.strip_prefix("/v/") {
-        let (n, file) = rest.split_once('/').unwrap_or(("0", ""));
-        let change = &changes[n.parse::<usize>().unwrap_or(0).min(changes.len() - 1)];
-        let file = file.to_owned();
         let kind = if file.ends_with(".html") {
             "text/html; charset=utf-8"
         } else {
             "application/octet-stream"
         };
-        if file.contains("..") {
-            None
-        } else if query == "page" {
-            std::fs::read(folder.join(&file)).ok().map(|b| (b, kind))
-        } else {
-            match change {
-                Change::Delete { file: gone } if *gone == file => None,
-                Change::Replace { file: f, bytes } if *f == file => Some((bytes.clone(), kind)),
-                Change::Flip { file: f, at } if *f == file => {
-                    std::fs::read(folder.join(&file)).ok().map(|mut b| {
-                        b[*at] ^= 0x01;
-                        (b, kind)
-                    })
-                }
-                _ => std::fs::read(folder.join(&file)).ok().map(|b| (b, kind)),
-            }
+        let read = || std::fs::read(folder.join(file)).ok();
+        if query == "page" {
+            return read().map(|b| (b, kind));
         }
-    } else {
-        None
-    };
-    let _ = match body {
-        Some((bytes, kind)) => {
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-                bytes.len()
-            );
-            stream
-                .write_all(head.as_bytes())
-                .and_then(|()| stream.write_all(&bytes))
+        match change {
+            Change::Delete { file: gone } if gone == file => None,
+            Change::Replace { file: f, bytes } if f == file => Some((bytes.clone(), kind)),
+            Change::Flip { file: f, at } if f == file => read().map(|mut b| {
+                b[*at] ^= 0x01;
+                (b, kind)
+            }),
+            _ => read().map(|b| (b, kind)),
         }
-        None => stream
-            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
-    };
+    })
 }
 
 /// The page that loads `/v/N/verify.html?page` for each change in a frame,
@@ -213,7 +131,7 @@ fn files(dir: &Path) -> Vec<String> {
 
 #[test]
 fn the_bundles_own_page_verifies_it_in_chromium_and_names_the_file_of_every_change() {
-    let Some(chromium) = chromium() else {
+    let Some(chromium) = casefile_testkit::chromium() else {
         return;
     };
     let Some(seed) = common::seed_report() else {
@@ -297,12 +215,12 @@ fn the_bundles_own_page_verifies_it_in_chromium_and_names_the_file_of_every_chan
         bytes: std::fs::read(first.join("checkpoint.txt")).unwrap(),
     });
     let changes = Arc::new(changes);
-    let port = serve(out.clone(), changes.clone());
+    let port = casefile_testkit::serve(changed(out.clone(), changes.clone()));
 
     // The page as a person sees it, kept for a look.
     let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bundle-verify.png");
     let _ = std::fs::remove_file(&shot);
-    browse(
+    casefile_testkit::browse(
         &chromium,
         &format!("http://127.0.0.1:{port}/v/0/verify.html?page"),
         &[
@@ -314,7 +232,7 @@ fn the_bundles_own_page_verifies_it_in_chromium_and_names_the_file_of_every_chan
     assert!(shot.exists(), "no screenshot");
     println!("screenshot: {}", shot.display());
 
-    let dom = browse(
+    let dom = casefile_testkit::browse(
         &chromium,
         &format!("http://127.0.0.1:{port}/harness.html"),
         &["--virtual-time-budget=3600000", "--dump-dom"],

@@ -262,3 +262,118 @@ pub fn children_peak_kib() -> i64 {
     };
     usage.ru_maxrss
 }
+
+/// What a test's web server answers for a path (with its query): the
+/// body and its content type, or `None` for 404.
+pub type Handler = dyn Fn(&str) -> Option<(Vec<u8>, &'static str)> + Send + Sync;
+
+/// Serves `handler` on a local port, each connection on its own thread,
+/// until the process ends; returns the port.
+pub fn serve(handler: std::sync::Arc<Handler>) -> u16 {
+    use std::io::{BufRead as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
+    let port = listener.local_addr().expect("its address").port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let handler = handler.clone();
+            std::thread::spawn(move || {
+                let Ok(clone) = stream.try_clone() else {
+                    return;
+                };
+                let mut reader = std::io::BufReader::new(clone);
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
+                        break;
+                    }
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("/");
+                let _ = match handler(path) {
+                    Some((body, kind)) => stream
+                        .write_all(
+                            format!(
+                                "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\
+                                 Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+                                body.len()
+                            )
+                            .as_bytes(),
+                        )
+                        .and_then(|()| stream.write_all(&body)),
+                    None => stream.write_all(
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    ),
+                };
+            });
+        }
+    });
+    port
+}
+
+/// The files of `folder` by path (`/name`, any query ignored; nothing
+/// outside it).
+pub fn folder_handler(folder: PathBuf) -> std::sync::Arc<Handler> {
+    std::sync::Arc::new(move |path: &str| {
+        let path = path.split('?').next().unwrap_or("").trim_start_matches('/');
+        if path.split('/').any(|p| p == "..") {
+            return None;
+        }
+        let kind = if path.ends_with(".html") {
+            "text/html; charset=utf-8"
+        } else {
+            "application/octet-stream"
+        };
+        std::fs::read(folder.join(path)).ok().map(|b| (b, kind))
+    })
+}
+
+/// Debian's chromium, or `None` outside CI (the reason printed); in CI a
+/// missing browser fails the test.
+pub fn chromium() -> Option<PathBuf> {
+    for candidate in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
+        if Path::new(candidate).exists() {
+            return Some(PathBuf::from(candidate));
+        }
+    }
+    assert!(
+        !in_ci(),
+        "chromium is missing in CI: .ci/run installs Debian's chromium"
+    );
+    skipped("chromium is not installed (apt install chromium)");
+    None
+}
+
+/// Runs headless Chromium on `url` with the flags a closed network needs
+/// and a fresh profile, plus `extra`; returns what it printed (the DOM
+/// with `--dump-dom`).
+pub fn browse(chromium: &Path, url: &str, extra: &[&str]) -> String {
+    let profile = std::env::temp_dir().join(format!(
+        "casefile-chromium-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    ));
+    let output = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("chromium runs");
+    let _ = std::fs::remove_dir_all(&profile);
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
