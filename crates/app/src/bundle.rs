@@ -44,6 +44,8 @@ pub const REPORT_JSON: &str = "report.json";
 pub const REPORT_HTML: &str = "report.html";
 /// How to check it.
 pub const README_FILE: &str = "README.txt";
+/// The cosigners the case trusts, one public key a line.
+pub const COSIGNERS_FILE: &str = "cosigners.txt";
 /// The verifier anyone can run: one offline page for a browser.
 pub const VERIFY_HTML: &str = "verify.html";
 /// Its text.
@@ -111,6 +113,9 @@ pub struct BundleRequest {
     pub out: PathBuf,
     /// The report's date.
     pub as_of: jiff::civil::Date,
+    /// How many trusted cosigners must have cosigned a checkpoint the
+    /// bundle's extends; a bundle that cannot show it is not made.
+    pub quorum: usize,
 }
 
 /// One row of the manifest.
@@ -190,9 +195,13 @@ pub struct Manifest {
     pub exhibits: Vec<Exhibit>,
     /// Sources asked for that were left out, with why (consent, locked).
     pub left_out: Vec<LeftOut>,
-    /// The tree sizes of checkpoints handed out before, each with a
-    /// consistency proof in the bundle.
+    /// The tree sizes of checkpoints handed out or cosigned before, each
+    /// with a consistency proof in the bundle.
     pub earlier: Vec<u64>,
+    /// How many of the cosigners in `cosigners.txt` must have cosigned one
+    /// of those checkpoints.
+    #[serde(default)]
+    pub quorum: usize,
     /// Every file the manifest covers (exhibits, report, custody, CSV,
     /// README) and its SHA-256.
     pub files: BTreeMap<String, String>,
@@ -693,9 +702,33 @@ impl Case {
             }
         }
         custody.sort_by_key(|c| c.0);
+        // Checkpoints a partner cosigned are proven too, with the
+        // cosignatures of the cosigners the case trusts.
+        let cosigners = crate::cosign::Cosigners::read(&view);
+        earlier.extend(cosigners.cosigned.keys().copied());
         earlier.sort_unstable();
         earlier.dedup();
-        earlier.retain(|&s| s <= size && self.vault().checkpoint_at(s).is_some());
+        earlier.retain(|&s| s > 0 && s <= size && self.vault().checkpoint_at(s).is_some());
+        let shown: BTreeSet<&str> = cosigners
+            .cosigned
+            .iter()
+            .filter(|(s, _)| earlier.contains(s))
+            .flat_map(|(_, lines)| lines.iter().map(|(k, _)| k.as_str()))
+            .filter(|k| cosigners.trusted.iter().any(|t| t == k))
+            .collect();
+        if shown.len() < request.quorum {
+            return Err(Error::conflict(format!(
+                "the bundle would show {} trusted cosigner{} (a quorum of {} was asked): import                  their cosignatures first (casefile cosigner import FILE)",
+                shown.len(),
+                if shown.len() == 1 { "" } else { "s" },
+                request.quorum
+            )));
+        }
+        let mut trusted = cosigners.trusted.join("\n");
+        if !trusted.is_empty() {
+            trusted.push('\n');
+        }
+        put(folder, &mut files, COSIGNERS_FILE, trusted.as_bytes())?;
 
         let handout_index = size;
         let manifest_stub = Manifest {
@@ -708,6 +741,7 @@ impl Case {
             exhibits,
             left_out,
             earlier,
+            quorum: request.quorum,
             files: BTreeMap::new(),
         };
         put(
@@ -853,7 +887,8 @@ impl Case {
         write_new_file(&folder.join(CUSTODY_FILE), custody_out.as_bytes())?;
         for old in &manifest.earlier {
             let proof = self.vault().consistency_proof(*old, Some(new_size))?;
-            let old_checkpoint = self.vault().checkpoint_at(*old).unwrap_or_default();
+            let old_checkpoint = cosigners
+                .cosigned_note(*old, &self.vault().checkpoint_at(*old).unwrap_or_default());
             let mut text = format!("casefile-consistency 1\nold {old}\nnew {new_size}\n");
             for h in &proof.proof {
                 let hash = casefile_merkle::Hash::from_hex(h)
@@ -949,6 +984,7 @@ fn touched(curated: &Curated) -> (&'static str, String, Vec<u64>) {
                 }
             }
         }
+        Curated::Cosigner(_) => ("curation", "cosigning".into(), Vec::new()),
         Curated::Handout(handout) => (
             "handout",
             format!("handed out in a {} bundle", handout.profile),

@@ -12,14 +12,14 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use casefile_keys::SourceKey;
 use casefile_merkle::Hash;
-use casefile_note::{Checkpoint, Note, NoteVerifier};
+use casefile_note::{Checkpoint, CosignerKey, Note, NoteVerifier};
 use casefile_vault::{Acquisition, SourceKind};
 use sha2::Digest as _;
 
 use crate::bundle::{
-    CHECKPOINT_FILE, CUSTODY_FILE, Custody, CustodyLine, HANDOUT_JSON, HANDOUT_PROOF, Handout,
-    MANIFEST_CSV, MANIFEST_JSON, Manifest, REPORT_JSON, VERIFIER_FILE, custody_core, hex,
-    manifest_csv,
+    CHECKPOINT_FILE, COSIGNERS_FILE, CUSTODY_FILE, Custody, CustodyLine, HANDOUT_JSON,
+    HANDOUT_PROOF, Handout, MANIFEST_CSV, MANIFEST_JSON, Manifest, REPORT_JSON, VERIFIER_FILE,
+    custody_core, hex, manifest_csv,
 };
 use crate::error::{Error, io_at};
 
@@ -322,8 +322,29 @@ pub(crate) fn signed_checkpoint(
     Ok((verifier, checkpoint, said))
 }
 
-/// Checks the bundle at `path` (its folder or zip).
+/// Checks the bundle at `path` (its folder or zip), counting the
+/// cosigners its own `cosigners.txt` lists toward the quorum its manifest
+/// asks.
 pub fn verify_bundle(path: &Path) -> Result<BundleCheck, Error> {
+    verify_bundle_with(path, None)
+}
+
+/// Whose cosignatures count, and how many must there be: a court's own
+/// policy, in place of the bundle's.
+#[derive(Debug, Clone)]
+pub struct CosignerPolicy {
+    /// The cosigners' public keys.
+    pub keys: Vec<CosignerKey>,
+    /// How many of them must have cosigned.
+    pub quorum: usize,
+}
+
+/// [`verify_bundle`], with `policy` in place of the bundle's cosigners and
+/// quorum when given.
+pub fn verify_bundle_with(
+    path: &Path,
+    policy: Option<&CosignerPolicy>,
+) -> Result<BundleCheck, Error> {
     let mut files = Files::open(path)?;
     let mut checked = Vec::new();
 
@@ -604,7 +625,25 @@ pub fn verify_bundle(path: &Path) -> Result<BundleCheck, Error> {
         "the report's {cited} citations are all of exhibits"
     ));
 
-    // Earlier checkpoints are part of this one.
+    // Earlier checkpoints are part of this one; those a trusted cosigner
+    // cosigned count toward the quorum.
+    let (cosigner_keys, quorum, whose) = match policy {
+        Some(policy) => (
+            policy.keys.clone(),
+            policy.quorum,
+            "the cosigner keys given",
+        ),
+        None => {
+            let listed = String::from_utf8(files.read(COSIGNERS_FILE)?)
+                .map_err(|_| fail(COSIGNERS_FILE, "not text"))?;
+            let keys = listed
+                .lines()
+                .map(|l| CosignerKey::parse(l).map_err(|e| fail(COSIGNERS_FILE, e)))
+                .collect::<Result<Vec<_>, _>>()?;
+            (keys, manifest.quorum, COSIGNERS_FILE)
+        }
+    };
+    let mut cosigned: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for old in &manifest.earlier {
         let name = format!("consistency/{old}.txt");
         let bytes = files.read(&name)?;
@@ -637,6 +676,13 @@ pub fn verify_bundle(path: &Path) -> Result<BundleCheck, Error> {
             .collect::<Result<Vec<_>, _>>()?;
         let old_verified = Note::verify(old_note.as_bytes(), &verifier)
             .map_err(|e| fail(&name, format!("the old checkpoint's signature: {e}")))?;
+        for key in &cosigner_keys {
+            if let Some(time) = key.cosigned(&old_verified) {
+                cosigned
+                    .entry(key.name().to_owned())
+                    .or_insert((*old, time));
+            }
+        }
         let old_checkpoint = Checkpoint::parse(&old_verified.text).map_err(|e| fail(&name, e))?;
         if old_checkpoint.size != *old || old_checkpoint.origin != checkpoint.origin {
             return Err(fail(
@@ -669,12 +715,75 @@ pub fn verify_bundle(path: &Path) -> Result<BundleCheck, Error> {
                 .join(", ")
         ));
     }
+    for (name, (size, time)) in &cosigned {
+        checked.push(format!(
+            "{name} cosigned the checkpoint of size {size} (at {}), which this one extends",
+            jiff::Timestamp::from_second(*time as i64)
+                .map(|t| t.to_string())
+                .unwrap_or_else(|_| time.to_string())
+        ));
+    }
+    if cosigned.len() < quorum {
+        let looked: Vec<String> = manifest
+            .earlier
+            .iter()
+            .map(|s| format!("consistency/{s}.txt"))
+            .collect();
+        return Err(fail(
+            whose,
+            format!(
+                "{} of its cosigners cosigned a checkpoint this one extends (in {}); the quorum \
+                 is {quorum}",
+                cosigned.len(),
+                if looked.is_empty() {
+                    "no earlier checkpoint".to_owned()
+                } else {
+                    looked.join(", ")
+                }
+            ),
+        ));
+    }
     Ok(BundleCheck {
         origin: checkpoint.origin,
         tree_size: checkpoint.size,
         profile: manifest.profile,
         exhibits: manifest.exhibits.len(),
         checked,
+    })
+}
+
+/// What the partner's side needs of a bundle already checked: its
+/// checkpoint's and verifier key's bytes, and each earlier checkpoint's
+/// size and root (from its consistency file).
+pub(crate) struct Opened {
+    pub checkpoint: Vec<u8>,
+    pub verifier: Vec<u8>,
+    pub earlier: Vec<(u64, Hash)>,
+}
+
+/// Reads [`Opened`] from the bundle at `path`.
+pub(crate) fn open_files(path: &Path) -> Result<Opened, Error> {
+    let mut files = Files::open(path)?;
+    let checkpoint = files.read(CHECKPOINT_FILE)?;
+    let verifier = files.read(VERIFIER_FILE)?;
+    let manifest: Manifest =
+        serde_json::from_slice(&files.read(MANIFEST_JSON)?).map_err(|e| fail(MANIFEST_JSON, e))?;
+    let mut earlier = Vec::new();
+    for old in &manifest.earlier {
+        let name = format!("consistency/{old}.txt");
+        let bytes = files.read(&name)?;
+        let text = String::from_utf8(bytes).map_err(|_| fail(&name, "not UTF-8"))?;
+        let (_, note) = text
+            .split_once("\n\n")
+            .ok_or_else(|| fail(&name, "no old checkpoint"))?;
+        let note = Note::parse(note.as_bytes()).map_err(|e| fail(&name, e))?;
+        let old_checkpoint = Checkpoint::parse(&note.text).map_err(|e| fail(&name, e))?;
+        earlier.push((old_checkpoint.size, old_checkpoint.root));
+    }
+    Ok(Opened {
+        checkpoint,
+        verifier,
+        earlier,
     })
 }
 

@@ -46,6 +46,8 @@ pub(crate) enum Curated {
     Witness(Box<crate::witness::WitnessDoc>),
     /// A bundle handed out (`casefile bundle`).
     Handout(Box<crate::bundle::Handout>),
+    /// A cosigner trusted or not, a cosignature imported.
+    Cosigner(Box<crate::cosign::CosignerDoc>),
 }
 
 /// One curation entry as read from the log.
@@ -167,11 +169,16 @@ fn decode(bytes: &[u8]) -> Result<Curated, Error> {
         crate::bundle::HANDOUT_FORMAT => {
             Curated::Handout(Box::new(crate::bundle::Handout::decode(bytes)?))
         }
+        crate::cosign::COSIGNER_FORMAT => {
+            Curated::Cosigner(Box::new(crate::cosign::CosignerDoc::decode(bytes)?))
+        }
         other => {
             return Err(Error::integrity(format!(
-                "its format {other:?} is not {JUDGEMENT_FORMAT:?}, {ACTION_FORMAT:?}, {:?} or {:?}",
+                "its format {other:?} is not {JUDGEMENT_FORMAT:?}, {ACTION_FORMAT:?}, {:?}, {:?} \
+                 or {:?}",
                 crate::witness::WITNESS_FORMAT,
-                crate::bundle::HANDOUT_FORMAT
+                crate::bundle::HANDOUT_FORMAT,
+                crate::cosign::COSIGNER_FORMAT
             )));
         }
     })

@@ -18,6 +18,7 @@
 pub mod bundle;
 pub mod bundle_check;
 mod case;
+pub mod cosign;
 mod curation;
 pub mod dates;
 pub mod disclose;

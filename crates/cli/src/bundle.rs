@@ -8,28 +8,32 @@ use casefile_app::bundle::{BundleRequest, Profile};
 
 use crate::output::{Exit, print_json};
 
+/// What `casefile bundle` was asked.
+pub(crate) struct Make {
+    pub(crate) profile: String,
+    pub(crate) exhibits: Vec<String>,
+    pub(crate) out: PathBuf,
+    pub(crate) as_of: Option<String>,
+    pub(crate) by: Option<String>,
+    pub(crate) quorum: usize,
+}
+
 /// `casefile bundle --for PROFILE --out DIR`
-pub(crate) fn make(
-    case: &Case,
-    profile: &str,
-    exhibits: Vec<String>,
-    out: PathBuf,
-    as_of: Option<String>,
-    by: Option<String>,
-    json: bool,
-) -> anyhow::Result<Exit> {
-    let profile = Profile::parse(profile)?;
-    let as_of = match as_of {
+pub(crate) fn make(case: &Case, make: Make, json: bool) -> anyhow::Result<Exit> {
+    let profile = Profile::parse(&make.profile)?;
+    let as_of = match make.as_of {
         Some(text) => casefile_app::dates::first_day(&text)
             .with_context(|| format!("--as-of {text:?} is not YYYY, YYYY-MM or YYYY-MM-DD"))?,
         None => jiff::ZonedDateTime::now().date(),
     };
     let request = BundleRequest {
         profile,
-        exhibits,
-        out,
+        exhibits: make.exhibits,
+        out: make.out,
         as_of,
+        quorum: make.quorum,
     };
+    let by = make.by;
     let made = case.bundle(&request, &crate::add::who(by))?;
     if json {
         print_json(&made);
@@ -65,10 +69,30 @@ pub(crate) fn make(
     Ok(Exit::Success)
 }
 
-/// `casefile bundle verify PATH`
-pub(crate) fn verify(path: &Path, json: bool) -> anyhow::Result<Exit> {
+/// `casefile bundle verify PATH [--cosigner KEY]... [--quorum N]`
+pub(crate) fn verify(
+    path: &Path,
+    cosigners: &[String],
+    quorum: Option<usize>,
+    json: bool,
+) -> anyhow::Result<Exit> {
+    let policy = if cosigners.is_empty() && quorum.is_none() {
+        None
+    } else {
+        let keys = cosigners
+            .iter()
+            .map(|k| {
+                casefile_app::cosign::CosignerKey::parse(k)
+                    .with_context(|| format!("--cosigner {k:?} is not a cosigner's public key"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Some(casefile_app::bundle_check::CosignerPolicy {
+            quorum: quorum.unwrap_or(keys.len()),
+            keys,
+        })
+    };
     crate::output::print_check(
-        casefile_app::bundle_check::verify_bundle(path),
+        casefile_app::bundle_check::verify_bundle_with(path, policy.as_ref()),
         |check| &check.checked,
         json,
     )

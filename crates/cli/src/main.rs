@@ -4,6 +4,7 @@
 
 mod add;
 mod bundle;
+mod cosign;
 mod demo;
 mod demo_corpus;
 mod entity;
@@ -146,7 +147,26 @@ enum Command {
         /// Who makes it (default: $CASEFILE_USER, else $USER).
         #[arg(long)]
         by: Option<String>,
+        /// Making: refuse unless this many trusted cosigners cosigned a
+        /// checkpoint the bundle's extends. Verifying: how many of the
+        /// --cosigner keys must have (default: the bundle's own quorum).
+        #[arg(long)]
+        quorum: Option<usize>,
+        /// Verifying: count the cosignatures of this cosigner (its public
+        /// key), instead of those the bundle lists; repeat for several.
+        #[arg(long = "cosigner", value_name = "KEY")]
+        cosigners: Vec<String>,
     },
+    /// The cosigners whose cosignatures of the log's checkpoints the case
+    /// counts (partners who check that the log only grows), and importing
+    /// what they cosigned; every later bundle carries it.
+    #[command(subcommand)]
+    Cosigner(cosign::CosignerCommand),
+    /// The partner's side of cosigning, with no case: a cosigner key, and
+    /// cosigning a bundle's checkpoint after checking it and that the log
+    /// only grew since the last checkpoint cosigned.
+    #[command(subcommand)]
+    Cosign(cosign::CosignCommand),
     /// The witnesses: protected people, each shown by a pseudonym.
     #[command(subcommand)]
     Witnesses(witnesses::WitnessCommand),
@@ -546,22 +566,36 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             out,
             as_of,
             by,
+            quorum,
+            cosigners,
         } => match action.as_deref() {
             Some("verify") => {
                 let path = path
                     .as_deref()
                     .or(out.as_deref())
                     .context("give the bundle's folder or zip: casefile bundle verify PATH")?;
-                bundle::verify(path, json)
+                bundle::verify(path, &cosigners, quorum, json)
             }
             Some(other) => anyhow::bail!(
                 "`casefile bundle {other}`: the only word bundle takes is verify (casefile bundle verify PATH); to make one: casefile bundle --for court --out DIR"
             ),
             None => {
                 let out = out.context("give the folder to write the bundle into with --out DIR")?;
-                bundle::make(&place.synced()?, &profile, exhibits, out, as_of, by, json)
+                let request = bundle::Make {
+                    profile,
+                    exhibits,
+                    out,
+                    as_of,
+                    by,
+                    quorum: quorum.unwrap_or(0),
+                };
+                bundle::make(&place.synced()?, request, json)
             }
         },
+        Command::Cosigner(command) => {
+            cosign::cosigner(&open_case(place.case.as_deref())?, command, json)
+        }
+        Command::Cosign(command) => cosign::cosign(command, json),
         Command::Witnesses(command) => witnesses::witnesses(&place.synced()?, command, names, json),
         Command::Consent(command) => witnesses::consent(&place.synced()?, command, json),
         Command::Mask(command) => witnesses::mask(&place.synced()?, command, json),

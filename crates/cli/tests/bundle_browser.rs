@@ -189,6 +189,10 @@ fn the_bundles_own_page_verifies_it_in_chromium_and_names_the_file_of_every_chan
     let mut changes = vec![Change::None];
     for file in files(&out) {
         let len = std::fs::metadata(out.join(&file)).unwrap().len() as usize;
+        if len == 0 {
+            // (cosigners.txt of a case that trusts none)
+            continue;
+        }
         let step = (len / 23).max(1);
         for at in (0..len).step_by(step).chain([len - 1]) {
             changes.push(Change::Flip {

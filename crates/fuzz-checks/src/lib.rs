@@ -197,8 +197,8 @@ pub fn witness(data: &[u8]) {
     }
 }
 
-/// A bundle's offline proofs (`proofs/NNN.tlog-proof`) and hand-out
-/// document come from whoever hands the bundle over: reading them must
+/// A bundle's offline proofs (`proofs/NNN.tlog-proof`), hand-out
+/// document and cosigner keys come from whoever hands the bundle over: reading them must
 /// never panic, and a proof that reads must read again, unchanged, from
 /// its own text.
 pub fn bundle(data: &[u8]) {
@@ -210,5 +210,18 @@ pub fn bundle(data: &[u8]) {
     if let Ok(handout) = casefile_app::bundle::Handout::decode(data) {
         let again = casefile_app::bundle::Handout::decode(&handout.encode()).ok();
         assert_eq!(again, Some(handout));
+    }
+    // A bundle's cosigners.txt, and the cosigner documents of the log.
+    if let Ok(text) = std::str::from_utf8(data)
+        && let Ok(key) = casefile_app::cosign::CosignerKey::parse(text)
+    {
+        let again = casefile_app::cosign::CosignerKey::parse(&key.to_string()).ok();
+        assert_eq!(again, Some(key));
+    }
+    if let Ok(doc) = casefile_app::cosign::CosignerDoc::decode(data) {
+        assert_eq!(
+            casefile_app::cosign::CosignerDoc::decode(&doc.encode()).ok(),
+            Some(doc)
+        );
     }
 }

@@ -9,15 +9,21 @@
 //!   log's origin, its size in decimal and its root hash in base64, one per
 //!   line, then optional extension lines.
 //!
+//! - A *cosignature* (C2SP `tlog-cosignature`, Ed25519 `cosignature/v1`)
+//!   is another signature line on a checkpoint, by a cosigner that checked
+//!   the log only grew.
+//!
 //! This crate does no I/O: keys come in as bytes or strings and notes as text.
 
 #![deny(missing_docs)]
 
 mod checkpoint;
+mod cosign;
 mod keys;
 mod note;
 
 pub use checkpoint::Checkpoint;
+pub use cosign::{Cosigner, CosignerKey, cosigner_key_id};
 pub use keys::{NoteSigner, NoteVerifier, key_hash};
 pub use note::{Note, NoteSignature};
 
