@@ -285,8 +285,19 @@ pub struct BundleMade {
     pub earlier: Vec<u64>,
 }
 
+/// What may leave the case, and what may not.
+pub(crate) struct Chosen {
+    /// The sources that may, in log order, with their form and what was
+    /// done for consent.
+    pub chosen: Vec<(SourceRecord, Form, Vec<String>)>,
+    /// Those that may not, and why.
+    pub left_out: Vec<LeftOut>,
+    /// The same, by log index.
+    pub refused: BTreeMap<u64, String>,
+}
+
 /// How one exhibit is given.
-enum Form {
+pub(crate) enum Form {
     /// The original bytes.
     Open,
     /// A protected source whole: ciphertext, key and plaintext.
@@ -314,19 +325,82 @@ impl Case {
                 )));
             }
         }
-        let use_ = request.profile.use_of();
-        let public = request.profile == Profile::Public;
         let snapshot = self.snapshot_as(false)?;
+        let (size, _) = self.vault().latest_checkpoint()?;
+        let wanted = self.exhibit_selection(&request.exhibits, size)?;
+        let Chosen {
+            chosen,
+            left_out,
+            refused: consent_refused,
+        } = self.choose(&snapshot, &request.profile, wanted.as_ref(), size)?;
+        if chosen.is_empty() {
+            return Err(Error::invalid(
+                "no source can be an exhibit of this bundle (see what was left out above)"
+                    .to_owned()
+                    + &left_out
+                        .iter()
+                        .map(|l| format!("; {}", l.why))
+                        .collect::<String>(),
+            ));
+        }
+
+        // Written under a temporary name, renamed when whole.
+        let partial = out.with_file_name(format!(
+            ".{}.partial",
+            out.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "bundle".into())
+        ));
+        if partial.exists() {
+            std::fs::remove_dir_all(&partial).map_err(|e| io_at(&partial, e))?;
+        }
+        let result = self.write_bundle(
+            request,
+            by,
+            &partial,
+            &snapshot,
+            chosen,
+            left_out,
+            &consent_refused,
+            size,
+        );
+        let made = match result {
+            Ok(made) => made,
+            Err(error) => {
+                let _ = std::fs::remove_dir_all(&partial);
+                return Err(error);
+            }
+        };
+        std::fs::rename(&partial, out).map_err(|e| io_at(out, e))?;
+        write_zip(out, &zip)?;
+        Ok(BundleMade {
+            folder: out.clone(),
+            zip,
+            ..made
+        })
+    }
+
+    /// The sources below `size` (those in `wanted`, else all) that may
+    /// leave the case for `profile`, each with the form it may take, and
+    /// those that may not, with why: every output that leaves the case
+    /// (a bundle, an export) chooses through this.
+    pub(crate) fn choose(
+        &self,
+        snapshot: &crate::Snapshot,
+        profile: &Profile,
+        wanted: Option<&BTreeSet<u64>>,
+        size: u64,
+    ) -> Result<Chosen, Error> {
+        let use_ = profile.use_of();
+        let public = *profile == Profile::Public;
         let unlocked = self.keys().is_some();
         let register = if unlocked {
-            Some(self.witnesses_in(&snapshot)?)
+            Some(self.witnesses_in(snapshot)?)
         } else {
             None
         };
 
         // Which sources, in log order.
-        let (size, _) = self.vault().latest_checkpoint()?;
-        let wanted = self.exhibit_selection(&request.exhibits, size)?;
         let mut chosen: Vec<(SourceRecord, Form, Vec<String>)> = Vec::new();
         let mut left_out = Vec::new();
         let mut consent_refused = BTreeMap::new();
@@ -334,7 +408,7 @@ impl Case {
             for record in page? {
                 let index = record.entry.index;
                 if record.entry.kind == SourceKind::Curation
-                    || wanted.as_ref().is_some_and(|w| !w.contains(&index))
+                    || wanted.is_some_and(|w| !w.contains(&index))
                 {
                     continue;
                 }
@@ -406,7 +480,7 @@ impl Case {
                 }
             }
         }
-        if let Some(wanted) = &wanted {
+        if let Some(wanted) = wanted {
             let found: BTreeSet<u64> = chosen
                 .iter()
                 .map(|(r, _, _)| r.entry.index)
@@ -418,50 +492,10 @@ impl Case {
                 )));
             }
         }
-        if chosen.is_empty() {
-            return Err(Error::invalid(
-                "no source can be an exhibit of this bundle (see what was left out above)"
-                    .to_owned()
-                    + &left_out
-                        .iter()
-                        .map(|l| format!("; {}", l.why))
-                        .collect::<String>(),
-            ));
-        }
-
-        // Written under a temporary name, renamed when whole.
-        let partial = out.with_file_name(format!(
-            ".{}.partial",
-            out.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "bundle".into())
-        ));
-        if partial.exists() {
-            std::fs::remove_dir_all(&partial).map_err(|e| io_at(&partial, e))?;
-        }
-        let result = self.write_bundle(
-            request,
-            by,
-            &partial,
-            &snapshot,
+        Ok(Chosen {
             chosen,
             left_out,
-            &consent_refused,
-            size,
-        );
-        let made = match result {
-            Ok(made) => made,
-            Err(error) => {
-                let _ = std::fs::remove_dir_all(&partial);
-                return Err(error);
-            }
-        };
-        std::fs::rename(&partial, out).map_err(|e| io_at(out, e))?;
-        write_zip(out, &zip)?;
-        Ok(BundleMade {
-            folder: out.clone(),
-            zip,
-            ..made
+            refused: consent_refused,
         })
     }
 

@@ -80,8 +80,39 @@ pub(crate) fn build(
             extraction,
         })
         .collect();
-    // How many of each entity's sources are withheld: an entity named in
-    // withheld sources alone is left out.
+    let (entities, records) = without(store, withheld)?;
+    let entities = entities
+        .into_iter()
+        .map(|e| EntityLine {
+            id: e.id,
+            kind: e.kind,
+            name: e.name,
+            mentions: e.mentions,
+            sources: e.sources,
+        })
+        .collect();
+    let mut report = casefile_report::build(&inputs, &records, entities, as_of, include_protected);
+    report.protected_left_out = protected_left_out;
+    report.withheld = withheld
+        .iter()
+        .filter(|(source, _)| all.contains(source))
+        .map(|(source, why)| Withheld {
+            source: *source,
+            why: why.clone(),
+        })
+        .collect();
+    Ok(report)
+}
+
+/// The entities and records of `store` without what only the sources in
+/// `withheld` say: the entities named in them alone are left out (and the
+/// others' source counts lowered), the records citing them alone are left
+/// out, and their quotes are dropped from the others. Every output that
+/// leaves sources out (a report, a bundle, an export) reads through this.
+pub(crate) fn without(
+    store: &Store,
+    withheld: &BTreeMap<u64, String>,
+) -> Result<(Vec<casefile_derived::EntitySummary>, Records), Error> {
     let mut hidden: HashMap<String, u64> = HashMap::new();
     for source in withheld.keys() {
         let mut named: Vec<String> = store
@@ -99,12 +130,9 @@ pub(crate) fn build(
         .entity_list(None)?
         .into_iter()
         .filter(|e| hidden.get(&e.id).is_none_or(|n| *n < e.sources))
-        .map(|e| EntityLine {
-            sources: e.sources - hidden.get(&e.id).copied().unwrap_or(0),
-            id: e.id,
-            kind: e.kind,
-            name: e.name,
-            mentions: e.mentions,
+        .map(|mut e| {
+            e.sources -= hidden.get(&e.id).copied().unwrap_or(0);
+            e
         })
         .collect();
     let records = if withheld.is_empty() {
@@ -120,15 +148,5 @@ pub(crate) fn build(
         })?;
         Records::new(kept).folded()
     };
-    let mut report = casefile_report::build(&inputs, &records, entities, as_of, include_protected);
-    report.protected_left_out = protected_left_out;
-    report.withheld = withheld
-        .iter()
-        .filter(|(source, _)| all.contains(source))
-        .map(|(source, why)| Withheld {
-            source: *source,
-            why: why.clone(),
-        })
-        .collect();
-    Ok(report)
+    Ok((entities, records))
 }
