@@ -1149,7 +1149,7 @@ pub(crate) fn manifest_csv(manifest: &Manifest) -> String {
 
 /// One CSV cell, quoted when it must be; a leading `=`, `+`, `-` or `@`
 /// is prefixed with `'` so a spreadsheet does not run it.
-fn csv_cell(text: &str) -> String {
+pub(crate) fn csv_cell(text: &str) -> String {
     let text = if text.starts_with(['=', '+', '-', '@']) {
         format!("'{text}")
     } else {

@@ -24,6 +24,7 @@ pub mod dates;
 pub mod disclose;
 mod entities;
 mod error;
+pub mod export;
 pub mod identity;
 mod keyring;
 mod log;

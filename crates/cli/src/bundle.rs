@@ -1,4 +1,4 @@
-//! `casefile bundle`: the court bundle, and its check.
+//! `casefile bundle`: the court bundle and its check; `casefile export`.
 
 use std::path::{Path, PathBuf};
 
@@ -96,4 +96,40 @@ pub(crate) fn verify(
         |check| &check.checked,
         json,
     )
+}
+
+/// `casefile export ftm|records --out FILE --for PROFILE`
+pub(crate) fn export(
+    case: &Case,
+    what: &str,
+    out: &Path,
+    profile: &str,
+    json: bool,
+) -> anyhow::Result<Exit> {
+    let profile = Profile::parse(profile)?;
+    let exported = match what {
+        "ftm" => case.export_ftm(&profile, out)?,
+        _ => case.export_records_csv(&profile, out)?,
+    };
+    if json {
+        print_json(&exported);
+        return Ok(Exit::Success);
+    }
+    for left in &exported.left_out {
+        crate::say!("left out: {}", left.why);
+    }
+    let kinds: Vec<String> = exported
+        .by_kind
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    crate::say!(
+        "wrote {} {} for {} to {} ({})",
+        exported.written,
+        if what == "ftm" { "entities" } else { "records" },
+        exported.profile,
+        exported.out.display(),
+        kinds.join(", ")
+    );
+    Ok(Exit::Success)
 }

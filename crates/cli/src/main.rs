@@ -157,6 +157,21 @@ enum Command {
         #[arg(long = "cosigner", value_name = "KEY")]
         cosigners: Vec<String>,
     },
+    /// The case for partners' tools: `export ftm` writes FollowTheMoney
+    /// entities as JSON lines (for Aleph and OpenSanctions tooling),
+    /// `export records` the records as CSV. Consent decides what protected
+    /// material may be in it, as for a bundle.
+    Export {
+        /// What: ftm or records.
+        #[arg(value_parser = ["ftm", "records"])]
+        what: String,
+        /// The file to write (must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Who it is for: court, public or partner:NAME.
+        #[arg(long = "for", value_name = "PROFILE", default_value = "court")]
+        profile: String,
+    },
     /// The cosigners whose cosignatures of the log's checkpoints the case
     /// counts (partners who check that the log only grows), and importing
     /// what they cosigned; every later bundle carries it.
@@ -596,6 +611,9 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             cosign::cosigner(&open_case(place.case.as_deref())?, command, json)
         }
         Command::Cosign(command) => cosign::cosign(command, json),
+        Command::Export { what, out, profile } => {
+            bundle::export(&place.synced()?, &what, &out, &profile, json)
+        }
         Command::Witnesses(command) => witnesses::witnesses(&place.synced()?, command, names, json),
         Command::Consent(command) => witnesses::consent(&place.synced()?, command, json),
         Command::Mask(command) => witnesses::mask(&place.synced()?, command, json),
