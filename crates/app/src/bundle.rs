@@ -42,6 +42,8 @@ pub const CUSTODY_FILE: &str = "custody.jsonl";
 pub const REPORT_JSON: &str = "report.json";
 /// The report, as a page.
 pub const REPORT_HTML: &str = "report.html";
+/// The report, as a PDF.
+pub const REPORT_PDF: &str = "report.pdf";
 /// How to check it.
 pub const README_FILE: &str = "README.txt";
 /// The cosigners the case trusts, one public key a line.
@@ -283,6 +285,8 @@ pub struct BundleMade {
     pub tree_size: u64,
     /// Earlier checkpoints proven consistent with it.
     pub earlier: Vec<u64>,
+    /// What could not be made, and why (a PDF without a system font).
+    pub warnings: Vec<String>,
 }
 
 /// What may leave the case, and what may not.
@@ -683,6 +687,14 @@ impl Case {
         );
         let html = casefile_report::html::render_html(&report, &title, &exhibit);
         put(folder, &mut files, REPORT_HTML, html.as_bytes())?;
+        // The same report as PDF, in a system font; a bundle made where
+        // there is none says so and goes without.
+        let mut warnings = Vec::new();
+        let lines = casefile_report::html::outline(&report, &title, &exhibit);
+        match crate::fonts::report_pdf(&lines, &title) {
+            Ok(pdf) => put(folder, &mut files, REPORT_PDF, &pdf)?,
+            Err(why) => warnings.push(format!("{REPORT_PDF} left out: {why}")),
+        }
         let json = serde_json::json!({
             "exhibits": exhibits.iter().map(|e| (e.log_index.to_string(), e.number)).collect::<BTreeMap<_, _>>(),
             "report": report,
@@ -946,6 +958,7 @@ impl Case {
             handout_index,
             tree_size: new_size,
             earlier: manifest.earlier.clone(),
+            warnings,
         })
     }
 }

@@ -108,7 +108,12 @@ impl Case {
                 if record.entry.kind != casefile_vault::SourceKind::Curation
                     && !kept.contains(&index)
                 {
-                    withheld.insert(index, "not exported".to_owned());
+                    let why = chosen
+                        .refused
+                        .get(&index)
+                        .cloned()
+                        .unwrap_or_else(|| "not exported".to_owned());
+                    withheld.insert(index, why);
                 }
             }
         }
@@ -351,6 +356,47 @@ impl Case {
             profile: profile.name(),
             written,
             by_kind,
+            left_out: material.left_out,
+        })
+    }
+}
+
+impl Case {
+    /// Writes the case report as of `as_of` for `profile` as a PDF to `out`
+    /// (a new file), set in a system font with Cyrillic
+    /// ([`crate::fonts::report_fonts`]); its citations name sources by log
+    /// index.
+    pub fn export_report_pdf(
+        &self,
+        profile: &Profile,
+        as_of: jiff::civil::Date,
+        out: &Path,
+    ) -> Result<Exported, Error> {
+        let material = self.material(profile)?;
+        let store = material.snapshot.store();
+        let mut report = if material.protected {
+            crate::report::build(self.vault(), store, as_of, true, &material.withheld)?
+        } else {
+            store.open_layer_only(|open| {
+                crate::report::build(self.vault(), open, as_of, false, &material.withheld)
+            })?
+        };
+        let refused: BTreeSet<u64> = material.left_out.iter().map(|l| l.log_index).collect();
+        report.withheld.retain(|w| refused.contains(&w.source));
+        report.protected_left_out = 0;
+        let title = format!(
+            "Case report of {}, as of {as_of} (for {})",
+            self.origin(),
+            profile.name()
+        );
+        let lines = casefile_report::html::outline(&report, &title, &|_| None);
+        let pdf = crate::fonts::report_pdf(&lines, &title).map_err(Error::invalid)?;
+        write_new(out, &pdf)?;
+        Ok(Exported {
+            out: out.to_path_buf(),
+            profile: profile.name(),
+            written: report.documents,
+            by_kind: BTreeMap::from([("documents".to_owned(), report.documents)]),
             left_out: material.left_out,
         })
     }

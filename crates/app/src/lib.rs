@@ -25,6 +25,7 @@ pub mod disclose;
 mod entities;
 mod error;
 pub mod export;
+pub mod fonts;
 pub mod identity;
 mod keyring;
 mod log;

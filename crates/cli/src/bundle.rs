@@ -8,6 +8,15 @@ use casefile_app::bundle::{BundleRequest, Profile};
 
 use crate::output::{Exit, print_json};
 
+/// `--as-of`: YYYY, YYYY-MM or YYYY-MM-DD (its first day), else today.
+fn as_of_date(text: Option<String>) -> anyhow::Result<jiff::civil::Date> {
+    Ok(match text {
+        Some(text) => casefile_app::dates::first_day(&text)
+            .with_context(|| format!("--as-of {text:?} is not YYYY, YYYY-MM or YYYY-MM-DD"))?,
+        None => jiff::ZonedDateTime::now().date(),
+    })
+}
+
 /// What `casefile bundle` was asked.
 pub(crate) struct Make {
     pub(crate) profile: String,
@@ -21,11 +30,7 @@ pub(crate) struct Make {
 /// `casefile bundle --for PROFILE --out DIR`
 pub(crate) fn make(case: &Case, make: Make, json: bool) -> anyhow::Result<Exit> {
     let profile = Profile::parse(&make.profile)?;
-    let as_of = match make.as_of {
-        Some(text) => casefile_app::dates::first_day(&text)
-            .with_context(|| format!("--as-of {text:?} is not YYYY, YYYY-MM or YYYY-MM-DD"))?,
-        None => jiff::ZonedDateTime::now().date(),
-    };
+    let as_of = as_of_date(make.as_of)?;
     let request = BundleRequest {
         profile,
         exhibits: make.exhibits,
@@ -41,6 +46,9 @@ pub(crate) fn make(case: &Case, make: Make, json: bool) -> anyhow::Result<Exit> 
     }
     for left in &made.left_out {
         crate::say!("left out: {}", left.why);
+    }
+    for warning in &made.warnings {
+        crate::say!("warning: {warning}");
     }
     crate::say!(
         "wrote the {} bundle of {} exhibit{} to {} and {} (hand-out logged as #{}, checkpoint of size {})",
@@ -104,11 +112,13 @@ pub(crate) fn export(
     what: &str,
     out: &Path,
     profile: &str,
+    as_of: Option<String>,
     json: bool,
 ) -> anyhow::Result<Exit> {
     let profile = Profile::parse(profile)?;
     let exported = match what {
         "ftm" => case.export_ftm(&profile, out)?,
+        "pdf" => case.export_report_pdf(&profile, as_of_date(as_of)?, out)?,
         _ => case.export_records_csv(&profile, out)?,
     };
     if json {
@@ -117,6 +127,15 @@ pub(crate) fn export(
     }
     for left in &exported.left_out {
         crate::say!("left out: {}", left.why);
+    }
+    if what == "pdf" {
+        crate::say!(
+            "wrote the report of {} documents for {} to {}",
+            exported.written,
+            exported.profile,
+            exported.out.display()
+        );
+        return Ok(Exit::Success);
     }
     let kinds: Vec<String> = exported
         .by_kind

@@ -159,12 +159,16 @@ enum Command {
     },
     /// The case for partners' tools: `export ftm` writes FollowTheMoney
     /// entities as JSON lines (for Aleph and OpenSanctions tooling),
-    /// `export records` the records as CSV. Consent decides what protected
-    /// material may be in it, as for a bundle.
+    /// `export records` the records as CSV, `export pdf` the report as PDF
+    /// (in a system font: DejaVu Sans, or CASEFILE_FONT). Consent decides
+    /// what protected material may be in it, as for a bundle.
     Export {
-        /// What: ftm or records.
-        #[arg(value_parser = ["ftm", "records"])]
+        /// What: ftm, records or pdf.
+        #[arg(value_parser = ["ftm", "records", "pdf"])]
         what: String,
+        /// The report's date, for pdf (default: today).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
         /// The file to write (must not exist).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
@@ -611,9 +615,12 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             cosign::cosigner(&open_case(place.case.as_deref())?, command, json)
         }
         Command::Cosign(command) => cosign::cosign(command, json),
-        Command::Export { what, out, profile } => {
-            bundle::export(&place.synced()?, &what, &out, &profile, json)
-        }
+        Command::Export {
+            what,
+            out,
+            profile,
+            as_of,
+        } => bundle::export(&place.synced()?, &what, &out, &profile, as_of, json),
         Command::Witnesses(command) => witnesses::witnesses(&place.synced()?, command, names, json),
         Command::Consent(command) => witnesses::consent(&place.synced()?, command, json),
         Command::Mask(command) => witnesses::mask(&place.synced()?, command, json),

@@ -112,6 +112,31 @@ fn files(dir: &Path) -> Vec<String> {
     out
 }
 
+/// What a poppler tool printed, or `None` outside CI when poppler is not
+/// installed (the reason printed); in CI its absence fails the test.
+fn poppler(tool: &str, args: &[&str]) -> Option<String> {
+    match std::process::Command::new(tool).args(args).output() {
+        Ok(output) => {
+            assert!(
+                output.status.success(),
+                "{tool}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            Some(String::from_utf8_lossy(&output.stdout).into_owned())
+        }
+        Err(error) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{tool} is missing in CI ({error}): .ci/run installs poppler-utils"
+            );
+            casefile_testkit::skipped(&format!(
+                "{tool} is not installed: apt install poppler-utils"
+            ));
+            None
+        }
+    }
+}
+
 /// What verifying says: `Ok` or the failure's message.
 fn check(path: &Path) -> Result<(), String> {
     casefile_app::bundle_check::verify_bundle(path)
@@ -220,6 +245,46 @@ fn a_court_bundle_verifies_and_every_change_to_it_is_caught_naming_the_file() {
         custody.contains("consent of W-001 to submission to a court given"),
         "{custody}"
     );
+
+    // The report as PDF: its pages and text as poppler reads them, the
+    // Cyrillic included, and the first page as an image to look at.
+    assert!(all.contains(&"report.pdf".to_owned()), "{all:?}");
+    if let Some(text) = poppler(
+        "pdftotext",
+        &[out.join("report.pdf").to_str().unwrap(), "-"],
+    ) {
+        assert!(
+            text.contains("Case report of casefile/bundle-test"),
+            "{text}"
+        );
+        assert!(text.contains("Exhibit 3, document 0"), "{text}");
+        assert!(text.contains("около 30 человек"), "{text}");
+        assert!(!text.contains("Щеглов"), "the witness by name in the PDF");
+        let info = poppler("pdfinfo", &[out.join("report.pdf").to_str().unwrap()]).unwrap();
+        let pages: usize = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .map(|n| n.trim().parse().unwrap())
+            .unwrap();
+        assert!(pages >= 2, "{info}");
+        let png = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report-page");
+        poppler(
+            "pdftoppm",
+            &[
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                out.join("report.pdf").to_str().unwrap(),
+                png.to_str().unwrap(),
+            ],
+        )
+        .unwrap();
+        println!("the report's first page: {}-1.png", png.display());
+    }
 
     // Every byte of every small file, and a sample of the large ones,
     // flipped: the check fails naming the file.

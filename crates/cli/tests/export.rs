@@ -242,6 +242,37 @@ fn the_followthemoney_export_validates_whole_and_keeps_consent() {
         1
     );
 
+    // The report as PDF, for the public: no trace of the witness, sources
+    // cited by log index.
+    let pdf = temp.path().join("public.pdf");
+    ok(
+        &[
+            "export",
+            "pdf",
+            "--for",
+            "public",
+            "--as-of",
+            "2024-12-01",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+        &root,
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    if let Ok(out) = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+    {
+        let text = String::from_utf8_lossy(&out.stdout).to_lowercase();
+        assert!(text.contains("source #"), "{text}");
+        assert!(text.contains("has not consented to publication"), "{text}");
+        for needle in ["зябликов", "около 25 человек"] {
+            assert!(!text.contains(needle), "the public PDF holds {needle}");
+        }
+    }
+
     // The records as CSV: a header and a row per record, citations word for
     // word; an existing file is not overwritten.
     let csv = temp.path().join("records.csv");

@@ -1,4 +1,5 @@
-//! The report as one HTML page for a bundle: every item with the sentence
+//! The report as a bundle shows it, as lines ([`outline`]) and as one HTML
+//! page for a bundle: every item with the sentence
 //! it rests on, cited by exhibit number. Self-contained (its style inline
 //! in a `<style>` element, no script, no external resource) and escaped
 //! throughout, so a quote can hold any text.
@@ -28,26 +29,40 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// The report as an HTML page titled `title`, its citations naming
-/// exhibits by `exhibit`.
-pub fn render_html(report: &Report, title: &str, exhibit: ExhibitOf<'_>) -> String {
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <title>{}</title>\n<style>\n\
-         body {{ font-family: \"DejaVu Serif\", \"Liberation Serif\", serif; max-width: 48em; margin: 2em auto; line-height: 1.4; }}\n\
-         h1 {{ font-size: 1.4em; }} h2 {{ font-size: 1.15em; border-bottom: 1px solid #999; margin-top: 1.6em; }}\n\
-         .item {{ margin: 0.6em 0; }} .cite {{ margin: 0.2em 0 0 1.5em; font-size: 0.92em; }}\n\
-         .where {{ font-weight: bold; }} .quote {{ font-style: italic; }} .meta {{ color: #444; }}\n\
-         table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: left; }}\n\
-         </style>\n</head>\n<body>\n<h1>{}</h1>\n",
-        escape(title),
-        escape(title)
-    );
-    let _ = writeln!(
-        out,
-        "<p class=\"meta\">As of {}. Drawn from {} document{}. Protected sources {}.</p>",
+/// One line of the report as a bundle shows it: what the HTML page and
+/// the PDF both lay out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    /// The report's title.
+    Title(String),
+    /// A line about the report (its date, what it draws on).
+    Meta(String),
+    /// A section's heading.
+    Heading(String),
+    /// "None" under an empty section.
+    Empty,
+    /// An item of a section.
+    Item(String),
+    /// A citation under an item: where, and the sentence word for word.
+    Cite {
+        /// "Exhibit N, document D, RECORD".
+        at: String,
+        /// The sentence.
+        quote: String,
+    },
+    /// A row of the entities' table.
+    Row([String; 5]),
+}
+
+/// The heading row of the entities' table.
+pub const ENTITY_COLUMNS: [&str; 5] = ["Entity", "Kind", "Name", "Mentions", "Sources"];
+
+/// The report as lines titled `title`, its citations naming exhibits by
+/// `exhibit`.
+pub fn outline(report: &Report, title: &str, exhibit: ExhibitOf<'_>) -> Vec<Line> {
+    let mut out = vec![Line::Title(title.to_owned())];
+    out.push(Line::Meta(format!(
+        "As of {}. Drawn from {} document{}. Protected sources {}.",
         report.as_of,
         report.documents,
         if report.documents == 1 { "" } else { "s" },
@@ -56,14 +71,16 @@ pub fn render_html(report: &Report, title: &str, exhibit: ExhibitOf<'_>) -> Stri
         } else {
             "not included"
         }
-    );
-    if !report.withheld.is_empty() {
-        out.push_str("<p>Left out:</p>\n<ul>\n");
-        for w in &report.withheld {
-            let _ = writeln!(out, "<li>{}</li>", escape(&w.why));
-        }
-        out.push_str("</ul>\n");
+    )));
+    for w in &report.withheld {
+        out.push(Line::Meta(format!("Left out: {}", w.why)));
     }
+    let section = |out: &mut Vec<Line>, title: &str, empty: bool| {
+        out.push(Line::Heading(title.to_owned()));
+        if empty {
+            out.push(Line::Empty);
+        }
+    };
 
     section(&mut out, "Timeline", report.timeline.is_empty());
     for e in &report.timeline {
@@ -99,7 +116,7 @@ pub fn render_html(report: &Report, title: &str, exhibit: ExhibitOf<'_>) -> Stri
         };
         item(
             &mut out,
-            &format!("{what}: {}{due}{overdue}{pay}", p.status.replace('_', " ")),
+            format!("{what}: {}{due}{overdue}{pay}", p.status.replace('_', " ")),
             std::iter::once(&p.citation).chain(&p.also),
             exhibit,
         );
@@ -122,7 +139,7 @@ pub fn render_html(report: &Report, title: &str, exhibit: ExhibitOf<'_>) -> Stri
         if !v.perpetrators.is_empty() {
             let _ = write!(head, "; perpetrators: {}", v.perpetrators.join(", "));
         }
-        item(&mut out, &head, &v.citations, exhibit);
+        item(&mut out, head, &v.citations, exhibit);
     }
 
     section(&mut out, "Groups", report.groups.is_empty());
@@ -134,7 +151,7 @@ pub fn render_html(report: &Report, title: &str, exhibit: ExhibitOf<'_>) -> Stri
             .unwrap_or_default();
         item(
             &mut out,
-            &format!(
+            format!(
                 "\u{201c}{}\u{201d}: {value}{}",
                 g.written,
                 if g.approximate { ", approximate" } else { "" }
@@ -149,22 +166,14 @@ pub fn render_html(report: &Report, title: &str, exhibit: ExhibitOf<'_>) -> Stri
         "People, units and places",
         report.entities.is_empty(),
     );
-    if !report.entities.is_empty() {
-        out.push_str(
-            "<table>\n<tr><th>Entity</th><th>Kind</th><th>Name</th><th>Mentions</th><th>Sources</th></tr>\n",
-        );
-        for e in report.entities.iter().take(60) {
-            let _ = writeln!(
-                out,
-                "<tr><td>E{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&e.id),
-                escape(&e.kind),
-                escape(&e.name),
-                e.mentions,
-                e.sources
-            );
-        }
-        out.push_str("</table>\n");
+    for e in report.entities.iter().take(60) {
+        out.push(Line::Row([
+            format!("E{}", e.id),
+            e.kind.clone(),
+            e.name.clone(),
+            e.mentions.to_string(),
+            e.sources.to_string(),
+        ]));
     }
 
     section(&mut out, "Relations", report.relations.is_empty());
@@ -177,7 +186,7 @@ pub fn render_html(report: &Report, title: &str, exhibit: ExhibitOf<'_>) -> Stri
         };
         item(
             &mut out,
-            &format!("{} {} {}{when}", r.subject, r.kind, r.object),
+            format!("{} {} {}{when}", r.subject, r.kind, r.object),
             std::iter::once(&r.citation),
             exhibit,
         );
@@ -185,24 +194,83 @@ pub fn render_html(report: &Report, title: &str, exhibit: ExhibitOf<'_>) -> Stri
 
     section(&mut out, "Contradictions", report.contradictions.is_empty());
     for c in &report.contradictions {
-        let _ = writeln!(out, "<div class=\"item\">{}:</div>", escape(&c.kind));
+        out.push(Line::Item(format!("{}:", c.kind)));
         event(&mut out, &c.first, exhibit);
         event(&mut out, &c.second, exhibit);
+    }
+    out
+}
+
+/// The report as an HTML page titled `title`, its citations naming
+/// exhibits by `exhibit`.
+pub fn render_html(report: &Report, title: &str, exhibit: ExhibitOf<'_>) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{}</title>\n<style>\n\
+         body {{ font-family: \"DejaVu Serif\", \"Liberation Serif\", serif; max-width: 48em; margin: 2em auto; line-height: 1.4; }}\n\
+         h1 {{ font-size: 1.4em; }} h2 {{ font-size: 1.15em; border-bottom: 1px solid #999; margin-top: 1.6em; }}\n\
+         .item {{ margin: 0.6em 0 0.2em 0; }} .cite {{ margin: 0.2em 0 0 1.5em; font-size: 0.92em; }}\n\
+         .where {{ font-weight: bold; }} .quote {{ font-style: italic; }} .meta {{ color: #444; }}\n\
+         table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: left; }}\n\
+         </style>\n</head>\n<body>\n",
+        escape(title),
+    );
+    let mut table = false;
+    for line in outline(report, title, exhibit) {
+        if table && !matches!(line, Line::Row(_)) {
+            out.push_str("</table>\n");
+            table = false;
+        }
+        match line {
+            Line::Title(t) => {
+                let _ = writeln!(out, "<h1>{}</h1>", escape(&t));
+            }
+            Line::Meta(t) => {
+                let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&t));
+            }
+            Line::Heading(t) => {
+                let _ = writeln!(out, "<h2>{}</h2>", escape(&t));
+            }
+            Line::Empty => out.push_str("<p class=\"meta\">None in these exhibits.</p>\n"),
+            Line::Item(t) => {
+                let _ = writeln!(out, "<div class=\"item\">{}</div>", escape(&t));
+            }
+            Line::Cite { at, quote } => {
+                let _ = writeln!(
+                    out,
+                    "<div class=\"cite\"><span class=\"where\">{}</span>: <span class=\"quote\">{}</span></div>",
+                    escape(&at),
+                    escape(&quote)
+                );
+            }
+            Line::Row(cells) => {
+                if !table {
+                    out.push_str("<table>\n<tr>");
+                    for c in ENTITY_COLUMNS {
+                        let _ = write!(out, "<th>{c}</th>");
+                    }
+                    out.push_str("</tr>\n");
+                    table = true;
+                }
+                out.push_str("<tr>");
+                for c in &cells {
+                    let _ = write!(out, "<td>{}</td>", escape(c));
+                }
+                out.push_str("</tr>\n");
+            }
+        }
+    }
+    if table {
+        out.push_str("</table>\n");
     }
     out.push_str("</body>\n</html>\n");
     out
 }
 
-/// A section's heading, and "none" under it when it is empty.
-fn section(out: &mut String, title: &str, empty: bool) {
-    let _ = writeln!(out, "<h2>{}</h2>", escape(title));
-    if empty {
-        out.push_str("<p class=\"meta\">None in these exhibits.</p>\n");
-    }
-}
-
 /// One dated event and its citations.
-fn event(out: &mut String, e: &Event, exhibit: ExhibitOf<'_>) {
+fn event(out: &mut Vec<Line>, e: &Event, exhibit: ExhibitOf<'_>) {
     let when = if e.uncertain {
         format!("{} [{}]", e.when, range(e.earliest, e.latest, e.open))
     } else {
@@ -210,7 +278,7 @@ fn event(out: &mut String, e: &Event, exhibit: ExhibitOf<'_>) {
     };
     item(
         out,
-        &format!(
+        format!(
             "{when}: {} \u{201c}{}\u{201d}",
             e.kind.replace('_', " "),
             e.written
@@ -222,21 +290,18 @@ fn event(out: &mut String, e: &Event, exhibit: ExhibitOf<'_>) {
 
 /// One item: its line, then each citation with its sentence.
 fn item<'c>(
-    out: &mut String,
-    head: &str,
+    out: &mut Vec<Line>,
+    head: String,
     citations: impl IntoIterator<Item = &'c Citation>,
     exhibit: ExhibitOf<'_>,
 ) {
-    let _ = writeln!(out, "<div class=\"item\">{}", escape(head));
+    out.push(Line::Item(head));
     for c in citations {
-        let _ = writeln!(
-            out,
-            "<div class=\"cite\"><span class=\"where\">{}</span>: <span class=\"quote\">{}</span></div>",
-            escape(&cited(c, exhibit)),
-            escape(&c.quote)
-        );
+        out.push(Line::Cite {
+            at: cited(c, exhibit),
+            quote: c.quote.clone(),
+        });
     }
-    out.push_str("</div>\n");
 }
 
 /// Where a citation points, in the bundle's terms.
@@ -252,7 +317,7 @@ pub fn cited(c: &Citation, exhibit: ExhibitOf<'_>) -> String {
     match exhibit(c.source) {
         Some(n) => format!("Exhibit {n}, document {}, {}{status}", c.document, c.record),
         None => format!(
-            "log entry {} (not an exhibit), document {}, {}{status}",
+            "source #{}, document {}, {}{status}",
             c.source, c.document, c.record
         ),
     }
@@ -285,10 +350,20 @@ mod tests {
             cited(&c, &|s| (s == 7).then_some(2)),
             "Exhibit 2, document 0, G7.0.1 [confirmed]"
         );
-        assert!(cited(&c, &|_| None).contains("not an exhibit"));
-        let mut out = String::new();
-        item(&mut out, "head", [&c], &|_| Some(1));
-        assert!(out.contains("&lt;b&gt;около 40 человек&lt;/b&gt;"), "{out}");
-        assert!(!out.contains("<b>"), "{out}");
+        assert_eq!(
+            cited(&c, &|_| None),
+            "source #7, document 0, G7.0.1 [confirmed]"
+        );
+        let mut lines = Vec::new();
+        item(&mut lines, "head".into(), [&c], &|_| Some(1));
+        assert_eq!(
+            lines[1],
+            Line::Cite {
+                at: "Exhibit 1, document 0, G7.0.1 [confirmed]".into(),
+                quote: "<b>около 40 человек</b>".into()
+            }
+        );
+        let escaped = escape(&c.quote);
+        assert_eq!(escaped, "&lt;b&gt;около 40 человек&lt;/b&gt;");
     }
 }

@@ -27,6 +27,7 @@
 pub use casefile_dates::edtf;
 pub mod html;
 mod model;
+pub mod pdf;
 mod render;
 mod sections;
 
