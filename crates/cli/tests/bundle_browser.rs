@@ -184,8 +184,8 @@ fn the_bundles_own_page_verifies_it_in_chromium_and_names_the_file_of_every_chan
     let out = temp.path().join("bundle");
     ok(&["bundle", "--out", out.to_str().unwrap()], &root);
 
-    // The changes: none first, then a sample of bytes of every file, a
-    // deleted exhibit, a reordered manifest and an older checkpoint.
+    // The changes: none first, then bytes of every file flipped, a deleted
+    // exhibit, a reordered manifest and an older checkpoint.
     let mut changes = vec![Change::None];
     for file in files(&out) {
         let len = std::fs::metadata(out.join(&file)).unwrap().len() as usize;
@@ -193,8 +193,12 @@ fn the_bundles_own_page_verifies_it_in_chromium_and_names_the_file_of_every_chan
             // (cosigners.txt of a case that trusts none)
             continue;
         }
-        let step = (len / 23).max(1);
-        for at in (0..len).step_by(step).chain([len - 1]) {
+        // Every byte of the small files (the key, the checkpoint, the
+        // hand-out), a sample of the others.
+        let step = if len <= 200 { 1 } else { (len / 23).max(1) };
+        let mut positions: Vec<usize> = (0..len).step_by(step).chain([len - 1]).collect();
+        positions.dedup();
+        for at in positions {
             changes.push(Change::Flip {
                 file: file.clone(),
                 at,
