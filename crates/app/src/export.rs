@@ -128,7 +128,8 @@ impl Case {
 
     /// Writes the case as FollowTheMoney entities, one JSON object a line,
     /// to `out` (a new file) for `profile`: each source a Document, each
-    /// person, organization and place (Person, Organization, Address) with
+    /// person, organization and place (Person, Organization or PublicBody,
+    /// Address) with
     /// the names it goes by, a Mention of each name as a source writes it
     /// and a Documentation tying it to the source, each event, violation,
     /// promise, engagement and group an Event with its dates, parties and
@@ -208,6 +209,13 @@ impl Case {
         for e in &entities {
             let schema = match e.kind.as_str() {
                 "person" => "Person",
+                // A ministry, court, prosecutor's office, service, council
+                // or troops: a public body.
+                "organization"
+                    if casefile_extract::institutions::public_body(&e.name).is_some() =>
+                {
+                    "PublicBody"
+                }
                 "organization" => "Organization",
                 _ => "Address",
             };
@@ -501,7 +509,8 @@ fn record_entities(
                 && o != "Address"
             {
                 let kind = record.subtype.clone().unwrap_or_else(|| "relation".into());
-                let mut link = if o == "Organization" && kind != "succession" {
+                let mut link = if (o == "Organization" || o == "PublicBody") && kind != "succession"
+                {
                     let mut m = Ftm::new(id, "Membership");
                     m.add("member", subject);
                     m.add("organization", object);

@@ -140,6 +140,7 @@ fn the_followthemoney_export_validates_whole_and_keeps_consent() {
         "Document",
         "Person",
         "Organization",
+        "PublicBody",
         "Event",
         "Documentation",
         "Mention",

@@ -194,6 +194,48 @@ fn head(word: &str) -> Option<(InstitutionKind, Alone)> {
     })
 }
 
+/// English head words of public bodies, as names of them hold them
+/// ("Russian Defense Ministry", "Supreme Court of ...", "Interior
+/// Troops").
+const ENGLISH_HEADS: &[(&str, InstitutionKind)] = &[
+    ("ministry", InstitutionKind::Ministry),
+    ("court", InstitutionKind::Court),
+    ("prosecutor", InstitutionKind::Prosecutor),
+    ("prosecutor's", InstitutionKind::Prosecutor),
+    ("police", InstitutionKind::Police),
+    ("troops", InstitutionKind::Troops),
+    ("guard", InstitutionKind::Troops),
+    ("forces", InstitutionKind::Troops),
+    ("council", InstitutionKind::Council),
+    ("parliament", InstitutionKind::Council),
+    ("duma", InstitutionKind::Council),
+    ("administration", InstitutionKind::Administration),
+    ("government", InstitutionKind::Administration),
+    ("committee", InstitutionKind::Committee),
+    ("department", InstitutionKind::Department),
+    ("directorate", InstitutionKind::Department),
+    ("service", InstitutionKind::Service),
+    ("agency", InstitutionKind::Service),
+];
+
+/// The kind of public body an organization's name names, when it names
+/// one: in Russian or Ukrainian by the same head nouns as the text is
+/// searched with (in any case, in any letter case), in English by a head
+/// word ("Russian Defense Ministry", "Supreme Court of ...").
+pub fn public_body(name: &str) -> Option<InstitutionKind> {
+    if let Some((_, kind)) = find(&name.to_lowercase()).into_iter().next() {
+        return Some(kind);
+    }
+    name.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .map(str::to_lowercase)
+        .find_map(|word| {
+            ENGLISH_HEADS
+                .iter()
+                .find(|(head, _)| *head == word)
+                .map(|(_, kind)| *kind)
+        })
+}
+
 /// An institution found: its byte range in the text and its kind.
 pub(crate) type Found = (std::ops::Range<usize>, InstitutionKind);
 
@@ -259,7 +301,28 @@ pub(crate) fn find(text: &str) -> Vec<Found> {
 
 #[cfg(test)]
 mod tests {
-    use super::find;
+    use super::{InstitutionKind, find, public_body};
+
+    #[test]
+    fn organization_names_that_name_public_bodies() {
+        for (name, kind) in [
+            ("Министерство обороны РФ", Some(InstitutionKind::Ministry)),
+            ("Верховный суд ДНР", Some(InstitutionKind::Court)),
+            ("Міграційна служба", Some(InstitutionKind::Service)),
+            ("Russian Defense Ministry", Some(InstitutionKind::Ministry)),
+            (
+                "Supreme Court of the Donetsk People's Republic",
+                Some(InstitutionKind::Court),
+            ),
+            ("Russian Armed Forces", Some(InstitutionKind::Troops)),
+            ("U.S. State Department", Some(InstitutionKind::Department)),
+            ("Cascade", None),
+            ("iStories", None),
+            ("Meduza", None),
+        ] {
+            assert_eq!(public_body(name), kind, "{name}");
+        }
+    }
 
     /// `tests/cases/institutions.txt`: a line of text, then "= phrase
     /// (kind)" lines for what it names, or "= none".
