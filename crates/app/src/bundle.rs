@@ -1034,7 +1034,10 @@ fn touched(curated: &Curated) -> (&'static str, String, Vec<u64>) {
         Curated::Cosigner(_) => ("curation", "cosigning".into(), Vec::new()),
         Curated::Handout(handout) => (
             "handout",
-            format!("handed out in a {} bundle", handout.profile),
+            match handout.profile.strip_prefix("disclosure:") {
+                Some(to) => format!("disclosed alone for {to}"),
+                None => format!("handed out in a {} bundle", handout.profile),
+            },
             handout.exhibits.clone(),
         ),
     }

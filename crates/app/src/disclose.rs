@@ -98,14 +98,18 @@ impl Case {
     /// to the use `to` (a court, a partner, publication); when one consented only anonymously, or
     /// `redacted` is asked, the package holds a redacted rendering instead
     /// of the key, plaintext and fields. A refusal names the witness and
-    /// why.
+    /// why. The disclosure is logged as a hand-out (`docs/formats/bundle.md`)
+    /// by `by`, and the package proven against the checkpoint that ends with
+    /// it.
     pub fn disclose(
         &self,
         spec: &str,
         out: &Path,
         to: &crate::witness::Use,
         redacted: bool,
+        by: &str,
     ) -> Result<Disclosure, Error> {
+        self.writable()?;
         let index = self.resolve_source(spec)?;
         let record = self.vault().source(index)?;
         if record.entry.sealed.is_none() {
@@ -181,7 +185,27 @@ impl Case {
         blob.finish()?;
         let what = format!("the ciphertext of source #{index}");
         let plain = key.open_bytes(&ciphertext, &what)?;
-        let proof = self.vault().inclusion_proof(index, None)?;
+        // The hand-out is logged first, so the package is proven against
+        // the checkpoint that records it: later bundles prove they extend
+        // that checkpoint, and list the disclosure in the custody log.
+        let handout = crate::bundle::Handout {
+            format: crate::bundle::HANDOUT_FORMAT.into(),
+            profile: format!("disclosure:{}", to.name()),
+            exhibits: vec![index],
+            manifest_sha256: record.entry.sha256.to_hex(),
+        };
+        let logged = crate::curation::commit(
+            self.vault(),
+            vec![crate::curation::Item {
+                bytes: handout.encode(),
+                name: "handout.json".into(),
+                note: format!("disclosure of source #{index} for {to}"),
+            }],
+            by,
+            None,
+        )?;
+        let tree_size = logged.first().map_or(0, |i| i + 1);
+        let proof = self.vault().inclusion_proof(index, Some(tree_size))?;
         let checkpoint = proof.checkpoint.clone().ok_or_else(|| {
             Error::integrity(format!(
                 "the log has no signed checkpoint of size {}",

@@ -376,7 +376,7 @@ pub(crate) fn disclose(
     redacted: bool,
     json: bool,
 ) -> anyhow::Result<Exit> {
-    let disclosure = case.disclose(source, out, to, redacted)?;
+    let disclosure = case.disclose(source, out, to, redacted, &crate::add::who(None))?;
     if json {
         print_json(&disclosure);
     } else {

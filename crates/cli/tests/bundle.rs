@@ -163,6 +163,13 @@ fn a_court_bundle_verifies_and_every_change_to_it_is_caught_naming_the_file() {
         ],
         &root,
     );
+    // A disclosure of the testimony alone, before: a hand-out too.
+    let package = temp.path().join("package");
+    let disclosed = json(&ok(
+        &["disclose", &t, "--out", package.to_str().unwrap(), "--json"],
+        &root,
+    ));
+    let disclosed_size = disclosed["tree_size"].as_u64().unwrap();
     let first = temp.path().join("first");
     ok(
         &[
@@ -191,7 +198,10 @@ fn a_court_bundle_verifies_and_every_change_to_it_is_caught_naming_the_file() {
         &root,
     ));
     assert_eq!(made["exhibits"], 3, "{made}");
-    assert_eq!(made["earlier"][0], made["tree_size"].as_u64().unwrap() - 1);
+    // It proves it extends the checkpoints of the disclosure and of the
+    // first bundle.
+    assert_eq!(made["earlier"][0], disclosed_size);
+    assert_eq!(made["earlier"][1], made["tree_size"].as_u64().unwrap() - 1);
     let zip = temp.path().join("bundle.zip");
     assert!(zip.exists());
     // Both forms verify, by the library and by the command.
@@ -241,6 +251,17 @@ fn a_court_bundle_verifies_and_every_change_to_it_is_caught_naming_the_file() {
     );
     let custody = std::fs::read_to_string(out.join("custody.jsonl")).unwrap();
     assert!(custody.contains("\"event\":\"handout\""), "{custody}");
+    assert!(custody.contains("disclosed alone for court"), "{custody}");
+    let earlier: Vec<u64> = manifest["earlier"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_u64().unwrap())
+        .collect();
+    assert!(
+        earlier.contains(&disclosed_size),
+        "{earlier:?} {disclosed_size}"
+    );
     assert!(
         custody.contains("consent of W-001 to submission to a court given"),
         "{custody}"

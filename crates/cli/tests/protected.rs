@@ -603,7 +603,12 @@ fn a_disclosure_checks_without_a_case_and_opens_with_a_standard_age_tool() {
     .unwrap();
     std::fs::write(root.join("other.txt"), "Другое показание.\n").unwrap();
     ok(&["add", "other.txt", "--kind", "testimony"], &root);
-    let (_, other_sha) = key_file_of(&root, TESTIMONY + 1);
+    // (The disclosure was logged as a hand-out: the other testimony is the
+    // last entry.)
+    let size = json(&ok(&["verify", "--json"], &root))["tree_size"]
+        .as_u64()
+        .unwrap();
+    let (_, other_sha) = key_file_of(&root, size - 1);
     let other_blob = root
         .join(".casefile/blobs/sha256")
         .join(&other_sha[..2])
