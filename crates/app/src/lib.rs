@@ -38,6 +38,7 @@ mod report;
 mod resolve;
 mod search;
 mod snapshot;
+pub mod sources;
 mod withheld;
 pub mod witness;
 

@@ -129,8 +129,15 @@ impl Snapshot {
     /// Whether entity `id` (stored id, without `E`) is one the protected
     /// layer adds, changes or removes: what is done to it is about
     /// protected material, and is logged sealed.
-    pub(crate) fn in_protected_layer(&self, id: &str) -> bool {
+    pub fn in_protected_layer(&self, id: &str) -> bool {
         self.store.layer_has_entity(id)
+    }
+
+    /// Whether record `id` is one the protected layer adds, changes or
+    /// removes: only a member cleared for protected material may see it or
+    /// act on it.
+    pub fn record_in_protected_layer(&self, id: &str) -> bool {
+        self.store.layer_has_record(id)
     }
 
     /// The log's size the entities and records are resolved through

@@ -16,6 +16,7 @@ mod read;
 mod records;
 mod report;
 mod search;
+mod web;
 mod witnesses;
 
 use std::path::{Path, PathBuf};
@@ -176,6 +177,20 @@ enum Command {
         #[arg(long = "for", value_name = "PROFILE", default_value = "court")]
         profile: String,
     },
+    /// The web workspace: documenters sign in, read, search and review the
+    /// case in a browser; a JSON API at /api (described at
+    /// /api/openapi.json). One process over this case folder; accounts
+    /// with `web-account add`.
+    Serve {
+        /// Where to listen (address:port). Keep it on this machine unless a
+        /// TLS proxy stands in front.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
+    /// The web workspace's accounts: roles (viewer, documenter, lawyer,
+    /// admin) and clearance for protected material.
+    #[command(subcommand, name = "web-account")]
+    WebAccount(web::AccountCommand),
     /// The cosigners whose cosignatures of the log's checkpoints the case
     /// counts (partners who check that the log only grows), and importing
     /// what they cosigned; every later bundle carries it.
@@ -615,6 +630,15 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             cosign::cosigner(&open_case(place.case.as_deref())?, command, json)
         }
         Command::Cosign(command) => cosign::cosign(command, json),
+        Command::Serve { listen } => {
+            let cleared = place.synced()?;
+            let open = open_case(place.case.as_deref())?;
+            web::serve(cleared, open, listen)
+        }
+        Command::WebAccount(command) => {
+            let case = open_case(place.case.as_deref())?;
+            web::account(&case.root().join(".casefile"), command, json)
+        }
         Command::Export {
             what,
             out,

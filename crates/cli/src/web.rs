@@ -1,0 +1,139 @@
+//! `casefile serve` (the web workspace) and `casefile web-account ...`
+//! (its accounts).
+
+use std::io::IsTerminal as _;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use casefile_web::{Accounts, Role, Workspace};
+use clap::Subcommand;
+
+use crate::output::{Exit, print_json};
+
+/// `casefile web-account ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum AccountCommand {
+    /// Make an account of the web workspace. The password is read from the
+    /// terminal (twice), else from $CASEFILE_WEB_PASSWORD; at least 12
+    /// characters.
+    Add {
+        /// Its name: what every action it takes is signed as.
+        name: String,
+        /// viewer, documenter, lawyer or admin.
+        #[arg(long, default_value = "viewer")]
+        role: String,
+        /// May see protected material (testimonies, complaints); the
+        /// server must then be started by a cleared member.
+        #[arg(long)]
+        cleared: bool,
+    },
+    /// The accounts, with their roles and clearance.
+    List,
+    /// Remove an account: its sessions end at their next request.
+    Remove {
+        /// Its name.
+        name: String,
+    },
+}
+
+pub(crate) fn account(
+    data_dir: &Path,
+    command: AccountCommand,
+    json: bool,
+) -> anyhow::Result<Exit> {
+    let mut accounts = Accounts::open(data_dir)?;
+    match command {
+        AccountCommand::Add {
+            name,
+            role,
+            cleared,
+        } => {
+            let role = Role::parse(&role)?;
+            let password = password()?;
+            let account = accounts.add(&name, role, cleared, &password)?.clone();
+            if json {
+                print_json(&serde_json::json!({
+                    "name": account.name, "role": account.role, "cleared": account.cleared,
+                }));
+            } else {
+                crate::say!(
+                    "account {} ({}{}) made",
+                    account.name,
+                    account.role.as_str(),
+                    if account.cleared { ", cleared" } else { "" }
+                );
+            }
+        }
+        AccountCommand::List => {
+            let list: Vec<serde_json::Value> = accounts
+                .list()
+                .iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "name": a.name, "role": a.role, "cleared": a.cleared, "created_at": a.created_at,
+                    })
+                })
+                .collect();
+            if json {
+                print_json(&list);
+            } else if list.is_empty() {
+                crate::say!("no accounts yet: casefile web-account add NAME --role documenter");
+            } else {
+                for a in accounts.list() {
+                    crate::say!(
+                        "{}  {}{}",
+                        a.name,
+                        a.role.as_str(),
+                        if a.cleared { ", cleared" } else { "" }
+                    );
+                }
+            }
+        }
+        AccountCommand::Remove { name } => {
+            accounts.remove(&name)?;
+            crate::say!("account {name} removed");
+        }
+    }
+    Ok(Exit::Success)
+}
+
+/// The new account's password: from the terminal, twice, else from
+/// $CASEFILE_WEB_PASSWORD.
+fn password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("password for the account: ")?;
+        let again = rpassword::prompt_password("the same again: ")?;
+        if first != again {
+            anyhow::bail!("the two passwords differ");
+        }
+        return Ok(first);
+    }
+    std::env::var("CASEFILE_WEB_PASSWORD")
+        .context("give the password on a terminal, or in CASEFILE_WEB_PASSWORD")
+}
+
+/// `casefile serve`: the case (`cleared`, unlocked when an identity was
+/// at hand, and `open`, the same folder without a key) on `listen`.
+pub(crate) fn serve(
+    cleared: casefile_app::Case,
+    open: casefile_app::Case,
+    listen: SocketAddr,
+) -> anyhow::Result<Exit> {
+    let workspace = Arc::new(Workspace::new(cleared, open)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the server's threads")?;
+    crate::say!(
+        "the case's web workspace is at http://{listen}/ (stop it with Ctrl-C); accounts: casefile web-account add NAME --role documenter"
+    );
+    runtime.block_on(async move {
+        tokio::select! {
+            served = casefile_web::serve(workspace, listen) => served.map_err(anyhow::Error::from),
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
+    })?;
+    Ok(Exit::Success)
+}

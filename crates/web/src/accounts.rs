@@ -1,0 +1,274 @@
+//! The web workspace's accounts: a name, a role, a clearance for protected
+//! material, and an Argon2id password hash, kept in
+//! `.casefile/web/accounts.json` (mode 0600, written whole and renamed),
+//! never in the log: the log may be handed out, password hashes may not.
+//! `docs/formats/web-accounts.md`.
+
+use std::path::{Path, PathBuf};
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+use serde::{Deserialize, Serialize};
+
+use crate::WebError;
+
+/// The accounts file's format.
+pub const ACCOUNTS_FORMAT: &str = "casefile-web-accounts 1";
+
+/// What an account may do. Each role may do what the ones before it may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Reads the case.
+    Viewer,
+    /// Also reviews: confirms, rejects and disputes records.
+    Documenter,
+    /// Also exports and bundles (the lawyer's work).
+    Lawyer,
+    /// Also manages accounts.
+    Admin,
+}
+
+impl Role {
+    /// `viewer`, `documenter`, `lawyer` or `admin`.
+    pub fn parse(text: &str) -> Result<Role, WebError> {
+        Ok(match text {
+            "viewer" => Role::Viewer,
+            "documenter" => Role::Documenter,
+            "lawyer" => Role::Lawyer,
+            "admin" => Role::Admin,
+            other => {
+                return Err(WebError::Invalid(format!(
+                    "{other:?} is not a role: viewer, documenter, lawyer or admin"
+                )));
+            }
+        })
+    }
+
+    /// Its name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Documenter => "documenter",
+            Role::Lawyer => "lawyer",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Every role, least first.
+    pub const ALL: [Role; 4] = [Role::Viewer, Role::Documenter, Role::Lawyer, Role::Admin];
+}
+
+/// One account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// Its name: what every log entry it writes is signed as.
+    pub name: String,
+    /// What it may do.
+    pub role: Role,
+    /// Whether it may see protected material (testimonies, complaints),
+    /// apart from its role.
+    pub cleared: bool,
+    /// The Argon2id hash of its password (PHC string).
+    pub password: String,
+    /// When it was made.
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct File {
+    format: String,
+    accounts: Vec<Account>,
+}
+
+/// The accounts of one case folder.
+#[derive(Debug)]
+pub struct Accounts {
+    path: PathBuf,
+    accounts: Vec<Account>,
+}
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD: usize = 12;
+
+impl Accounts {
+    /// The accounts of the case whose `.casefile` folder is `data_dir`
+    /// (none yet when the file does not exist).
+    pub fn open(data_dir: &Path) -> Result<Accounts, WebError> {
+        let path = data_dir.join("web").join("accounts.json");
+        let accounts = match std::fs::read(&path) {
+            Ok(bytes) => {
+                let file: File = serde_json::from_slice(&bytes).map_err(|e| {
+                    WebError::Invalid(format!("{}: not an accounts file: {e}", path.display()))
+                })?;
+                if file.format != ACCOUNTS_FORMAT {
+                    return Err(WebError::Invalid(format!(
+                        "{}: its format is {:?}, not {ACCOUNTS_FORMAT:?}",
+                        path.display(),
+                        file.format
+                    )));
+                }
+                file.accounts
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(WebError::Io(format!("{}: {e}", path.display()))),
+        };
+        Ok(Accounts { path, accounts })
+    }
+
+    /// Every account, in the order they were made.
+    pub fn list(&self) -> &[Account] {
+        &self.accounts
+    }
+
+    /// The account named `name`.
+    pub fn get(&self, name: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.name == name)
+    }
+
+    /// Adds an account (its name new, its password at least
+    /// [`MIN_PASSWORD`] characters) and saves.
+    pub fn add(
+        &mut self,
+        name: &str,
+        role: Role,
+        cleared: bool,
+        password: &str,
+    ) -> Result<&Account, WebError> {
+        if name.is_empty()
+            || name.len() > 64
+            || !name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        {
+            return Err(WebError::Invalid(format!(
+                "{name:?} cannot name an account: letters, digits, '.', '-' and '_', at most 64"
+            )));
+        }
+        if self.get(name).is_some() {
+            return Err(WebError::Conflict(format!(
+                "there is an account {name} already"
+            )));
+        }
+        if password.chars().count() < MIN_PASSWORD {
+            return Err(WebError::Invalid(format!(
+                "a password has at least {MIN_PASSWORD} characters"
+            )));
+        }
+        self.accounts.push(Account {
+            name: name.to_owned(),
+            role,
+            cleared,
+            password: hash(password)?,
+            created_at: jiff::Timestamp::now().to_string(),
+        });
+        self.save()?;
+        Ok(&self.accounts[self.accounts.len() - 1])
+    }
+
+    /// Removes the account named `name` and saves.
+    pub fn remove(&mut self, name: &str) -> Result<(), WebError> {
+        let before = self.accounts.len();
+        self.accounts.retain(|a| a.name != name);
+        if self.accounts.len() == before {
+            return Err(WebError::NotFound(format!("no account {name}")));
+        }
+        self.save()
+    }
+
+    /// The account `name` when `password` is its password. The hash is
+    /// checked in constant time; an unknown name costs a hash too, so the
+    /// time says nothing of which accounts exist.
+    pub fn check(&self, name: &str, password: &str) -> Option<&Account> {
+        let account = self.get(name);
+        let stored = account.map_or(DECOY, |a| a.password.as_str());
+        let good = PasswordHash::new(stored).is_ok_and(|parsed| {
+            argon2::Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        });
+        account.filter(|_| good)
+    }
+
+    fn save(&self) -> Result<(), WebError> {
+        let file = File {
+            format: ACCOUNTS_FORMAT.into(),
+            accounts: self.accounts.clone(),
+        };
+        let bytes = serde_json::to_vec_pretty(&file).map_err(|e| WebError::Io(e.to_string()))?;
+        let dir = self
+            .path
+            .parent()
+            .ok_or_else(|| WebError::Io("the accounts file has no folder".into()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| WebError::Io(format!("{}: {e}", dir.display())))?;
+        let staging = self.path.with_extension("json.part");
+        {
+            use std::io::Write as _;
+            use std::os::unix::fs::OpenOptionsExt as _;
+            let mut out = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&staging)
+                .map_err(|e| WebError::Io(format!("{}: {e}", staging.display())))?;
+            out.write_all(&bytes)
+                .and_then(|()| out.sync_all())
+                .map_err(|e| WebError::Io(format!("{}: {e}", staging.display())))?;
+        }
+        std::fs::rename(&staging, &self.path)
+            .map_err(|e| WebError::Io(format!("{}: {e}", self.path.display())))
+    }
+}
+
+/// A hash no password matches, checked for unknown names.
+const DECOY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$wKfKH0Vn1pGXKSh8rE2kqn/NVbDTh/+1JdiWMXtjEHw";
+
+/// The Argon2id hash of `password` with a fresh salt.
+fn hash(password: &str) -> Result<String, WebError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| WebError::Io(format!("no randomness: {e}")))?;
+    argon2::Argon2::default()
+        .hash_password_with_salt(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| WebError::Io(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_kept_as_argon2id_hashes_and_checked() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let mut accounts = Accounts::open(dir.path()).expect("none yet");
+        accounts
+            .add("ana", Role::Lawyer, true, "correct horse battery")
+            .expect("added");
+        assert!(
+            accounts
+                .add("ana", Role::Viewer, false, "another long one")
+                .is_err()
+        );
+        assert!(accounts.add("bo", Role::Viewer, false, "short").is_err());
+        assert!(
+            accounts
+                .add("a b", Role::Viewer, false, "long enough here")
+                .is_err()
+        );
+        let again = Accounts::open(dir.path()).expect("read back");
+        let ana = again.get("ana").expect("kept");
+        assert!(ana.password.starts_with("$argon2id$"), "{}", ana.password);
+        assert!(!ana.password.contains("horse"));
+        assert!(again.check("ana", "correct horse battery").is_some());
+        assert!(again.check("ana", "wrong").is_none());
+        assert!(again.check("nobody", "correct horse battery").is_none());
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(dir.path().join("web/accounts.json"))
+            .expect("written")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}

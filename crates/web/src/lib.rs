@@ -1,0 +1,168 @@
+//! casefile's web workspace: documenters read, search and review the case
+//! in a browser; a JSON API over the same operations, described by an
+//! OpenAPI 3.1 document (`/api/openapi.json`), errors as RFC 9457 problem
+//! details.
+//!
+//! One process over the embedded case folder, the case service
+//! underneath: every read is a snapshot, every write a signed log entry
+//! naming the account. Pages are rendered on the server (maud: every value
+//! escaped) and work without script; a Content-Security-Policy forbids
+//! inline script and style. Accounts (`accounts`) sign in with an Argon2id
+//! password; a session lives in an HttpOnly, SameSite=Strict cookie and is
+//! made new at every sign-in; every write needs the session's CSRF token;
+//! sign-in is rate limited. Roles (viewer, documenter, lawyer, admin)
+//! decide what an account may do; clearance for protected material is
+//! apart from the role: an uncleared account reads the case as a locked
+//! member would, through a handle that holds no key.
+
+#![deny(missing_docs)]
+
+pub mod accounts;
+mod api;
+mod pages;
+mod session;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use casefile_app::Case;
+
+pub use accounts::{Account, Accounts, Role};
+
+/// What can go wrong in the workspace.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebError {
+    /// A request or a command's input is not valid.
+    #[error("{0}")]
+    Invalid(String),
+    /// It conflicts with what exists.
+    #[error("{0}")]
+    Conflict(String),
+    /// It names nothing there is.
+    #[error("{0}")]
+    NotFound(String),
+    /// Reading or writing a file failed.
+    #[error("{0}")]
+    Io(String),
+    /// The case service said no.
+    #[error(transparent)]
+    Case(#[from] casefile_app::Error),
+}
+
+/// The workspace's state, shared by every request.
+pub struct Workspace {
+    /// The case as a cleared member reads and writes it (unlocked when the
+    /// server was started with an identity).
+    cleared: Arc<Case>,
+    /// The case as anyone else reads it: no key, so no protected material.
+    open: Arc<Case>,
+    /// The case's `.casefile` folder, whose accounts file is read again at
+    /// every request: an account removed or changed from the command line
+    /// takes effect at once.
+    data_dir: std::path::PathBuf,
+    sessions: session::Sessions,
+}
+
+impl Workspace {
+    /// The workspace over `cleared` (the case, unlocked or not) and
+    /// `open` (the same case folder opened without any key), with the
+    /// accounts of its case folder.
+    pub fn new(cleared: Case, open: Case) -> Result<Workspace, WebError> {
+        let data_dir = cleared.root().join(".casefile");
+        Accounts::open(&data_dir)?;
+        Ok(Workspace {
+            cleared: Arc::new(cleared),
+            open: Arc::new(open),
+            data_dir,
+            sessions: session::Sessions::default(),
+        })
+    }
+
+    /// The handle an account reads through.
+    fn case_for(&self, account: &Account) -> Arc<Case> {
+        if account.cleared {
+            self.cleared.clone()
+        } else {
+            self.open.clone()
+        }
+    }
+
+    /// The account named `name`, as the accounts file says now.
+    fn account(&self, name: &str) -> Option<Account> {
+        self.accounts().ok().and_then(|a| a.get(name).cloned())
+    }
+
+    /// The accounts, read now.
+    fn accounts(&self) -> Result<Accounts, WebError> {
+        Accounts::open(&self.data_dir)
+    }
+}
+
+/// The workspace's routes: pages, the JSON API and the static files, with
+/// the security headers on every response.
+pub fn router(workspace: Arc<Workspace>) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api", api::routes())
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(workspace)
+}
+
+/// Serves `workspace` on `listen` until the process is stopped.
+pub async fn serve(workspace: Arc<Workspace>, listen: SocketAddr) -> Result<(), WebError> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| WebError::Io(format!("cannot listen on {listen}: {e}")))?;
+    serve_on(workspace, listener).await
+}
+
+/// Serves `workspace` on a listener already bound (tests bind port 0).
+pub async fn serve_on(
+    workspace: Arc<Workspace>,
+    listener: tokio::net::TcpListener,
+) -> Result<(), WebError> {
+    axum::serve(
+        listener,
+        router(workspace).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
+    .map_err(|e| WebError::Io(e.to_string()))
+}
+
+/// The policy every response carries: scripts and styles from the
+/// workspace's own files only, nothing inline, no frames, forms posting
+/// only here.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'";
+
+async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+/// Runs blocking case work off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, WebError> + Send + 'static,
+) -> Result<T, WebError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| WebError::Io(format!("the work stopped: {e}")))?
+}
