@@ -186,6 +186,10 @@ enum Command {
         /// TLS proxy stands in front.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
+        /// Every account must sign in with a one-time code (enrol with
+        /// `web-account totp NAME`).
+        #[arg(long)]
+        require_totp: bool,
     },
     /// The web workspace's accounts: roles (viewer, documenter, lawyer,
     /// admin) and clearance for protected material.
@@ -630,10 +634,13 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             cosign::cosigner(&open_case(place.case.as_deref())?, command, json)
         }
         Command::Cosign(command) => cosign::cosign(command, json),
-        Command::Serve { listen } => {
+        Command::Serve {
+            listen,
+            require_totp,
+        } => {
             let cleared = place.synced()?;
             let open = open_case(place.case.as_deref())?;
-            web::serve(cleared, open, listen)
+            web::serve(cleared, open, listen, require_totp)
         }
         Command::WebAccount(command) => {
             let case = open_case(place.case.as_deref())?;

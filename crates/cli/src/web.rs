@@ -29,6 +29,13 @@ pub(crate) enum AccountCommand {
         #[arg(long)]
         cleared: bool,
     },
+    /// Give an account a second factor (a new one replaces the old): prints
+    /// the otpauth:// URI for an authenticator app and ten recovery codes,
+    /// once.
+    Totp {
+        /// Its name.
+        name: String,
+    },
     /// The accounts, with their roles and clearance.
     List,
     /// Remove an account: its sessions end at their next request.
@@ -72,7 +79,8 @@ pub(crate) fn account(
                 .iter()
                 .map(|a| {
                     serde_json::json!({
-                        "name": a.name, "role": a.role, "cleared": a.cleared, "created_at": a.created_at,
+                        "name": a.name, "role": a.role, "cleared": a.cleared,
+                        "second_factor": a.totp.is_some(), "created_at": a.created_at,
                     })
                 })
                 .collect();
@@ -83,12 +91,29 @@ pub(crate) fn account(
             } else {
                 for a in accounts.list() {
                     crate::say!(
-                        "{}  {}{}",
+                        "{}  {}{}{}",
                         a.name,
                         a.role.as_str(),
-                        if a.cleared { ", cleared" } else { "" }
+                        if a.cleared { ", cleared" } else { "" },
+                        if a.totp.is_some() {
+                            ", second factor"
+                        } else {
+                            ""
+                        }
                     );
                 }
+            }
+        }
+        AccountCommand::Totp { name } => {
+            let (uri, codes) = accounts.enroll_totp(&name)?;
+            if json {
+                print_json(&serde_json::json!({ "uri": uri, "recovery_codes": codes }));
+            } else {
+                crate::say!(
+                    "add this to the account holder's authenticator app (it is shown once):\n{uri}\n\
+                     recovery codes, each good once, to keep somewhere safe:\n{}",
+                    codes.join("\n")
+                );
             }
         }
         AccountCommand::Remove { name } => {
@@ -120,8 +145,9 @@ pub(crate) fn serve(
     cleared: casefile_app::Case,
     open: casefile_app::Case,
     listen: SocketAddr,
+    require_totp: bool,
 ) -> anyhow::Result<Exit> {
-    let workspace = Arc::new(Workspace::new(cleared, open)?);
+    let workspace = Arc::new(Workspace::new(cleared, open, require_totp)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -125,17 +125,18 @@ fn csrf_of(page: &str) -> String {
 
 /// Signs in `name` and returns its cookies (with a planted session token
 /// first, which must not survive).
-fn sign_in(port: u16, name: &str, password: &str) -> BTreeMap<String, String> {
+fn sign_in(port: u16, name: &str, password: &str, code: &str) -> BTreeMap<String, String> {
     let mut jar = BTreeMap::new();
     jar.insert("casefile_session".into(), "planted-by-an-attacker".into());
     let page = get(port, "/sign-in", &jar);
     assert_eq!(page.status, 200);
     jar.extend(page.cookies());
     let form = format!(
-        "name={}&password={}&csrf={}",
+        "name={}&password={}&csrf={}&code={}",
         encode(name),
         encode(password),
-        csrf_of(&page.body)
+        csrf_of(&page.body),
+        encode(code)
     );
     let signed = request(port, "POST", "/sign-in", &jar, &[], Some(&form));
     assert_eq!(signed.status, 303, "{name}: {}", signed.body);
@@ -363,12 +364,69 @@ fn the_web_workspace_lets_each_role_do_what_it_may_and_shows_no_testimony_to_the
 
     let none = BTreeMap::new();
     let mut jars = BTreeMap::new();
-    for name in ["vic", "dan", "ana", "lea"] {
+    for name in ["vic", "dan", "ana"] {
         jars.insert(
             name,
-            sign_in(port, name, &format!("{name} has a long password")),
+            sign_in(port, name, &format!("{name} has a long password"), ""),
         );
     }
+    // A second factor: the password alone is not enough, a one-time code
+    // is good once, a recovery code too.
+    let enrolled = json(&ok(&["web-account", "totp", "lea", "--json"], &root));
+    let uri = enrolled["uri"].as_str().unwrap();
+    let secret = casefile_web::totp::from_base32(
+        uri.split("secret=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let try_code = |code: &str| {
+        let page = get(port, "/sign-in", &BTreeMap::new());
+        let jar = page.cookies();
+        let form = format!(
+            "name=lea&password={}&csrf={}&code={}",
+            encode("lea has a long password"),
+            csrf_of(&page.body),
+            encode(code)
+        );
+        request(port, "POST", "/sign-in", &jar, &[], Some(&form))
+    };
+    assert_eq!(
+        try_code("").status,
+        401,
+        "signed in without the second factor"
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let code = casefile_web::totp::code(&secret, now);
+    let first = try_code(&code);
+    assert_eq!(first.status, 303, "{}", first.body);
+    assert_eq!(
+        try_code(&code).status,
+        401,
+        "a one-time code was good twice"
+    );
+    let recovery = enrolled["recovery_codes"][0].as_str().unwrap().to_owned();
+    let recovered = try_code(&recovery);
+    assert_eq!(recovered.status, 303, "{}", recovered.body);
+    assert_eq!(
+        try_code(&recovery).status,
+        401,
+        "a recovery code was good twice"
+    );
+    jars.insert(
+        "lea",
+        first
+            .cookies()
+            .into_iter()
+            .filter(|(k, _)| k == "casefile_session")
+            .collect(),
+    );
 
     // The access matrix: every route and operation, by no session and by
     // every role; (method, path, least role, clearance needed, API).

@@ -73,6 +73,12 @@ pub struct Account {
     pub password: String,
     /// When it was made.
     pub created_at: String,
+    /// Its second factor's secret (RFC 6238, base32), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp: Option<String>,
+    /// What is kept of its unused recovery codes ([`crate::totp::recovery_hash`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -161,9 +167,46 @@ impl Accounts {
             cleared,
             password: hash(password)?,
             created_at: jiff::Timestamp::now().to_string(),
+            totp: None,
+            recovery: Vec::new(),
         });
         self.save()?;
         Ok(&self.accounts[self.accounts.len() - 1])
+    }
+
+    /// Gives the account `name` a new second factor (replacing any it had)
+    /// and ten new recovery codes, and saves; returns the secret's
+    /// `otpauth://` URI and the codes, to be shown once.
+    pub fn enroll_totp(&mut self, name: &str) -> Result<(String, Vec<String>), WebError> {
+        let secret = crate::totp::new_secret()?;
+        let (codes, kept) = crate::totp::recovery_codes()?;
+        let account = self
+            .accounts
+            .iter_mut()
+            .find(|a| a.name == name)
+            .ok_or_else(|| WebError::NotFound(format!("no account {name}")))?;
+        account.totp = Some(crate::totp::base32(&secret));
+        account.recovery = kept;
+        self.save()?;
+        Ok((crate::totp::uri(name, &secret), codes))
+    }
+
+    /// Uses up recovery code `code` of account `name`, when it is one of
+    /// its unused ones; saves.
+    pub fn use_recovery(&mut self, name: &str, code: &str) -> Result<bool, WebError> {
+        let wanted = crate::totp::recovery_hash(code);
+        let Some(account) = self.accounts.iter_mut().find(|a| a.name == name) else {
+            return Ok(false);
+        };
+        let before = account.recovery.len();
+        account
+            .recovery
+            .retain(|kept| !crate::session::same_secret(kept, &wanted));
+        if account.recovery.len() == before {
+            return Ok(false);
+        }
+        self.save()?;
+        Ok(true)
     }
 
     /// Removes the account named `name` and saves.

@@ -21,6 +21,7 @@ pub mod accounts;
 mod api;
 mod pages;
 mod session;
+pub mod totp;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -64,13 +65,16 @@ pub struct Workspace {
     /// takes effect at once.
     data_dir: std::path::PathBuf,
     sessions: session::Sessions,
+    /// Whether every account must sign in with a second factor.
+    require_totp: bool,
 }
 
 impl Workspace {
     /// The workspace over `cleared` (the case, unlocked or not) and
     /// `open` (the same case folder opened without any key), with the
-    /// accounts of its case folder.
-    pub fn new(cleared: Case, open: Case) -> Result<Workspace, WebError> {
+    /// accounts of its case folder; with `require_totp`, an account without
+    /// a second factor cannot sign in.
+    pub fn new(cleared: Case, open: Case, require_totp: bool) -> Result<Workspace, WebError> {
         let data_dir = cleared.root().join(".casefile");
         Accounts::open(&data_dir)?;
         Ok(Workspace {
@@ -78,6 +82,7 @@ impl Workspace {
             open: Arc::new(open),
             data_dir,
             sessions: session::Sessions::default(),
+            require_totp,
         })
     }
 

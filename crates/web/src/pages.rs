@@ -170,6 +170,9 @@ pub(crate) struct SignIn {
     name: String,
     password: String,
     csrf: String,
+    /// The one-time code, or a recovery code.
+    #[serde(default)]
+    code: String,
 }
 
 async fn sign_in_page() -> Response {
@@ -183,6 +186,7 @@ async fn sign_in_page() -> Response {
                 input type="hidden" name="csrf" value=(form_token);
                 label { "Account " input name="name" autocomplete="username" required; }
                 label { "Password " input name="password" type="password" autocomplete="current-password" required; }
+                label { "One-time code (or a recovery code) " input name="code" autocomplete="one-time-code" inputmode="numeric"; }
                 button type="submit" { "Sign in" }
             }
         },
@@ -224,6 +228,25 @@ async fn sign_in(
         .accounts()
         .ok()
         .and_then(|a| a.check(&form.name, &form.password).cloned());
+    let second = checked
+        .as_ref()
+        .map(|account| second_factor(&workspace, account, &form.code));
+    let checked = match second {
+        Some(Ok(())) => checked,
+        Some(Err(why)) => {
+            workspace.sessions.failed(&keys);
+            return (
+                StatusCode::UNAUTHORIZED,
+                layout(
+                    "Sign in",
+                    None,
+                    html! { h1 { "Sign in" } p { (why) } a href="/sign-in" { "Try again" } },
+                ),
+            )
+                .into_response();
+        }
+        None => None,
+    };
     let Some(account) = checked else {
         workspace.sessions.failed(&keys);
         return (
@@ -246,6 +269,41 @@ async fn sign_in(
         }
     }
     response
+}
+
+/// Whether `code` is `account`'s second factor: a one-time code not used
+/// before, or one of its recovery codes (used up). An account without one
+/// passes, unless the workspace requires it.
+fn second_factor(workspace: &Workspace, account: &Account, code: &str) -> Result<(), String> {
+    let Some(secret) = account.totp.as_deref().and_then(crate::totp::from_base32) else {
+        return if workspace.require_totp {
+            Err(format!(
+                "this workspace requires a second factor, and the account has none: an admin \
+                 enrols it with `casefile web-account totp {}`",
+                account.name
+            ))
+        } else {
+            Ok(())
+        };
+    };
+    if code.trim().is_empty() {
+        return Err("the account signs in with a one-time code too".into());
+    }
+    let now = jiff::Timestamp::now().as_second().max(0) as u64;
+    if let Some(step) = crate::totp::matching_step(&secret, code, now) {
+        return if workspace.sessions.take_step(&account.name, step) {
+            Ok(())
+        } else {
+            Err("that one-time code was used already: wait for the next".into())
+        };
+    }
+    match workspace
+        .accounts()
+        .and_then(|mut a| a.use_recovery(&account.name, code))
+    {
+        Ok(true) => Ok(()),
+        _ => Err("that account, password and code do not match".into()),
+    }
 }
 
 #[derive(Deserialize)]

@@ -39,6 +39,8 @@ pub(crate) struct Session {
 pub(crate) struct Sessions {
     live: Mutex<HashMap<String, Session>>,
     failures: Mutex<HashMap<String, Vec<Instant>>>,
+    /// The last one-time code step each account used: a code is good once.
+    used_steps: Mutex<HashMap<String, u64>>,
 }
 
 /// A fresh random token, URL-safe.
@@ -111,6 +113,21 @@ impl Sessions {
             };
             tries.len() < most
         })
+    }
+
+    /// Takes one-time code step `step` for `account`: false when it (or a
+    /// later one) was used already.
+    pub fn take_step(&self, account: &str, step: u64) -> bool {
+        let Ok(mut used) = self.used_steps.lock() else {
+            return false;
+        };
+        match used.get(account) {
+            Some(last) if *last >= step => false,
+            _ => {
+                used.insert(account.to_owned(), step);
+                true
+            }
+        }
     }
 
     /// Counts a failed sign-in against `keys`.
