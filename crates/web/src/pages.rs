@@ -439,7 +439,7 @@ async fn source(
         let mut documents = Vec::new();
         snapshot.documents(index, &mut |d, _| documents.push(d))?;
         // Each mention of a resolved entity, to link from the text.
-        let mut spans: HashMap<u64, Vec<(usize, usize, String)>> = HashMap::new();
+        let mut spans: HashMap<u64, Vec<(usize, usize, String, String)>> = HashMap::new();
         let mut ids: Vec<String> = snapshot
             .entity_list(None)?
             .into_iter()
@@ -452,10 +452,12 @@ async fn source(
             };
             for m in &shown.entity.mentions {
                 if m.source == index && m.field == "text" {
-                    spans
-                        .entry(m.document)
-                        .or_default()
-                        .push((m.start, m.end, id.clone()));
+                    spans.entry(m.document).or_default().push((
+                        m.start,
+                        m.end,
+                        id.clone(),
+                        m.text.clone(),
+                    ));
                 }
             }
         }
@@ -494,17 +496,21 @@ async fn source(
     ))
 }
 
-/// `text` with each span (start, end in characters, entity id) a link to
-/// its entity; overlapping spans after the first are left plain.
-fn highlighted(text: &str, spans: &[(usize, usize, String)]) -> Markup {
+/// `text` with each span (start, end in characters, entity id, as
+/// written) a link to its entity; overlapping spans after the first are
+/// left plain.
+fn highlighted(text: &str, spans: &[(usize, usize, String, String)]) -> Markup {
     let chars: Vec<char> = text.chars().collect();
-    let mut spans: Vec<&(usize, usize, String)> = spans.iter().collect();
+    let mut spans: Vec<&(usize, usize, String, String)> = spans.iter().collect();
     spans.sort();
     let mut pieces: Vec<(String, Option<String>)> = Vec::new();
     let mut at = 0;
-    for (start, end, id) in spans {
+    for (start, end, id, written) in spans {
         let (start, end) = ((*start).min(chars.len()), (*end).min(chars.len()));
-        if start < at || start >= end {
+        // Only a span that holds the mention as written: a mention counted
+        // in another part of the document (a caption, the byline) is not
+        // linked into the text.
+        if start < at || start >= end || chars[start..end].iter().collect::<String>() != *written {
             continue;
         }
         pieces.push((chars[at..start].iter().collect(), None));
