@@ -177,6 +177,12 @@ impl Snapshot {
         })?)
     }
 
+    /// The entities each document of source `log_index` mentions (ids,
+    /// without `E`), by document ordinal.
+    pub fn entities_in(&self, log_index: u64) -> Result<BTreeMap<u64, Vec<String>>, Error> {
+        Ok(self.store.entities_in(log_index)?)
+    }
+
     /// The people, organizations and places, those with the most mentions
     /// first; of `kind` only when given.
     pub fn entity_list(&self, kind: Option<&str>) -> Result<Vec<EntitySummary>, Error> {

@@ -440,12 +440,14 @@ async fn source(
         snapshot.documents(index, &mut |d, _| documents.push(d))?;
         // Each mention of a resolved entity, to link from the text.
         let mut spans: HashMap<u64, Vec<(usize, usize, String, String)>> = HashMap::new();
+        // Only the entities this source names, not every entity's body.
         let mut ids: Vec<String> = snapshot
-            .entity_list(None)?
-            .into_iter()
-            .map(|e| e.id)
+            .entities_in(index)?
+            .into_values()
+            .flatten()
             .collect();
         ids.sort();
+        ids.dedup();
         for id in ids {
             let Ok(shown) = snapshot.entity(&id) else {
                 continue;
