@@ -83,7 +83,8 @@ pub mod keys {
 
 /// Rendering the report as text, for front ends that print it.
 pub mod render {
-    pub use casefile_report::{nothing, render, render_timeline};
+    pub use casefile_report::html::{Line, outline};
+    pub use casefile_report::{Citation, nothing, render, render_timeline};
 }
 
 /// Reading and extracting files that are not in any case (`casefile read`

@@ -190,6 +190,14 @@ enum Command {
         /// `web-account totp NAME`).
         #[arg(long)]
         require_totp: bool,
+        /// The workspace is reached through a proxy that terminates TLS:
+        /// cookies are marked Secure, HSTS is sent, and a request the proxy
+        /// says came over plain HTTP is refused.
+        #[arg(long)]
+        behind_tls: bool,
+        /// The largest file one upload takes, in MiB.
+        #[arg(long, default_value_t = 256, value_name = "MIB")]
+        max_upload_mib: usize,
     },
     /// The web workspace's accounts: roles (viewer, documenter, lawyer,
     /// admin) and clearance for protected material.
@@ -637,10 +645,17 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Serve {
             listen,
             require_totp,
+            behind_tls,
+            max_upload_mib,
         } => {
             let cleared = place.synced()?;
             let open = open_case(place.case.as_deref())?;
-            web::serve(cleared, open, listen, require_totp)
+            let settings = casefile_web::Settings {
+                require_totp,
+                behind_tls,
+                max_upload: max_upload_mib.saturating_mul(1024 * 1024),
+            };
+            web::serve(cleared, open, listen, settings)
         }
         Command::WebAccount(command) => {
             let case = open_case(place.case.as_deref())?;

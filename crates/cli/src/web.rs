@@ -43,6 +43,23 @@ pub(crate) enum AccountCommand {
         /// Its name.
         name: String,
     },
+    /// Make an API token for scripts (printed once; it acts as the
+    /// account, with its role and clearance): send it as
+    /// `Authorization: Bearer TOKEN`.
+    Token {
+        /// The account.
+        name: String,
+        /// What it is for.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// Revoke an API token by its id (the 8 hex digits after `cft_`).
+    Revoke {
+        /// The account.
+        name: String,
+        /// The token's id.
+        id: String,
+    },
 }
 
 pub(crate) fn account(
@@ -120,6 +137,21 @@ pub(crate) fn account(
             accounts.remove(&name)?;
             crate::say!("account {name} removed");
         }
+        AccountCommand::Token { name, label } => {
+            let (token, kept) = accounts.add_token(&name, &label)?;
+            if json {
+                print_json(&serde_json::json!({ "id": kept.id, "token": token }));
+            } else {
+                crate::say!(
+                    "API token {} for {name} (shown once; send it as Authorization: Bearer):\n{token}",
+                    kept.id
+                );
+            }
+        }
+        AccountCommand::Revoke { name, id } => {
+            accounts.revoke_token(&name, &id)?;
+            crate::say!("token {id} of {name} revoked");
+        }
     }
     Ok(Exit::Success)
 }
@@ -145,15 +177,16 @@ pub(crate) fn serve(
     cleared: casefile_app::Case,
     open: casefile_app::Case,
     listen: SocketAddr,
-    require_totp: bool,
+    settings: casefile_web::Settings,
 ) -> anyhow::Result<Exit> {
-    let workspace = Arc::new(Workspace::new(cleared, open, require_totp)?);
+    let scheme = if settings.behind_tls { "https" } else { "http" };
+    let workspace = Arc::new(Workspace::new(cleared, open, settings)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the server's threads")?;
     crate::say!(
-        "the case's web workspace is at http://{listen}/ (stop it with Ctrl-C); accounts: casefile web-account add NAME --role documenter"
+        "the case's web workspace is at {scheme}://{listen}/ (stop it with Ctrl-C); accounts: casefile web-account add NAME --role documenter"
     );
     runtime.block_on(async move {
         tokio::select! {

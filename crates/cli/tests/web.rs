@@ -17,10 +17,10 @@ mod common;
 use std::collections::BTreeMap;
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
-use std::path::Path;
 use std::time::Duration;
 
-use common::{FOUNDING, casefile, json, ok};
+use common::web::{account, password, serve};
+use common::{FOUNDING, json, ok};
 
 const WITNESS: &str = "Авдотья Свиристелова";
 const SENTENCE: &str = "Нас заперли в бане у карьера на трое суток.";
@@ -84,7 +84,12 @@ fn request(
     stream.write_all(body.as_bytes()).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
+    parse(&raw)
+}
+
+/// A response as read off the wire.
+fn parse(raw: &[u8]) -> Reply {
+    let text = String::from_utf8_lossy(raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
     let status = lines
@@ -115,6 +120,69 @@ fn encode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A `multipart/form-data` body of `fields` and then `files` (field name,
+/// file name, bytes), and its content type.
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "casefile-test-boundary-7d3a";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A request with a body of its own type.
+fn send(
+    port: u16,
+    method: &str,
+    path: &str,
+    cookies: &BTreeMap<String, String>,
+    extra: &[(&str, &str)],
+    content_type: &str,
+    body: &[u8],
+) -> Reply {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    let jar: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if !jar.is_empty() {
+        head.push_str(&format!("Cookie: {}\r\n", jar.join("; ")));
+    }
+    for (k, v) in extra {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    // A server that refuses early may close before the whole body is sent.
+    let _ = stream.write_all(body);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    parse(&raw)
 }
 
 /// The value of the hidden `csrf` field of a page.
@@ -158,46 +226,6 @@ fn sign_in(port: u16, name: &str, password: &str, code: &str) -> BTreeMap<String
         .into_iter()
         .filter(|(k, _)| k == "casefile_session")
         .collect()
-}
-
-/// A free local port.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn account(root: &Path, name: &str, role: &str, cleared: bool) {
-    let mut args = vec!["web-account", "add", name, "--role", role];
-    if cleared {
-        args.push("--cleared");
-    }
-    let made = casefile()
-        .args(&args)
-        .env(
-            "CASEFILE_WEB_PASSWORD",
-            format!("{name} has a long password"),
-        )
-        .current_dir(root)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
 }
 
 #[test]
@@ -272,6 +300,7 @@ fn the_web_workspace_lets_each_role_do_what_it_may_and_shows_no_testimony_to_the
         ("ana", "documenter", true),
         ("lea", "lawyer", true),
         ("adm", "admin", false),
+        ("boss", "admin", false),
     ] {
         account(&root, name, role, cleared);
     }
@@ -292,26 +321,7 @@ fn the_web_workspace_lets_each_role_do_what_it_may_and_shows_no_testimony_to_the
         .expect("a record of the testimony")
         .clone();
 
-    let port = free_port();
-    let _server = Server(
-        casefile()
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .current_dir(&root)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut up = false;
-    for _ in 0..600 {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            up = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(up, "the server did not start");
+    let (_server, port) = serve(&root, &[]);
 
     // Sign-in: a wrong password, then the limit; a forged sign-in form.
     let page = get(port, "/sign-in", &BTreeMap::new());
@@ -344,7 +354,7 @@ fn the_web_workspace_lets_each_role_do_what_it_may_and_shows_no_testimony_to_the
         &[],
         Some(&format!(
             "name=adm&password={}&csrf={token}",
-            encode("adm has a long password")
+            encode(&password("adm"))
         )),
     );
     assert_eq!(limited.status, 429, "sign-in is not rate limited");
@@ -357,18 +367,15 @@ fn the_web_workspace_lets_each_role_do_what_it_may_and_shows_no_testimony_to_the
         &[],
         Some(&format!(
             "name=vic&password={}&csrf={token}",
-            encode("vic has a long password")
+            encode(&password("vic"))
         )),
     );
     assert_eq!(forged.status, 403, "login CSRF");
 
     let none = BTreeMap::new();
     let mut jars = BTreeMap::new();
-    for name in ["vic", "dan", "ana"] {
-        jars.insert(
-            name,
-            sign_in(port, name, &format!("{name} has a long password"), ""),
-        );
+    for name in ["vic", "dan", "ana", "boss"] {
+        jars.insert(name, sign_in(port, name, &password(name), ""));
     }
     // A second factor: the password alone is not enough, a one-time code
     // is good once, a recovery code too.
@@ -388,7 +395,7 @@ fn the_web_workspace_lets_each_role_do_what_it_may_and_shows_no_testimony_to_the
         let jar = page.cookies();
         let form = format!(
             "name=lea&password={}&csrf={}&code={}",
-            encode("lea has a long password"),
+            encode(&password("lea")),
             csrf_of(&page.body),
             encode(code)
         );
@@ -430,24 +437,130 @@ fn the_web_workspace_lets_each_role_do_what_it_may_and_shows_no_testimony_to_the
 
     // The access matrix: every route and operation, by no session and by
     // every role; (method, path, least role, clearance needed, API).
-    let reads: Vec<(&str, String, bool, bool)> = vec![
-        ("GET", "/".into(), false, false),
-        ("GET", "/sources".into(), false, false),
-        ("GET", format!("/sources/{FOUNDING}"), false, false),
-        ("GET", format!("/sources/{t}"), true, false),
-        ("GET", "/search?q=Cascade".into(), false, false),
-        ("GET", "/records".into(), false, false),
-        ("GET", "/records?status=proposed".into(), false, false),
-        ("GET", format!("/records/{open_record}"), false, false),
-        ("GET", "/api/session".into(), false, true),
-        ("GET", "/api/sources".into(), false, true),
-        ("GET", format!("/api/sources/{FOUNDING}/proof"), false, true),
-        ("GET", "/api/search?q=Cascade".into(), false, true),
-        ("GET", "/api/records".into(), false, true),
-        ("GET", format!("/api/records/{open_record}"), false, true),
+    let entities = common::json_lines(&ok(&["entity", "list", "--json"], &root));
+    let open_entity = entities
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_owned())
+        .find(|id| id.starts_with(&format!("{FOUNDING}.")))
+        .expect("an entity of the seed");
+    let f = FOUNDING;
+    let reads: Vec<(&str, String, &str, bool, bool)> = vec![
+        ("GET", "/".into(), "viewer", false, false),
+        ("GET", "/sources".into(), "viewer", false, false),
+        ("GET", "/sources?kind=news".into(), "viewer", false, false),
+        ("GET", format!("/sources/{f}"), "viewer", false, false),
+        ("GET", format!("/sources/{t}"), "viewer", true, false),
+        (
+            "GET",
+            format!("/sources/{f}/original"),
+            "viewer",
+            false,
+            false,
+        ),
+        (
+            "GET",
+            format!("/sources/{t}/original"),
+            "viewer",
+            true,
+            false,
+        ),
+        ("GET", "/entities".into(), "viewer", false, false),
+        (
+            "GET",
+            format!("/entities/{open_entity}"),
+            "viewer",
+            false,
+            false,
+        ),
+        ("GET", "/search?q=Cascade".into(), "viewer", false, false),
+        (
+            "GET",
+            "/search?q=Cascade&kind=news".into(),
+            "viewer",
+            false,
+            false,
+        ),
+        ("GET", "/records".into(), "viewer", false, false),
+        (
+            "GET",
+            "/records?status=proposed".into(),
+            "viewer",
+            false,
+            false,
+        ),
+        (
+            "GET",
+            format!("/records/{open_record}"),
+            "viewer",
+            false,
+            false,
+        ),
+        ("GET", "/report".into(), "viewer", false, false),
+        ("GET", "/timeline".into(), "viewer", false, false),
+        ("GET", "/audit".into(), "viewer", false, false),
+        ("GET", "/members".into(), "admin", false, false),
+        ("GET", "/api/session".into(), "viewer", false, true),
+        ("GET", "/api/sources".into(), "viewer", false, true),
+        ("GET", format!("/api/sources/{f}"), "viewer", false, true),
+        ("GET", format!("/api/sources/{t}"), "viewer", true, true),
+        (
+            "GET",
+            format!("/api/sources/{f}/proof"),
+            "viewer",
+            false,
+            true,
+        ),
+        (
+            "GET",
+            format!("/api/sources/{f}/original"),
+            "viewer",
+            false,
+            true,
+        ),
+        (
+            "GET",
+            format!("/api/sources/{t}/original"),
+            "viewer",
+            true,
+            true,
+        ),
+        ("GET", "/api/search?q=Cascade".into(), "viewer", false, true),
+        ("GET", "/api/entities".into(), "viewer", false, true),
+        (
+            "GET",
+            format!("/api/entities/{open_entity}"),
+            "viewer",
+            false,
+            true,
+        ),
+        ("GET", "/api/records".into(), "viewer", false, true),
+        (
+            "GET",
+            format!("/api/records/{open_record}"),
+            "viewer",
+            false,
+            true,
+        ),
+        ("GET", "/api/report".into(), "viewer", false, true),
+        ("GET", "/api/timeline".into(), "viewer", false, true),
+        ("GET", "/api/audit".into(), "viewer", false, true),
+        ("GET", "/api/members".into(), "admin", false, true),
     ];
+    let rank = |role: &str| {
+        ["viewer", "documenter", "lawyer", "admin"]
+            .iter()
+            .position(|r| *r == role)
+            .unwrap()
+    };
+    let role_of = |name: &str| match name {
+        "vic" => "viewer",
+        "dan" | "ana" => "documenter",
+        "lea" => "lawyer",
+        _ => "admin",
+    };
+    assert_eq!(jars.len(), 5, "every role signed in");
     let leaks = ["Свиристелов", "в бане у карьера", "около 25 человек"];
-    for (method, path, cleared_only, api) in &reads {
+    for (method, path, least, cleared_only, api) in &reads {
         let anonymous = request(port, method, path, &none, &[], None);
         let expected = if *api { 401 } else { 303 };
         assert_eq!(
@@ -463,7 +576,7 @@ fn the_web_workspace_lets_each_role_do_what_it_may_and_shows_no_testimony_to_the
         for (name, jar) in &jars {
             let cleared = matches!(*name, "ana" | "lea");
             let reply = request(port, method, path, jar, &[], None);
-            let allowed = cleared || !cleared_only;
+            let allowed = (cleared || !cleared_only) && rank(role_of(name)) >= rank(least);
             assert_eq!(
                 reply.status,
                 if allowed { 200 } else { 403 },
@@ -604,15 +717,227 @@ fn the_web_workspace_lets_each_role_do_what_it_may_and_shows_no_testimony_to_the
     for path in [
         "/api/session",
         "/api/sources",
+        "/api/sources/{index}",
         "/api/sources/{index}/proof",
+        "/api/sources/{index}/original",
         "/api/search",
+        "/api/entities",
         "/api/entities/{id}",
+        "/api/entities/{id}/{judgement}",
         "/api/records",
         "/api/records/{id}",
         "/api/records/{id}/{action}",
+        "/api/report",
+        "/api/timeline",
+        "/api/audit",
+        "/api/members",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} is not described");
     }
+    // Uploads: a viewer may not add; a form without its CSRF token is
+    // refused before any file is read; a name with folders is logged as
+    // its last part and nothing is written outside the case; markup in a
+    // file name is shown as text.
+    let page = "<html><head><title>Загрузка</title></head><body><p>Вербовщик обещал выплаты.</p></body></html>\n";
+    let (kind, body) = multipart(
+        &[("csrf", &csrf(&jars["vic"])), ("kind", "news")],
+        &[("file", "a.html", page.as_bytes())],
+    );
+    let refused = send(port, "POST", "/sources", &jars["vic"], &[], &kind, &body);
+    assert_eq!(refused.status, 403, "a viewer uploaded: {}", refused.body);
+    let (kind, body) = multipart(&[("kind", "news")], &[("file", "a.html", page.as_bytes())]);
+    let stale = send(port, "POST", "/sources", &jars["dan"], &[], &kind, &body);
+    assert_eq!(
+        stale.status, 403,
+        "an upload without its CSRF token: {}",
+        stale.body
+    );
+    let hostile_name = "<img src=x onerror=alert(3)>.html";
+    let (kind, body) = multipart(
+        &[
+            ("csrf", &csrf(&jars["dan"])),
+            ("kind", "news"),
+            ("acquired_at", "2024-06-02"),
+        ],
+        &[
+            ("file", "../../escaped.html", page.as_bytes()),
+            (
+                "file",
+                hostile_name,
+                b"<p>\xd0\x9e\xd1\x82\xd1\x87\xd1\x91\xd1\x82</p>\n",
+            ),
+        ],
+    );
+    let uploaded = send(
+        port,
+        "POST",
+        "/sources",
+        &jars["dan"],
+        &[("Accept", "application/json")],
+        &kind,
+        &body,
+    );
+    assert_eq!(uploaded.status, 200, "{}", uploaded.body);
+    let added: serde_json::Value = serde_json::from_str(&uploaded.body).unwrap();
+    assert_eq!(added[0]["name"], "escaped.html", "{added}");
+    assert!(!root.parent().unwrap().join("escaped.html").exists());
+    assert!(!temp.path().parent().unwrap().join("escaped.html").exists());
+    let uploaded_index = added[0]["index"].as_u64().unwrap();
+    let entry = get(
+        port,
+        &format!("/api/audit?from={uploaded_index}&limit=1"),
+        &jars["vic"],
+    );
+    let entry: serde_json::Value = serde_json::from_str(&entry.body).unwrap();
+    assert_eq!(entry[0]["by"], "dan", "{entry}");
+    assert_eq!(entry[0]["name"], "escaped.html", "{entry}");
+    assert!(
+        entry[0]["checkpoint"].as_u64().unwrap() > uploaded_index,
+        "{entry}"
+    );
+    let listed = get(port, "/sources", &jars["vic"]);
+    assert!(listed.body.contains("escaped.html"));
+    assert!(
+        !listed.body.contains("<img src=x"),
+        "markup in a file name: {}",
+        listed.body
+    );
+    let (kind, body) = multipart(&[("kind", "news")], &[("file", "..", page.as_bytes())]);
+    let nameless = send(
+        port,
+        "POST",
+        "/api/sources",
+        &jars["dan"],
+        &[("X-CSRF-Token", &csrf(&jars["dan"]))],
+        &kind,
+        &body,
+    );
+    assert_eq!(nameless.status, 400, "{}", nameless.body);
+    // The viewer marks what was found and the cited span.
+    let viewed = get(
+        port,
+        &format!("/sources/{uploaded_index}?doc=0&field=text&start=0&end=9#cited"),
+        &jars["vic"],
+    );
+    assert!(
+        viewed.body.contains("<mark id=\"cited\">Вербовщик</mark>"),
+        "{}",
+        viewed.body
+    );
+    let original = get(
+        port,
+        &format!("/sources/{uploaded_index}/original"),
+        &jars["vic"],
+    );
+    assert_eq!(
+        original.header("content-type"),
+        Some("application/octet-stream")
+    );
+    assert!(
+        original
+            .header("content-disposition")
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(original.body, page);
+
+    // An API token acts as its account, needs no CSRF token, and stops
+    // working when revoked; a wrong one is refused.
+    let made = json(&ok(
+        &["web-account", "token", "dan", "--label", "import", "--json"],
+        &root,
+    ));
+    let token = made["token"].as_str().unwrap().to_owned();
+    let bearer = format!("Bearer {token}");
+    let whoami = request(
+        port,
+        "GET",
+        "/api/session",
+        &none,
+        &[("Authorization", &bearer)],
+        None,
+    );
+    assert_eq!(whoami.status, 200, "{}", whoami.body);
+    assert!(
+        whoami.body.contains("\"account\":\"dan\""),
+        "{}",
+        whoami.body
+    );
+    let mut wrong = token.clone();
+    wrong.replace_range(token.len() - 4.., "AAAA");
+    let wrong = request(
+        port,
+        "GET",
+        "/api/session",
+        &none,
+        &[("Authorization", &format!("Bearer {wrong}"))],
+        None,
+    );
+    assert_eq!(wrong.status, 401);
+    let others: Vec<&String> = ids
+        .iter()
+        .filter(|id| id.starts_with(&format!("T{FOUNDING}.")) && **id != open_record)
+        .collect();
+    let edited = send(
+        port,
+        "POST",
+        &format!("/api/records/{}/edit", others[0]),
+        &none,
+        &[("Authorization", &bearer)],
+        "application/json",
+        br#"{"label": "a label set by a script", "note": "checked against the page"}"#,
+    );
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    let shown = json(&ok(&["record", "show", others[0], "--json"], &root));
+    assert_eq!(
+        shown["record"]["label"], "a label set by a script",
+        "{shown}"
+    );
+    if others.len() > 1 {
+        let merged = send(
+            port,
+            "POST",
+            &format!("/api/records/{}/merge", others[1]),
+            &none,
+            &[("Authorization", &bearer)],
+            "application/json",
+            format!("{{\"into\": \"{}\"}}", others[0]).as_bytes(),
+        );
+        assert_eq!(merged.status, 200, "{}", merged.body);
+        let kept = json(&ok(&["record", "show", others[0], "--json"], &root));
+        assert!(kept.to_string().contains(others[1].as_str()), "{kept}");
+    }
+    ok(
+        &["web-account", "revoke", "dan", made["id"].as_str().unwrap()],
+        &root,
+    );
+    let revoked = request(
+        port,
+        "GET",
+        "/api/session",
+        &none,
+        &[("Authorization", &bearer)],
+        None,
+    );
+    assert_eq!(revoked.status, 401, "a revoked token still works");
+    // Judging entities: a viewer may not; a documenter's judgement is
+    // logged with their name.
+    let judged = send(
+        port,
+        "POST",
+        &format!("/api/entities/{open_entity}/not-same"),
+        &jars["vic"],
+        &[("X-CSRF-Token", &csrf(&jars["vic"]))],
+        "application/json",
+        format!("{{\"with\": \"{open_entity}\"}}").as_bytes(),
+    );
+    assert_eq!(judged.status, 403, "{}", judged.body);
+    let audit = get(port, "/audit", &jars["vic"]);
+    assert!(
+        audit.body.contains("escaped.html"),
+        "the audit trail lists the upload"
+    );
+
     // Signing out ends the session.
     let out = request(
         port,
@@ -624,4 +949,69 @@ fn the_web_workspace_lets_each_role_do_what_it_may_and_shows_no_testimony_to_the
     );
     assert_eq!(out.status, 303);
     assert_eq!(get(port, "/", &jars["vic"]).status, 303);
+}
+
+#[test]
+fn behind_tls_cookies_are_secure_plain_http_is_refused_and_an_oversized_upload_is_refused() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("case");
+    std::fs::create_dir(&root).unwrap();
+    ok(&["init", "--origin", "casefile/web-tls-test"], &root);
+    account(&root, "dan", "documenter", false);
+    let (_server, port) = serve(&root, &["--behind-tls", "--max-upload-mib", "1"]);
+    let page = get(port, "/sign-in", &BTreeMap::new());
+    let set = page.header("set-cookie").unwrap();
+    assert!(set.contains("Secure") && set.contains("HttpOnly"), "{set}");
+    assert!(page.header("strict-transport-security").is_some());
+    let plain = request(
+        port,
+        "GET",
+        "/sign-in",
+        &BTreeMap::new(),
+        &[("X-Forwarded-Proto", "http")],
+        None,
+    );
+    assert_eq!(plain.status, 403, "{}", plain.body);
+    let mut jar = page.cookies();
+    let form = format!(
+        "name=dan&password={}&csrf={}&code=",
+        encode(&password("dan")),
+        csrf_of(&page.body)
+    );
+    let signed = request(port, "POST", "/sign-in", &jar, &[], Some(&form));
+    assert_eq!(signed.status, 303, "{}", signed.body);
+    jar = signed
+        .cookies()
+        .into_iter()
+        .filter(|(k, _)| k == "casefile_session")
+        .collect();
+    let session = request(port, "GET", "/api/session", &jar, &[], None);
+    let csrf = serde_json::from_str::<serde_json::Value>(&session.body).unwrap()["csrf"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let big = vec![b'a'; 1024 * 1024 + 4096];
+    let (kind, body) = multipart(
+        &[("csrf", &csrf), ("kind", "other")],
+        &[("file", "big.txt", &big)],
+    );
+    let refused = send(port, "POST", "/sources", &jar, &[], &kind, &body);
+    assert_eq!(refused.status, 413, "{}", refused.body);
+    let listed = request(port, "GET", "/api/sources", &jar, &[], None);
+    assert_eq!(listed.body, "[]", "an oversized upload was logged");
+    let small = b"a small note\n";
+    let (kind, body) = multipart(
+        &[("csrf", &csrf), ("kind", "other")],
+        &[("file", "small.txt", small)],
+    );
+    let taken = send(
+        port,
+        "POST",
+        "/sources",
+        &jar,
+        &[("Accept", "application/json")],
+        &kind,
+        &body,
+    );
+    assert_eq!(taken.status, 200, "{}", taken.body);
 }

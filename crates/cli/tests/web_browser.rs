@@ -18,6 +18,7 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use common::web::{Child, account, free_port, password, wait_for};
 use common::{FOUNDING, casefile, json, ok};
 
 const WITNESS: &str = "Пелагея Снегирёва";
@@ -87,15 +88,6 @@ struct Browser {
     id: String,
     _driver: Child,
     shots: PathBuf,
-}
-
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -261,10 +253,7 @@ impl Browser {
     fn sign_in(&self, base: &str, name: &str, code: Option<&str>) {
         self.go(&format!("{base}/sign-in"));
         self.type_into("input[name=name]", name);
-        self.type_into(
-            "input[name=password]",
-            &format!("{name} has a long password"),
-        );
+        self.type_into("input[name=password]", &password(name));
         if let Some(code) = code {
             self.type_into("input[name=code]", code);
         }
@@ -298,46 +287,6 @@ fn self_source_error(browser: &Browser) -> String {
         Some(serde_json::json!({"type": "browser"})),
     );
     format!("{probe} {logs}")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_for(port: u16) {
-    for _ in 0..600 {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("nothing listens on {port}");
-}
-
-fn account(root: &Path, name: &str, role: &str, cleared: bool) {
-    let mut args = vec!["web-account", "add", name, "--role", role];
-    if cleared {
-        args.push("--cleared");
-    }
-    let made = casefile()
-        .args(&args)
-        .env(
-            "CASEFILE_WEB_PASSWORD",
-            format!("{name} has a long password"),
-        )
-        .current_dir(root)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
 }
 
 #[test]

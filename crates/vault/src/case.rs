@@ -709,6 +709,25 @@ impl Case {
         Ok((lock, log))
     }
 
+    /// The tree sizes of every checkpoint stored, smallest first: the log's
+    /// size at the end of each commit.
+    pub fn checkpoint_sizes(&self) -> Result<Vec<u64>, VaultError> {
+        let dir = &self.paths.checkpoints;
+        let read = std::fs::read_dir(dir).map_err(|source| VaultError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        let mut sizes: Vec<u64> = read
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| {
+                let name = entry.file_name();
+                name.to_str()?.strip_suffix(".note")?.parse().ok()
+            })
+            .collect();
+        sizes.sort_unstable();
+        Ok(sizes)
+    }
+
     /// The signed checkpoint stored for tree size `size`, when the log had
     /// that size at the end of a commit.
     pub fn checkpoint_at(&self, size: u64) -> Option<String> {

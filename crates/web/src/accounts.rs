@@ -79,6 +79,34 @@ pub struct Account {
     /// What is kept of its unused recovery codes ([`crate::totp::recovery_hash`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recovery: Vec<String>,
+    /// Its API tokens, for scripts: what is kept of each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tokens: Vec<ApiToken>,
+}
+
+/// What is kept of one API token: its public id and the SHA-256 of its
+/// secret, never the secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    /// The token's public part (8 hex digits): names it in lists and on
+    /// revocation, and finds it at sign-in without a scan of secrets.
+    pub id: String,
+    /// SHA-256 of the whole token, base64 without padding.
+    pub hash: String,
+    /// What it is for, in the holder's words.
+    pub label: String,
+    /// When it was made.
+    pub created_at: String,
+}
+
+/// How every API token starts.
+pub const TOKEN_PREFIX: &str = "cft_";
+
+/// The kept form of `token`.
+fn token_hash(token: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    base64::engine::general_purpose::STANDARD_NO_PAD.encode(sha2::Sha256::digest(token.as_bytes()))
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -169,6 +197,7 @@ impl Accounts {
             created_at: jiff::Timestamp::now().to_string(),
             totp: None,
             recovery: Vec::new(),
+            tokens: Vec::new(),
         });
         self.save()?;
         Ok(&self.accounts[self.accounts.len() - 1])
@@ -207,6 +236,60 @@ impl Accounts {
         }
         self.save()?;
         Ok(true)
+    }
+
+    /// Makes an API token for account `name` (it acts as the account, with
+    /// its role and clearance) and saves; returns the token, to be shown
+    /// once: `cft_<id>_<secret>`.
+    pub fn add_token(&mut self, name: &str, label: &str) -> Result<(String, ApiToken), WebError> {
+        let account = self
+            .accounts
+            .iter_mut()
+            .find(|a| a.name == name)
+            .ok_or_else(|| WebError::NotFound(format!("no account {name}")))?;
+        let mut id = [0u8; 4];
+        getrandom::fill(&mut id).map_err(|e| WebError::Io(format!("no randomness: {e}")))?;
+        let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        let secret = crate::session::token();
+        if secret.is_empty() {
+            return Err(WebError::Io("no randomness for a token".into()));
+        }
+        let token = format!("{TOKEN_PREFIX}{id}_{secret}");
+        let kept = ApiToken {
+            id,
+            hash: token_hash(&token),
+            label: label.to_owned(),
+            created_at: jiff::Timestamp::now().to_string(),
+        };
+        account.tokens.push(kept.clone());
+        self.save()?;
+        Ok((token, kept))
+    }
+
+    /// Revokes API token `id` of account `name` and saves.
+    pub fn revoke_token(&mut self, name: &str, id: &str) -> Result<(), WebError> {
+        let account = self
+            .accounts
+            .iter_mut()
+            .find(|a| a.name == name)
+            .ok_or_else(|| WebError::NotFound(format!("no account {name}")))?;
+        let before = account.tokens.len();
+        account.tokens.retain(|t| t.id != id);
+        if account.tokens.len() == before {
+            return Err(WebError::NotFound(format!("{name} has no token {id}")));
+        }
+        self.save()
+    }
+
+    /// The account whose API token `token` is (compared in constant time).
+    pub fn by_token(&self, token: &str) -> Option<&Account> {
+        let id = token.strip_prefix(TOKEN_PREFIX)?.split('_').next()?;
+        let wanted = token_hash(token);
+        self.accounts.iter().find(|a| {
+            a.tokens
+                .iter()
+                .any(|t| t.id == id && crate::session::same_secret(&t.hash, &wanted))
+        })
     }
 
     /// Removes the account named `name` and saves.
@@ -313,5 +396,31 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn api_tokens_are_kept_as_hashes_found_by_the_whole_token_and_revoked() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let mut accounts = Accounts::open(dir.path()).expect("none yet");
+        accounts
+            .add("ana", Role::Documenter, false, "correct horse battery")
+            .expect("added");
+        let (token, kept) = accounts.add_token("ana", "nightly import").expect("made");
+        assert!(token.starts_with("cft_"), "{token}");
+        let on_disk = std::fs::read_to_string(dir.path().join("web/accounts.json")).expect("saved");
+        assert!(!on_disk.contains(&token[13..]), "the secret is not kept");
+        assert!(on_disk.contains(&kept.id));
+        let again = Accounts::open(dir.path()).expect("read back");
+        assert_eq!(again.by_token(&token).map(|a| a.name.as_str()), Some("ana"));
+        let mut wrong = token.clone();
+        wrong.pop();
+        wrong.push(if token.ends_with('A') { 'B' } else { 'A' });
+        assert!(again.by_token(&wrong).is_none());
+        assert!(again.by_token("cft_").is_none());
+        assert!(again.by_token("").is_none());
+        let mut again = again;
+        again.revoke_token("ana", &kept.id).expect("revoked");
+        assert!(again.by_token(&token).is_none());
+        assert!(again.revoke_token("ana", &kept.id).is_err());
     }
 }

@@ -1,6 +1,8 @@
-//! The JSON API: the same operations as the pages, for scripts. It uses the
-//! page session (the cookie) and, for every write, the session's CSRF token
-//! in the `X-CSRF-Token` header; errors are RFC 9457 problem details
+//! The JSON API: the same operations as the pages, for scripts. A script
+//! signs in with an API token (`Authorization: Bearer cft_...`, made by
+//! `casefile web-account token`); a page's script uses the session cookie
+//! and, for every write, the session's CSRF token in the `X-CSRF-Token`
+//! header. Errors are RFC 9457 problem details
 //! (`application/problem+json`). `/api/openapi.json` describes it (OpenAPI
 //! 3.1).
 
@@ -8,28 +10,43 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use casefile_app::types::{SearchQuery, What};
 use serde::Deserialize;
 
-use crate::pages::{Refusal, act_as, signed_in};
-use crate::session::same_secret;
-use crate::{WebError, Workspace, blocking};
+use crate::accounts::Role;
+use crate::member::{Member, Refusal};
+use crate::ops::{self, ActRequest, JudgeRequest, bare_entity};
+use crate::{WebError, Workspace};
 
-pub(crate) fn routes() -> Router<Arc<Workspace>> {
+pub(crate) fn routes(max_upload: usize) -> Router<Arc<Workspace>> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/session", get(session))
-        .route("/sources", get(sources))
+        .route(
+            "/sources",
+            get(sources)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(max_upload.saturating_add(64 * 1024))),
+        )
+        .route("/sources/{index}", get(source))
         .route("/sources/{index}/proof", get(proof))
+        .route("/sources/{index}/original", get(original))
         .route("/search", get(search))
+        .route("/entities", get(entities))
         .route("/entities/{id}", get(entity))
+        .route("/entities/{id}/{judgement}", post(judge))
         .route("/records", get(records))
         .route("/records/{id}", get(record))
         .route("/records/{id}/{action}", post(act))
+        .route("/report", get(report))
+        .route("/timeline", get(timeline))
+        .route("/audit", get(audit))
+        .route("/members", get(members))
 }
 
 /// An RFC 9457 problem.
@@ -49,17 +66,14 @@ impl From<WebError> for Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        let (status, title, detail) = match self.0 {
+        let (status, detail) = match &self.0 {
             Refusal::SignIn => (
-                StatusCode::UNAUTHORIZED,
-                "Not signed in",
-                "sign in first (POST /sign-in)".to_owned(),
+                self.0.status().0,
+                "sign in first: an API token (Authorization: Bearer), or the session of POST /sign-in",
             ),
-            Refusal::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m),
-            Refusal::NotFound(m) => (StatusCode::NOT_FOUND, "Not found", m),
-            Refusal::Bad(m) => (StatusCode::BAD_REQUEST, "Bad request", m),
-            Refusal::Failed(m) => (StatusCode::INTERNAL_SERVER_ERROR, "Failed", m),
+            other => other.status(),
         };
+        let title = status.canonical_reason().unwrap_or("Error");
         let body = serde_json::json!({
             "type": "about:blank",
             "title": title,
@@ -77,6 +91,9 @@ impl IntoResponse for Problem {
 
 type Answer = Result<Json<serde_json::Value>, Problem>;
 
+/// The member, or the problem of why there is none.
+type Who = Result<Member, Refusal>;
+
 fn json(value: impl serde::Serialize) -> Answer {
     serde_json::to_value(value)
         .map(Json)
@@ -90,14 +107,35 @@ async fn openapi() -> impl IntoResponse {
     )
 }
 
+/// The CSRF token a write of a session carries, from its header.
+fn csrf_header(headers: &HeaderMap) -> &str {
+    headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// A JSON body, or the default when there is none.
+fn body_or_default<T: serde::de::DeserializeOwned + Default>(body: &Bytes) -> Result<T, Problem> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        Problem(Refusal::Bad(format!(
+            "the body is not the JSON asked for: {e}"
+        )))
+    })
+}
+
 /// Who is signed in, and the token their writes must carry.
-async fn session(State(workspace): State<Arc<Workspace>>, headers: HeaderMap) -> Answer {
-    let (account, session, _) = signed_in(&workspace, &headers)?;
+async fn session(member: Who) -> Answer {
+    let member = member?;
     json(serde_json::json!({
-        "account": account.name,
-        "role": account.role,
-        "cleared": account.cleared,
-        "csrf": session.csrf,
+        "account": member.account.name,
+        "role": member.account.role,
+        "cleared": member.cleared(),
+        "csrf": member.csrf,
+        "token": member.session.is_none(),
     }))
 }
 
@@ -105,25 +143,29 @@ async fn session(State(workspace): State<Arc<Workspace>>, headers: HeaderMap) ->
 pub(crate) struct Paging {
     from: Option<u64>,
     limit: Option<usize>,
+    kind: Option<String>,
 }
 
 async fn sources(
     State(workspace): State<Arc<Workspace>>,
-    headers: HeaderMap,
+    member: Who,
     Query(paging): Query<Paging>,
 ) -> Answer {
-    let (account, _, _) = signed_in(&workspace, &headers)?;
-    let case = workspace.case_for(&account);
-    let cleared = account.cleared;
+    let member = member?;
+    let cleared = member.cleared();
     let (from, limit) = (
         paging.from.unwrap_or(0),
         paging.limit.unwrap_or(100).min(1000),
     );
-    let list = blocking(move || Ok(case.sources(from, limit)?)).await?;
+    let kind = paging.kind.filter(|k| !k.is_empty());
+    let list = workspace
+        .read(&member, move |case| Ok(case.sources(from, limit)?))
+        .await?;
     // An uncleared account sees that a protected source exists (its kind,
     // size and time, as the log shows anyone), nothing else of it.
     let list: Vec<serde_json::Value> = list
         .into_iter()
+        .filter(|s| kind.as_deref().is_none_or(|k| k == s.kind))
         .map(|s| {
             if s.sealed && !cleared {
                 serde_json::json!({"index": s.index, "kind": s.kind, "added_at": s.added_at, "size": s.size, "sealed": true})
@@ -135,15 +177,66 @@ async fn sources(
     json(list)
 }
 
-async fn proof(
+async fn upload(
     State(workspace): State<Arc<Workspace>>,
+    member: Who,
     headers: HeaderMap,
+    multipart: Multipart,
+) -> Answer {
+    let member = member?;
+    member.may_write(csrf_header(&headers))?;
+    let added = crate::pages::receive(&workspace, &member, multipart, false).await?;
+    json(added)
+}
+
+async fn source(
+    State(workspace): State<Arc<Workspace>>,
+    member: Who,
     Path(index): Path<u64>,
 ) -> Answer {
-    let (account, _, _) = signed_in(&workspace, &headers)?;
-    let case = workspace.case_for(&account);
-    let proof = blocking(move || Ok(case.inclusion_proof(&index.to_string(), None)?)).await?;
+    let member = member?;
+    let cleared = member.cleared();
+    let (line, documents) = workspace
+        .read(&member, move |case| {
+            let line = crate::viewer::source_line(case, index, cleared)?;
+            let mut documents = Vec::new();
+            case.snapshot()?.documents(index, &mut |d, e| {
+                documents.push(serde_json::json!({ "document": d, "extraction": e }));
+            })?;
+            Ok((line, documents))
+        })
+        .await?;
+    json(serde_json::json!({ "source": line, "documents": documents }))
+}
+
+async fn proof(
+    State(workspace): State<Arc<Workspace>>,
+    member: Who,
+    Path(index): Path<u64>,
+) -> Answer {
+    let member = member?;
+    let proof = workspace
+        .read(&member, move |case| {
+            Ok(case.inclusion_proof(&index.to_string(), None)?)
+        })
+        .await?;
     json(proof)
+}
+
+async fn original(
+    State(workspace): State<Arc<Workspace>>,
+    member: Who,
+    Path(index): Path<u64>,
+) -> Result<Response, Problem> {
+    let member = member?;
+    let cleared = member.cleared();
+    let original = workspace
+        .read(&member, move |case| {
+            crate::viewer::source_line(case, index, cleared)?;
+            Ok(case.original(index)?)
+        })
+        .await?;
+    Ok(crate::viewer::download(&original.name, original.bytes))
 }
 
 #[derive(Deserialize)]
@@ -151,39 +244,90 @@ pub(crate) struct Find {
     q: String,
     cross: Option<bool>,
     limit: Option<usize>,
+    kind: Option<String>,
+    language: Option<String>,
+    claim: Option<String>,
+    status: Option<String>,
 }
 
 async fn search(
     State(workspace): State<Arc<Workspace>>,
-    headers: HeaderMap,
+    member: Who,
     Query(find): Query<Find>,
 ) -> Answer {
-    let (account, _, _) = signed_in(&workspace, &headers)?;
-    let case = workspace.case_for(&account);
-    let results = blocking(move || {
-        let query = SearchQuery {
-            text: find.q,
-            cross_script: find.cross.unwrap_or(true),
-            what: What::Both,
-            limit: find.limit.unwrap_or(50).min(500),
-            ..SearchQuery::default()
-        };
-        Ok(case.snapshot()?.search(&query)?)
-    })
-    .await?;
+    let member = member?;
+    let query = SearchQuery {
+        text: find.q,
+        cross_script: find.cross.unwrap_or(true),
+        source_kind: find.kind,
+        language: find.language,
+        claim: find.claim,
+        status: find.status,
+        what: What::Both,
+        limit: find.limit.unwrap_or(50).min(500),
+        ..SearchQuery::default()
+    };
+    let results = workspace
+        .read(&member, move |case| Ok(case.snapshot()?.search(&query)?))
+        .await?;
     json(results)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct EntityFilter {
+    kind: Option<String>,
+    from: Option<usize>,
+    limit: Option<usize>,
+}
+
+async fn entities(
+    State(workspace): State<Arc<Workspace>>,
+    member: Who,
+    Query(filter): Query<EntityFilter>,
+) -> Answer {
+    let member = member?;
+    let (from, limit) = (
+        filter.from.unwrap_or(0),
+        filter.limit.unwrap_or(100).min(1000),
+    );
+    let list = workspace
+        .read(&member, move |case| {
+            Ok(case
+                .snapshot()?
+                .entity_list(filter.kind.as_deref().filter(|k| !k.is_empty()))?
+                .into_iter()
+                .skip(from)
+                .take(limit)
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    json(list)
 }
 
 async fn entity(
     State(workspace): State<Arc<Workspace>>,
-    headers: HeaderMap,
+    member: Who,
     Path(id): Path<String>,
 ) -> Answer {
-    let (account, _, _) = signed_in(&workspace, &headers)?;
-    let case = workspace.case_for(&account);
-    let id = id.trim_start_matches(['E', 'e']).to_owned();
-    let shown = blocking(move || Ok(case.snapshot()?.entity(&id)?)).await?;
+    let member = member?;
+    let id = bare_entity(&id);
+    let shown = workspace
+        .read(&member, move |case| Ok(case.snapshot()?.entity(&id)?))
+        .await?;
     json(shown)
+}
+
+async fn judge(
+    State(workspace): State<Arc<Workspace>>,
+    member: Who,
+    headers: HeaderMap,
+    Path((id, judgement)): Path<(String, String)>,
+    body: Bytes,
+) -> Answer {
+    let member = member?;
+    member.may_write(csrf_header(&headers))?;
+    let request: JudgeRequest = body_or_default(&body)?;
+    json(ops::judge(&workspace, &member, &id, &judgement, request).await?)
 }
 
 #[derive(Deserialize)]
@@ -194,46 +338,100 @@ pub(crate) struct Filter {
 
 async fn records(
     State(workspace): State<Arc<Workspace>>,
-    headers: HeaderMap,
+    member: Who,
     Query(filter): Query<Filter>,
 ) -> Answer {
-    let (account, _, _) = signed_in(&workspace, &headers)?;
-    let case = workspace.case_for(&account);
-    let list = blocking(move || {
-        Ok(case
-            .snapshot()?
-            .record_list(filter.kind.as_deref(), filter.status.as_deref())?)
-    })
-    .await?;
+    let member = member?;
+    let list = workspace
+        .read(&member, move |case| {
+            Ok(case
+                .snapshot()?
+                .record_list(filter.kind.as_deref(), filter.status.as_deref())?)
+        })
+        .await?;
     json(list)
 }
 
 async fn record(
     State(workspace): State<Arc<Workspace>>,
-    headers: HeaderMap,
+    member: Who,
     Path(id): Path<String>,
 ) -> Answer {
-    let (account, _, _) = signed_in(&workspace, &headers)?;
-    let case = workspace.case_for(&account);
-    let shown = blocking(move || Ok(case.snapshot()?.record(&id)?)).await?;
+    let member = member?;
+    let shown = workspace
+        .read(&member, move |case| Ok(case.snapshot()?.record(&id)?))
+        .await?;
     json(shown)
 }
 
 async fn act(
     State(workspace): State<Arc<Workspace>>,
+    member: Who,
     headers: HeaderMap,
     Path((id, action)): Path<(String, String)>,
+    body: Bytes,
 ) -> Answer {
-    let (account, session, _) = signed_in(&workspace, &headers)?;
-    let given = headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    if !same_secret(&session.csrf, given) {
-        return Err(Problem(Refusal::Forbidden(
-            "a write needs the session's CSRF token in the X-CSRF-Token header".into(),
-        )));
-    }
-    let outcome = act_as(&workspace, &account, &id, &action).await?;
-    json(outcome)
+    let member = member?;
+    member.may_write(csrf_header(&headers))?;
+    let request: ActRequest = body_or_default(&body)?;
+    json(ops::act(&workspace, &member, &id, &action, request).await?)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AsOf {
+    as_of: Option<String>,
+}
+
+async fn report(
+    State(workspace): State<Arc<Workspace>>,
+    member: Who,
+    Query(as_of): Query<AsOf>,
+) -> Answer {
+    let member = member?;
+    json(crate::pages::build_report(&workspace, &member, as_of.as_of.as_deref()).await?)
+}
+
+async fn timeline(
+    State(workspace): State<Arc<Workspace>>,
+    member: Who,
+    Query(as_of): Query<AsOf>,
+) -> Answer {
+    let member = member?;
+    let report = crate::pages::build_report(&workspace, &member, as_of.as_of.as_deref()).await?;
+    json(report.timeline)
+}
+
+async fn audit(
+    State(workspace): State<Arc<Workspace>>,
+    member: Who,
+    Query(paging): Query<Paging>,
+) -> Answer {
+    let member = member?;
+    let (from, limit) = (
+        paging.from.unwrap_or(0),
+        paging.limit.unwrap_or(200).min(4096),
+    );
+    let lines = workspace
+        .read(&member, move |case| Ok(case.log_lines(from, limit)?))
+        .await?;
+    json(lines)
+}
+
+async fn members(State(workspace): State<Arc<Workspace>>, member: Who) -> Answer {
+    let member = member?;
+    member.need(Role::Admin)?;
+    let accounts = workspace.accounts()?;
+    json(
+        accounts
+            .list()
+            .iter()
+            .map(|a| {
+                serde_json::json!({
+                    "name": a.name, "role": a.role, "cleared": a.cleared,
+                    "second_factor": a.totp.is_some(), "tokens": a.tokens.len(),
+                    "created_at": a.created_at,
+                })
+            })
+            .collect::<Vec<_>>(),
+    )
 }

@@ -19,9 +19,13 @@
 
 pub mod accounts;
 mod api;
+mod entities;
+mod member;
+mod ops;
 mod pages;
 mod session;
 pub mod totp;
+mod viewer;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -65,16 +69,40 @@ pub struct Workspace {
     /// takes effect at once.
     data_dir: std::path::PathBuf,
     sessions: session::Sessions,
-    /// Whether every account must sign in with a second factor.
-    require_totp: bool,
+    settings: Settings,
 }
+
+/// How the workspace is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Whether every account must sign in with a second factor.
+    pub require_totp: bool,
+    /// Whether the workspace is reached over TLS (served behind a proxy
+    /// that terminates it): cookies are then marked `Secure`, and a
+    /// request that says it came over plain HTTP is refused.
+    pub behind_tls: bool,
+    /// The largest file one upload takes, in bytes.
+    pub max_upload: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            require_totp: false,
+            behind_tls: false,
+            max_upload: DEFAULT_MAX_UPLOAD,
+        }
+    }
+}
+
+/// The largest upload taken unless the server is told otherwise: 256 MiB.
+pub const DEFAULT_MAX_UPLOAD: usize = 256 * 1024 * 1024;
 
 impl Workspace {
     /// The workspace over `cleared` (the case, unlocked or not) and
     /// `open` (the same case folder opened without any key), with the
-    /// accounts of its case folder; with `require_totp`, an account without
-    /// a second factor cannot sign in.
-    pub fn new(cleared: Case, open: Case, require_totp: bool) -> Result<Workspace, WebError> {
+    /// accounts of its case folder, served as `settings` say.
+    pub fn new(cleared: Case, open: Case, settings: Settings) -> Result<Workspace, WebError> {
         let data_dir = cleared.root().join(".casefile");
         Accounts::open(&data_dir)?;
         Ok(Workspace {
@@ -82,22 +110,50 @@ impl Workspace {
             open: Arc::new(open),
             data_dir,
             sessions: session::Sessions::default(),
-            require_totp,
+            settings,
         })
     }
 
-    /// The handle an account reads through.
-    fn case_for(&self, account: &Account) -> Arc<Case> {
-        if account.cleared {
+    /// The handle a member reads through: the keyless one unless they are
+    /// cleared.
+    fn case_for(&self, member: &member::Member) -> Arc<Case> {
+        if member.cleared() {
             self.cleared.clone()
         } else {
             self.open.clone()
         }
     }
 
+    /// Runs `work` on the case as `member` reads it, off the async
+    /// threads.
+    async fn read<T: Send + 'static>(
+        &self,
+        member: &member::Member,
+        work: impl FnOnce(&Case) -> Result<T, WebError> + Send + 'static,
+    ) -> Result<T, member::Refusal> {
+        let case = self.case_for(member);
+        Ok(blocking(move || work(&case)).await?)
+    }
+
+    /// Runs `work` on the case as it is written (every write goes through
+    /// the handle that can seal), off the async threads. Whether the
+    /// member may see what the write touches is for `work` to ask.
+    async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Case) -> Result<T, WebError> + Send + 'static,
+    ) -> Result<T, member::Refusal> {
+        let case = self.cleared.clone();
+        Ok(blocking(move || work(&case)).await?)
+    }
+
     /// The account named `name`, as the accounts file says now.
     fn account(&self, name: &str) -> Option<Account> {
         self.accounts().ok().and_then(|a| a.get(name).cloned())
+    }
+
+    /// The `Set-Cookie` value of cookie `name`, as this workspace is served.
+    fn cookie(&self, name: &str, value: &str) -> String {
+        session::set_cookie(name, value, self.settings.behind_tls)
     }
 
     /// The accounts, read now.
@@ -109,11 +165,50 @@ impl Workspace {
 /// The workspace's routes: pages, the JSON API and the static files, with
 /// the security headers on every response.
 pub fn router(workspace: Arc<Workspace>) -> Router {
+    let behind_tls = workspace.settings.behind_tls;
+    let max_upload = workspace.settings.max_upload;
     Router::new()
-        .merge(pages::routes())
-        .nest("/api", api::routes())
+        .merge(pages::routes(max_upload))
+        .merge(viewer::routes())
+        .merge(entities::routes())
+        .nest("/api", api::routes(max_upload))
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                plain_http_refused(behind_tls, request, next)
+            },
+        ))
         .with_state(workspace)
+}
+
+/// Behind a TLS proxy, a request the proxy says came over plain HTTP
+/// (`X-Forwarded-Proto: http`) is refused: its cookies would travel in the
+/// clear.
+async fn plain_http_refused(
+    behind_tls: bool,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let plain = request
+        .headers()
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("http"));
+    if behind_tls && plain {
+        return member::Refusal::Forbidden(
+            "this workspace is served over TLS only: open it with https://".into(),
+        )
+        .into_response();
+    }
+    let mut response = next.run(request).await;
+    if behind_tls {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
 }
 
 /// Serves `workspace` on `listen` until the process is stopped.

@@ -1,124 +1,54 @@
-//! The pages: sign-in, dashboard, sources, the document viewer, entities,
-//! search, records and their review. Server-rendered (maud escapes every
-//! value), usable without script; `/static/app.js` adds keyboard review.
+//! The pages: sign-in, dashboard, sources and upload, search, records and
+//! their review, the report and the timeline, the audit trail and the
+//! members. Server-rendered (maud escapes every value), usable without
+//! script; `/static/app.js` adds keyboard review and upload progress.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use casefile_app::types::{Action, ActionKind, SearchQuery, What};
+use casefile_app::types::{SearchQuery, What};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
+use crate::Workspace;
 use crate::accounts::{Account, Role};
-use crate::session::{COOKIE, Session, cookie, same_secret, set_cookie, token};
-use crate::{WebError, Workspace, blocking};
+use crate::member::{Member, Refusal};
+use crate::ops::{self, ActRequest, UploadFields};
+use crate::session::{COOKIE, cookie, same_secret, token};
 
 /// The cookie that carries the sign-in form's token (against login CSRF).
 const SIGN_IN_COOKIE: &str = "casefile_sign_in";
 
-pub(crate) fn routes() -> Router<Arc<Workspace>> {
+pub(crate) fn routes(max_upload: usize) -> Router<Arc<Workspace>> {
     Router::new()
         .route("/sign-in", get(sign_in_page).post(sign_in))
         .route("/sign-out", post(sign_out))
         .route("/", get(dashboard))
-        .route("/sources", get(sources))
-        .route("/sources/{index}", get(source))
-        .route("/entities/{id}", get(entity))
+        .route(
+            "/sources",
+            get(sources)
+                .post(upload)
+                // The form's other fields and the multipart framing.
+                .layer(DefaultBodyLimit::max(max_upload.saturating_add(64 * 1024))),
+        )
         .route("/search", get(search))
         .route("/records", get(records))
         .route("/records/{id}", get(record))
         .route("/records/{id}/{action}", post(act))
+        .route("/report", get(report))
+        .route("/timeline", get(timeline))
+        .route("/audit", get(audit))
+        .route("/members", get(members).post(members_change))
         .route("/static/style.css", get(style))
         .route("/static/app.js", get(script))
 }
 
-/// Why a page is not shown.
-pub(crate) enum Refusal {
-    /// Not signed in: to the sign-in page.
-    SignIn,
-    /// Signed in, but not allowed.
-    Forbidden(String),
-    /// Nothing there.
-    NotFound(String),
-    /// The request is wrong.
-    Bad(String),
-    /// Something failed.
-    Failed(String),
-}
-
-impl From<WebError> for Refusal {
-    fn from(error: WebError) -> Refusal {
-        match error {
-            WebError::Invalid(m) => Refusal::Bad(m),
-            WebError::Conflict(m) => Refusal::Bad(m),
-            WebError::NotFound(m) => Refusal::NotFound(m),
-            WebError::Io(m) => Refusal::Failed(m),
-            WebError::Case(e) => match e.kind() {
-                casefile_app::ErrorKind::NotFound => Refusal::NotFound(e.to_string()),
-                casefile_app::ErrorKind::InvalidInput | casefile_app::ErrorKind::Conflict => {
-                    Refusal::Bad(e.to_string())
-                }
-                casefile_app::ErrorKind::Locked => Refusal::Forbidden(e.to_string()),
-                _ => Refusal::Failed(e.to_string()),
-            },
-        }
-    }
-}
-
-impl From<casefile_app::Error> for Refusal {
-    fn from(error: casefile_app::Error) -> Refusal {
-        WebError::Case(error).into()
-    }
-}
-
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        let (status, message) = match self {
-            Refusal::SignIn => return Redirect::to("/sign-in").into_response(),
-            Refusal::Forbidden(m) => (StatusCode::FORBIDDEN, m),
-            Refusal::NotFound(m) => (StatusCode::NOT_FOUND, m),
-            Refusal::Bad(m) => (StatusCode::BAD_REQUEST, m),
-            Refusal::Failed(m) => (StatusCode::INTERNAL_SERVER_ERROR, m),
-        };
-        let body = layout(
-            status.canonical_reason().unwrap_or("Error"),
-            None,
-            html! { h1 { (status.as_u16()) " " (status.canonical_reason().unwrap_or("")) } p { (message) } },
-        );
-        (status, body).into_response()
-    }
-}
-
-/// Who is signed in: their account (as it is now) and session.
-pub(crate) fn signed_in(
-    workspace: &Workspace,
-    headers: &HeaderMap,
-) -> Result<(Account, Session, String), Refusal> {
-    let (token, session) = workspace.sessions.get(headers).ok_or(Refusal::SignIn)?;
-    let account = workspace.account(&session.account).ok_or(Refusal::SignIn)?;
-    Ok((account, session, token))
-}
-
-/// Refuses unless `account` has at least `role`.
-pub(crate) fn need(account: &Account, role: Role) -> Result<(), Refusal> {
-    if account.role >= role {
-        Ok(())
-    } else {
-        Err(Refusal::Forbidden(format!(
-            "this needs the role {} (yours is {})",
-            role.as_str(),
-            account.role.as_str()
-        )))
-    }
-}
-
-/// The page around `body`.
-fn layout(title: &str, who: Option<(&Account, &str)>, body: Markup) -> Markup {
+/// The page around `body`, with the navigation for a signed-in member.
+pub(crate) fn layout(title: &str, who: Option<&Member>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -130,17 +60,22 @@ fn layout(title: &str, who: Option<(&Account, &str)>, body: Markup) -> Markup {
                 script src="/static/app.js" defer {}
             }
             body {
-                @if let Some((account, csrf)) = who {
+                @if let Some(member) = who {
                     nav {
                         a href="/" { "Dashboard" }
                         a href="/sources" { "Sources" }
+                        a href="/entities" { "Entities" }
                         a href="/search" { "Search" }
                         a href="/records?status=proposed" { "Review" }
                         a href="/records" { "Records" }
-                        span.who { (account.name) " (" (account.role.as_str())
-                            @if account.cleared { ", cleared" } ")" }
+                        a href="/report" { "Report" }
+                        a href="/timeline" { "Timeline" }
+                        a href="/audit" { "Audit trail" }
+                        @if member.account.role >= Role::Admin { a href="/members" { "Members" } }
+                        span.who { (member.account.name) " (" (member.account.role.as_str())
+                            @if member.cleared() { ", cleared" } ")" }
                         form method="post" action="/sign-out" {
-                            input type="hidden" name="csrf" value=(csrf);
+                            input type="hidden" name="csrf" value=(member.csrf);
                             button type="submit" { "Sign out" }
                         }
                     }
@@ -149,6 +84,11 @@ fn layout(title: &str, who: Option<(&Account, &str)>, body: Markup) -> Markup {
             }
         }
     }
+}
+
+/// The hidden field every form that writes carries.
+pub(crate) fn csrf_field(member: &Member) -> Markup {
+    html! { input type="hidden" name="csrf" value=(member.csrf); }
 }
 
 async fn style() -> impl IntoResponse {
@@ -175,7 +115,7 @@ pub(crate) struct SignIn {
     code: String,
 }
 
-async fn sign_in_page() -> Response {
+async fn sign_in_page(State(workspace): State<Arc<Workspace>>) -> Response {
     let form_token = token();
     let body = layout(
         "Sign in",
@@ -192,7 +132,10 @@ async fn sign_in_page() -> Response {
         },
     );
     (
-        [(header::SET_COOKIE, set_cookie(SIGN_IN_COOKIE, &form_token))],
+        [(
+            header::SET_COOKIE,
+            workspace.cookie(SIGN_IN_COOKIE, &form_token),
+        )],
         body,
     )
         .into_response()
@@ -263,7 +206,10 @@ async fn sign_in(
     let session = workspace.sessions.start(&account.name);
     let mut response = Redirect::to("/").into_response();
     let headers = response.headers_mut();
-    for value in [set_cookie(COOKIE, &session), set_cookie(SIGN_IN_COOKIE, "")] {
+    for value in [
+        workspace.cookie(COOKIE, &session),
+        workspace.cookie(SIGN_IN_COOKIE, ""),
+    ] {
         if let Ok(value) = value.parse() {
             headers.append(header::SET_COOKIE, value);
         }
@@ -276,7 +222,7 @@ async fn sign_in(
 /// passes, unless the workspace requires it.
 fn second_factor(workspace: &Workspace, account: &Account, code: &str) -> Result<(), String> {
     let Some(secret) = account.totp.as_deref().and_then(crate::totp::from_base32) else {
-        return if workspace.require_totp {
+        return if workspace.settings.require_totp {
             Err(format!(
                 "this workspace requires a second factor, and the account has none: an admin \
                  enrols it with `casefile web-account totp {}`",
@@ -313,16 +259,15 @@ pub(crate) struct Csrf {
 
 async fn sign_out(
     State(workspace): State<Arc<Workspace>>,
-    headers: HeaderMap,
+    member: Member,
     Form(form): Form<Csrf>,
 ) -> Result<Response, Refusal> {
-    let (_, session, token) = signed_in(&workspace, &headers)?;
-    if !same_secret(&session.csrf, &form.csrf) {
-        return Err(Refusal::Forbidden("the form is stale".into()));
+    member.may_write(&form.csrf)?;
+    if let Some(token) = &member.session {
+        workspace.sessions.end(token);
     }
-    workspace.sessions.end(&token);
     Ok((
-        [(header::SET_COOKIE, set_cookie(COOKIE, ""))],
+        [(header::SET_COOKIE, workspace.cookie(COOKIE, ""))],
         Redirect::to("/sign-in"),
     )
         .into_response())
@@ -330,49 +275,52 @@ async fn sign_out(
 
 async fn dashboard(
     State(workspace): State<Arc<Workspace>>,
-    headers: HeaderMap,
+    member: Member,
 ) -> Result<Markup, Refusal> {
-    let (account, session, _) = signed_in(&workspace, &headers)?;
-    let case = workspace.case_for(&account);
-    let (totals, size, recent, waiting) = blocking(move || {
-        let snapshot = case.snapshot()?;
-        let totals = snapshot.totals()?;
-        let (size, _) = case.latest_checkpoint()?;
-        let recent = case.sources(size.saturating_sub(40), 40)?;
-        let waiting = snapshot.record_list(None, Some("proposed"))?.len();
-        Ok((totals, size, recent, waiting))
-    })
-    .await?;
+    let (totals, size, recent, waiting, actions) = workspace
+        .read(&member, move |case| {
+            let snapshot = case.snapshot()?;
+            let totals = snapshot.totals()?;
+            let (size, _) = case.latest_checkpoint()?;
+            let recent = case.sources(size.saturating_sub(40), 40)?;
+            let waiting = snapshot.record_list(None, Some("proposed"))?.len();
+            let actions = case.log_lines(size.saturating_sub(10), 10)?;
+            Ok((totals, size, recent, waiting, actions))
+        })
+        .await?;
     Ok(layout(
         "Dashboard",
-        Some((&account, &session.csrf)),
+        Some(&member),
         html! {
             h1 { "The case" }
             ul.facts {
-                li { (totals.sources) " sources, " (totals.documents) " documents" }
-                li { (totals.sealed_sources) " protected sources" @if !account.cleared { " (not shown: your account is not cleared for protected material)" } }
+                li { (totals.sources) " sources read, " (totals.documents) " documents"
+                    @if totals.acquisitions > 0 { ", and " (totals.acquisitions) " further acquisitions of sources already held" } }
+                li { (totals.sealed_sources) " protected sources" @if !member.cleared() { " (not shown: your account is not cleared for protected material)" } }
                 li { a href="/records?status=proposed" { (waiting) " proposals wait for review" } }
-                li { "Latest checkpoint: the log of " (size) " entries" }
+                li { "Latest checkpoint: the log of " (size) " entries (" a href="/audit" { "audit trail" } ")" }
             }
             h2 { "Recent sources" }
-            (source_table(&account, recent.iter().rev()))
+            (source_table(&member, recent.iter().rev()))
+            h2 { "Recent actions" }
+            (log_table(actions.iter().rev()))
         },
     ))
 }
 
 fn source_table<'a>(
-    account: &Account,
+    member: &Member,
     sources: impl Iterator<Item = &'a casefile_app::sources::SourceLine>,
 ) -> Markup {
     html! {
-        table {
+        table.sources {
             tr { th { "#" } th { "Kind" } th { "Name" } th { "Logged" } th { "By" } }
             @for s in sources {
                 tr {
                     td { (s.index) }
                     td { (s.kind) }
                     td {
-                        @if s.sealed && !account.cleared {
+                        @if s.sealed && !member.cleared() {
                             "(protected)"
                         } @else {
                             a href={ "/sources/" (s.index) } {
@@ -388,219 +336,279 @@ fn source_table<'a>(
     }
 }
 
-#[derive(Deserialize)]
-pub(crate) struct Paging {
-    from: Option<u64>,
+fn log_table<'a>(lines: impl Iterator<Item = &'a casefile_app::sources::LogLine>) -> Markup {
+    html! {
+        table.log {
+            tr { th { "Entry" } th { "Kind" } th { "What" } th { "By" } th { "When" } th { "Checkpoint" } }
+            @for l in lines {
+                tr {
+                    td { (l.index) }
+                    td { (l.kind) @if l.sealed { " (sealed)" } }
+                    td { (l.note.clone().or_else(|| l.name.clone()).unwrap_or_default()) }
+                    td { (l.by) }
+                    td { (l.added_at) }
+                    td { @match l.checkpoint { Some(size) => { "size " (size) }, None => { "not yet" } } }
+                }
+            }
+        }
+    }
 }
+
+#[derive(Deserialize)]
+pub(crate) struct SourceFilter {
+    from: Option<u64>,
+    kind: Option<String>,
+}
+
+/// Sources listed a page at a time.
+const SOURCE_PAGE: usize = 200;
 
 async fn sources(
     State(workspace): State<Arc<Workspace>>,
-    headers: HeaderMap,
-    Query(paging): Query<Paging>,
+    member: Member,
+    Query(filter): Query<SourceFilter>,
 ) -> Result<Markup, Refusal> {
-    let (account, session, _) = signed_in(&workspace, &headers)?;
-    let case = workspace.case_for(&account);
-    let from = paging.from.unwrap_or(0);
-    let list = blocking(move || Ok(case.sources(from, 200)?)).await?;
-    let next = list.last().map(|s| s.index + 1);
+    let from = filter.from.unwrap_or(0);
+    let wanted = filter.kind.clone().filter(|k| !k.is_empty());
+    let want = wanted.clone();
+    let (list, next, facets) = workspace
+        .read(&member, move |case| {
+            // A page of the chosen kind: read on through the log until it
+            // is full; the facets count the kinds of what was read.
+            let mut list = Vec::new();
+            let mut facets: std::collections::BTreeMap<String, u64> = Default::default();
+            let (size, _) = case.latest_checkpoint()?;
+            let mut at = from;
+            while list.len() < SOURCE_PAGE && at < size {
+                let page = case.sources(at, 4096)?;
+                let Some(last) = page.last().map(|s| s.index) else {
+                    break;
+                };
+                for s in page {
+                    *facets.entry(s.kind.clone()).or_default() += 1;
+                    if list.len() < SOURCE_PAGE && want.as_deref().is_none_or(|k| k == s.kind) {
+                        at = s.index + 1;
+                        list.push(s);
+                    }
+                }
+                if list.len() < SOURCE_PAGE {
+                    at = last + 1;
+                }
+            }
+            let next = (at < size).then_some(at);
+            Ok((list, next, facets))
+        })
+        .await?;
+    let may_add = member.account.role >= Role::Documenter;
     Ok(layout(
         "Sources",
-        Some((&account, &session.csrf)),
+        Some(&member),
         html! {
             h1 { "Sources" }
-            (source_table(&account, list.iter()))
+            @if may_add { (upload_form(&member)) }
+            p.facets {
+                "Kind: "
+                a href="/sources" { "all" }
+                @for (kind, n) in &facets {
+                    " · " a href={ "/sources?kind=" (kind) } { (kind) } " (" (n) ")"
+                }
+            }
+            (source_table(&member, list.iter()))
             @if let Some(next) = next {
-                @if list.len() >= 100 { p { a href={ "/sources?from=" (next) } { "More" } } }
+                p { a href={ "/sources?from=" (next) @if let Some(k) = &wanted { "&kind=" (k) } } { "More" } }
             }
         },
     ))
 }
 
-async fn source(
+fn upload_form(member: &Member) -> Markup {
+    html! {
+        form.upload method="post" action="/sources" enctype="multipart/form-data" {
+            (csrf_field(member))
+            fieldset {
+                legend { "Add files" }
+                label { "Files " input type="file" name="file" multiple; }
+                label { "or a folder " input type="file" name="folder" webkitdirectory; }
+                label { "Kind "
+                    select name="kind" {
+                        @for kind in ops::kinds() { option value=(kind) selected[kind == "news"] { (kind) } }
+                    }
+                }
+                label { "Found at (URL) " input name="url" type="url"; }
+                label { "Collected " input name="acquired_at" placeholder="2024-05-03 or 2024-05"; }
+                label { "Note " input name="note"; }
+                button type="submit" { "Add" }
+                progress hidden max="100" value="0" {}
+                output {}
+            }
+        }
+    }
+}
+
+/// An upload: the form's fields, then its files, each added as it
+/// arrives (one entry and one checkpoint per file).
+async fn upload(
     State(workspace): State<Arc<Workspace>>,
+    member: Member,
     headers: HeaderMap,
-    Path(index): Path<u64>,
-) -> Result<Markup, Refusal> {
-    let (account, session, _) = signed_in(&workspace, &headers)?;
-    let case = workspace.case_for(&account);
-    let cleared = account.cleared;
-    let (line, documents, spans) = blocking(move || {
-        let line = case
-            .sources(index, 1)?
-            .into_iter()
-            .find(|s| s.index == index)
-            .ok_or_else(|| WebError::NotFound(format!("no source #{index}")))?;
-        if !cleared && case.is_protected_source(index)? {
-            return Err(WebError::Case(casefile_app::Error::locked(
-                "this source is protected material, which your account is not cleared for",
-            )));
-        }
-        let snapshot = case.snapshot()?;
-        let mut documents = Vec::new();
-        snapshot.documents(index, &mut |d, _| documents.push(d))?;
-        // Each mention of a resolved entity, to link from the text.
-        let mut spans: HashMap<u64, Vec<(usize, usize, String, String)>> = HashMap::new();
-        // Only the entities this source names, not every entity's body.
-        let mut ids: Vec<String> = snapshot
-            .entities_in(index)?
-            .into_values()
-            .flatten()
-            .collect();
-        ids.sort();
-        ids.dedup();
-        for id in ids {
-            let Ok(shown) = snapshot.entity(&id) else {
-                continue;
-            };
-            for m in &shown.entity.mentions {
-                if m.source == index && m.field == "text" {
-                    spans.entry(m.document).or_default().push((
-                        m.start,
-                        m.end,
-                        id.clone(),
-                        m.text.clone(),
-                    ));
-                }
-            }
-        }
-        Ok((line, documents, spans))
-    })
-    .await?;
+    multipart: Multipart,
+) -> Result<Response, Refusal> {
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    let added = receive(&workspace, &member, multipart, true).await?;
+    if wants_json {
+        return Ok(axum::Json(&added).into_response());
+    }
     Ok(layout(
-        &format!("Source #{index}"),
-        Some((&account, &session.csrf)),
+        "Added",
+        Some(&member),
         html! {
-            h1 { (line.name.clone().unwrap_or_else(|| format!("{} #{}", line.kind, line.index))) }
-            aside.provenance {
-                dl {
-                    dt { "Log index" } dd { (line.index) }
-                    dt { "SHA-256" } dd.hash { (line.sha256) }
-                    dt { "Kind" } dd { (line.kind) }
-                    dt { "Logged" } dd { (line.added_at) " by " (line.by) }
-                    @if let Some(url) = &line.url { dt { "Found at" } dd { (url) } }
-                    @if let Some(at) = &line.acquired_at { dt { "Collected" } dd { (at) } }
-                }
-                p { a href={ "/api/sources/" (line.index) "/proof" } { "Inclusion proof (JSON)" } }
-            }
-            @for (n, d) in documents.iter().enumerate() {
-                section.document {
-                    @if let Some(title) = &d.title { h2 { (title) } }
-                    (highlighted(&d.text, spans.get(&(n as u64)).map(Vec::as_slice).unwrap_or(&[])))
-                    @if !d.removed.is_empty() {
-                        details {
-                            summary { "Removed boilerplate (" (d.removed.len()) ")" }
-                            @for r in &d.removed { p.removed { (r.text) } }
-                        }
+            h1 { "Added" }
+            table {
+                tr { th { "#" } th { "Name" } th { "Size" } th { "SHA-256" } th { "" } }
+                @for a in &added {
+                    tr {
+                        td { a href={ "/sources/" (a.index) } { (a.index) } }
+                        td { (a.name) }
+                        td { (a.size) }
+                        td.hash { (a.sha256) }
+                        td { @if let Some(same) = a.same_as { "the bytes of source #" (same) ", again" } }
                     }
                 }
             }
+            p { a href="/sources" { "Back to the sources" } }
         },
-    ))
+    )
+    .into_response())
 }
 
-/// `text` with each span (start, end in characters, entity id, as
-/// written) a link to its entity; overlapping spans after the first are
-/// left plain.
-fn highlighted(text: &str, spans: &[(usize, usize, String, String)]) -> Markup {
-    let chars: Vec<char> = text.chars().collect();
-    let mut spans: Vec<&(usize, usize, String, String)> = spans.iter().collect();
-    spans.sort();
-    let mut pieces: Vec<(String, Option<String>)> = Vec::new();
-    let mut at = 0;
-    for (start, end, id, written) in spans {
-        let (start, end) = ((*start).min(chars.len()), (*end).min(chars.len()));
-        // Only a span that holds the mention as written: a mention counted
-        // in another part of the document (a caption, the byline) is not
-        // linked into the text.
-        if start < at || start >= end || chars[start..end].iter().collect::<String>() != *written {
+/// Reads an upload's fields and adds each file; with `form`, the session's
+/// CSRF token must come as a field before the files.
+pub(crate) async fn receive(
+    workspace: &Workspace,
+    member: &Member,
+    mut multipart: Multipart,
+    form: bool,
+) -> Result<Vec<ops::Uploaded>, Refusal> {
+    member.need(Role::Documenter)?;
+    let mut fields = UploadFields::default();
+    let mut csrf = String::new();
+    let mut added = Vec::new();
+    let max = workspace.settings.max_upload;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Refusal::TooLarge(format!("a file of an upload has at most {max} bytes"))
+        } else {
+            Refusal::Bad(format!("the upload did not arrive whole: {e}"))
+        }
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if let Some(file_name) = field.file_name().map(str::to_owned) {
+            if file_name.is_empty() {
+                continue; // an empty file input
+            }
+            if form {
+                member.may_write(&csrf)?;
+            }
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                if bytes.len() + chunk.len() > max {
+                    return Err(Refusal::TooLarge(format!(
+                        "{file_name} is larger than the {max} bytes one upload takes; add it \
+                         with `casefile add` on the case's machine"
+                    )));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            added.push(ops::upload(workspace, member, &file_name, bytes, fields.clone()).await?);
             continue;
         }
-        pieces.push((chars[at..start].iter().collect(), None));
-        pieces.push((chars[start..end].iter().collect(), Some(id.clone())));
-        at = end;
-    }
-    pieces.push((chars[at..].iter().collect(), None));
-    html! {
-        div.text {
-            @for (piece, id) in &pieces {
-                @if let Some(id) = id {
-                    a.mention href={ "/entities/" (id) } { (piece) }
-                } @else {
-                    (piece)
-                }
-            }
+        let text = field.text().await.map_err(bad)?;
+        match name.as_str() {
+            "csrf" => csrf = text,
+            "kind" => fields.kind = Some(text),
+            "url" => fields.url = Some(text),
+            "acquired_at" => fields.acquired_at = Some(text),
+            "note" => fields.note = Some(text),
+            _ => {}
         }
     }
-}
-
-async fn entity(
-    State(workspace): State<Arc<Workspace>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Markup, Refusal> {
-    let (account, session, _) = signed_in(&workspace, &headers)?;
-    let case = workspace.case_for(&account);
-    let id = id.trim_start_matches(['E', 'e']).to_owned();
-    let shown = blocking(move || Ok(case.snapshot()?.entity(&id)?)).await?;
-    let e = &shown.entity;
-    Ok(layout(
-        &e.name,
-        Some((&account, &session.csrf)),
-        html! {
-            h1 { (e.name) " " small { "E" (e.id) ", " (e.kind) } }
-            h2 { "Names" }
-            ul { @for (name, n) in &e.names { li { (name) " (" (n) ")" } } }
-            h2 { "Mentions" }
-            ul {
-                @for m in &e.mentions {
-                    li { a href={ "/sources/" (m.source) } { "#" (m.source) } " document " (m.document) ": " q { (m.text) } }
-                }
-            }
-            @if !shown.linked_from.is_empty() {
-                h2 { "Records" }
-                ul { @for l in &shown.linked_from { li { a href={ "/records/" (l.from.id) } { (l.from.id) } " (" (l.role) ")" } } }
-            }
-        },
-    ))
+    if added.is_empty() {
+        return Err(Refusal::Bad("the upload holds no file".into()));
+    }
+    Ok(added)
 }
 
 #[derive(Deserialize)]
 pub(crate) struct Find {
     q: Option<String>,
     cross: Option<String>,
+    kind: Option<String>,
+    language: Option<String>,
+    claim: Option<String>,
+    status: Option<String>,
 }
 
 async fn search(
     State(workspace): State<Arc<Workspace>>,
-    headers: HeaderMap,
+    member: Member,
     Query(find): Query<Find>,
 ) -> Result<Markup, Refusal> {
-    let (account, session, _) = signed_in(&workspace, &headers)?;
-    let case = workspace.case_for(&account);
     let text = find.q.clone().unwrap_or_default();
     // The switch is on unless the form says off (a bare /search is on).
     let cross = find.cross.as_deref() != Some("off");
-    let query_text = text.clone();
+    let pick = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    let query = SearchQuery {
+        text: text.clone(),
+        cross_script: cross,
+        source_kind: pick(&find.kind),
+        language: pick(&find.language),
+        claim: pick(&find.claim),
+        status: pick(&find.status),
+        what: What::Both,
+        limit: 50,
+        ..SearchQuery::default()
+    };
     let results = if text.trim().is_empty() {
         None
     } else {
         Some(
-            blocking(move || {
-                let query = SearchQuery {
-                    text: query_text,
-                    cross_script: cross,
-                    what: What::Both,
-                    limit: 50,
-                    ..SearchQuery::default()
-                };
-                Ok(case.snapshot()?.search(&query)?)
-            })
-            .await?,
+            workspace
+                .read(&member, move |case| Ok(case.snapshot()?.search(&query)?))
+                .await?,
         )
+    };
+    // A facet's link: this search with one filter more.
+    let base = format!(
+        "/search?q={}&cross={}",
+        encode(&text),
+        if cross { "on" } else { "off" }
+    );
+    let with = |key: &str, value: &str| {
+        let mut link = base.clone();
+        for (k, v) in [
+            ("kind", &find.kind),
+            ("language", &find.language),
+            ("claim", &find.claim),
+            ("status", &find.status),
+        ] {
+            if k != key
+                && let Some(v) = v.as_deref().filter(|v| !v.is_empty())
+            {
+                link.push_str(&format!("&{k}={}", encode(v)));
+            }
+        }
+        if !value.is_empty() {
+            link.push_str(&format!("&{key}={}", encode(value)));
+        }
+        link
     };
     Ok(layout(
         "Search",
-        Some((&account, &session.csrf)),
+        Some(&member),
         html! {
             h1 { "Search" }
             form method="get" action="/search" {
@@ -616,6 +624,24 @@ async fn search(
             }
             @if let Some(results) = &results {
                 p.count { (results.total) " found" }
+                div.facets {
+                    @for (key, title, counts) in [
+                        ("kind", "Source kind", &results.facets.source_kind),
+                        ("language", "Language", &results.facets.language),
+                        ("claim", "Claim", &results.facets.claim),
+                        ("status", "Record status", &results.facets.status),
+                    ] {
+                        @if !counts.is_empty() {
+                            p {
+                                (title) ": "
+                                a href=(with(key, "")) { "any" }
+                                @for (value, n) in counts {
+                                    " · " a href=(with(key, value)) { (value) } " (" (n) ")"
+                                }
+                            }
+                        }
+                    }
+                }
                 ol.hits {
                     @for hit in &results.hits {
                         li {
@@ -635,6 +661,19 @@ async fn search(
     ))
 }
 
+/// `text` encoded for a URL's query.
+pub(crate) fn encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 #[derive(Deserialize)]
 pub(crate) struct Filter {
     kind: Option<String>,
@@ -643,27 +682,32 @@ pub(crate) struct Filter {
 
 async fn records(
     State(workspace): State<Arc<Workspace>>,
-    headers: HeaderMap,
+    member: Member,
     Query(filter): Query<Filter>,
 ) -> Result<Markup, Refusal> {
-    let (account, session, _) = signed_in(&workspace, &headers)?;
-    let case = workspace.case_for(&account);
     let (kind, status) = (filter.kind.clone(), filter.status.clone());
-    let list = blocking(move || {
-        Ok(case
-            .snapshot()?
-            .record_list(kind.as_deref(), status.as_deref())?)
-    })
-    .await?;
+    let list = workspace
+        .read(&member, move |case| {
+            Ok(case
+                .snapshot()?
+                .record_list(kind.as_deref(), status.as_deref())?)
+        })
+        .await?;
     let review = filter.status.as_deref() == Some("proposed");
-    let may_review = account.role >= Role::Documenter;
+    let may_review = member.account.role >= Role::Documenter;
     Ok(layout(
         if review { "Review" } else { "Records" },
-        Some((&account, &session.csrf)),
+        Some(&member),
         html! {
             h1 { @if review { "Proposals to review" } @else { "Records" } }
+            p.facets {
+                "Status: " a href="/records" { "all" }
+                @for s in ["proposed", "confirmed", "rejected", "disputed", "merged"] {
+                    " · " a href={ "/records?status=" (s) } { (s) }
+                }
+            }
             @if review && may_review {
-                p.help { "Keys: j and k move, c confirms, r rejects, d disputes." }
+                p.help { "Keys: j and k move, c confirms, r rejects, d disputes, e edits the label, m merges into another record." }
             }
             table.records data-review=[review.then_some("yes")] {
                 tr { th { "Record" } th { "Kind" } th { "Status" } th { "Label" } @if may_review { th { "Review" } } }
@@ -674,7 +718,7 @@ async fn records(
                         td { (r.status) }
                         td { (r.label) }
                         @if may_review {
-                            td { (actions(&r.id, &session.csrf)) }
+                            td { (actions(&r.id, &r.label, &member)) }
                         }
                     }
                 }
@@ -683,109 +727,333 @@ async fn records(
     ))
 }
 
-/// The review buttons of one record, each a form posting its action.
-fn actions(id: &str, csrf: &str) -> Markup {
+/// The review controls of one record, each a form posting its action.
+fn actions(id: &str, label: &str, member: &Member) -> Markup {
     html! {
-        @for (action, label, key) in [("confirm", "Confirm", "c"), ("reject", "Reject", "r"), ("dispute", "Dispute", "d")] {
+        @for (action, title, key) in [("confirm", "Confirm", "c"), ("reject", "Reject", "r"), ("dispute", "Dispute", "d")] {
             form.action method="post" action={ "/records/" (id) "/" (action) } {
-                input type="hidden" name="csrf" value=(csrf);
-                button type="submit" data-key=(key) { (label) }
+                (csrf_field(member))
+                button type="submit" data-key=(key) { (title) }
             }
+        }
+        form.action.edit method="post" action={ "/records/" (id) "/edit" } {
+            (csrf_field(member))
+            input name="label" value=(label) aria-label="New label" data-key="e";
+            button type="submit" { "Edit" }
+        }
+        form.action.merge method="post" action={ "/records/" (id) "/merge" } {
+            (csrf_field(member))
+            input name="into" placeholder="merge into…" aria-label="The record to merge into" data-key="m";
+            button type="submit" { "Merge" }
         }
     }
 }
 
 async fn record(
     State(workspace): State<Arc<Workspace>>,
-    headers: HeaderMap,
+    member: Member,
     Path(id): Path<String>,
 ) -> Result<Markup, Refusal> {
-    let (account, session, _) = signed_in(&workspace, &headers)?;
-    let case = workspace.case_for(&account);
     let wanted = id.clone();
-    let shown = blocking(move || Ok(case.snapshot()?.record(&wanted)?)).await?;
+    let shown = workspace
+        .read(&member, move |case| Ok(case.snapshot()?.record(&wanted)?))
+        .await?;
     let r = &shown.record;
     Ok(layout(
         &r.id,
-        Some((&account, &session.csrf)),
+        Some(&member),
         html! {
             h1 { (r.label) " " small { (r.id) ", " (r.kind.as_str()) } }
             p { "Status: " strong { (r.status.as_str()) } " (" (r.status_by.method) ")" }
-            @if account.role >= Role::Documenter { (actions(&r.id, &session.csrf)) }
+            @if member.account.role >= Role::Documenter { div.review { (actions(&r.id, &r.label, &member)) } }
             @if !r.values.is_empty() {
                 h2 { "Values" }
-                dl { @for (k, v) in &r.values { dt { (k) } dd { (v.value) } } }
+                dl { @for (k, v) in &r.values { dt { (k) } dd { (v.value) " " small { "(" (v.by.method) ")" } } } }
             }
             @if !r.links.is_empty() {
                 h2 { "Links" }
-                ul { @for l in &r.links { li { (l.role) ": " a href={ "/records/" (l.target) } { (l.target) } } } }
+                ul { @for l in &r.links { li { (l.role) ": " a href=(target_href(&l.target)) { (l.target) } } } }
             }
             h2 { "Evidence" }
             @for e in &r.evidence {
                 blockquote {
                     (e.quote)
-                    footer { a href={ "/sources/" (e.source) } { "source #" (e.source) } ", document " (e.document) }
+                    footer {
+                        a href={ "/sources/" (e.source) "?doc=" (e.document) "&field=" (e.field) "&start=" (e.start) "&end=" (e.end) "#cited" } {
+                            "source #" (e.source) ", document " (e.document)
+                        }
+                    }
                 }
             }
             h2 { "History" }
-            ol { @for step in &r.history { li { (format!("{step:?}")) } } }
+            @if r.history.is_empty() { p { "Proposed by the machine; no one has acted on it." } }
+            ol {
+                @for step in &r.history {
+                    li {
+                        (step.action) " by " (step.by.method.trim_start_matches("person:"))
+                        @if let Some(at) = &step.by.at { " at " (at) }
+                        " (log entry " (step.by.entry) ")"
+                        @if let Some(with) = &step.with { ", with " a href={ "/records/" (with) } { (with) } }
+                        @if let Some(note) = &step.note { ": " q { (note) } }
+                    }
+                }
+            }
         },
     ))
 }
 
-async fn act(
-    State(workspace): State<Arc<Workspace>>,
-    headers: HeaderMap,
-    Path((id, action)): Path<(String, String)>,
-    Form(form): Form<Csrf>,
-) -> Result<Response, Refusal> {
-    let (account, session, _) = signed_in(&workspace, &headers)?;
-    if !same_secret(&session.csrf, &form.csrf) {
-        return Err(Refusal::Forbidden(
-            "the form is stale or not from this workspace".into(),
-        ));
+/// Where a link's target is shown: an entity's page or a record's.
+pub(crate) fn target_href(target: &str) -> String {
+    if casefile_app::is_entity_ref(target) {
+        format!("/entities/{target}")
+    } else {
+        format!("/records/{target}")
     }
-    act_as(&workspace, &account, &id, &action).await?;
-    Ok(Redirect::to(&format!("/records/{id}")).into_response())
 }
 
-/// Does `action` on record `id` as `account`: its role must allow
-/// reviewing, and a record of protected material needs clearance. The
-/// action is logged and signed with the account's name.
-pub(crate) async fn act_as(
+#[derive(Deserialize)]
+pub(crate) struct ActForm {
+    csrf: String,
+    #[serde(flatten)]
+    request: ActRequest,
+}
+
+async fn act(
+    State(workspace): State<Arc<Workspace>>,
+    member: Member,
+    Path((id, action)): Path<(String, String)>,
+    Form(form): Form<ActForm>,
+) -> Result<Response, Refusal> {
+    member.may_write(&form.csrf)?;
+    let outcome = ops::act(&workspace, &member, &id, &action, form.request).await?;
+    let shown = outcome.record.as_ref().map_or(id, |r| r.id.clone());
+    Ok(Redirect::to(&format!("/records/{shown}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AsOf {
+    /// The report's date (`YYYY-MM-DD`); today when not given.
+    as_of: Option<String>,
+}
+
+/// The report as of a date, built for this member: protected sources
+/// only for a cleared one (for internal analysis, as consent allows).
+pub(crate) async fn build_report(
     workspace: &Workspace,
-    account: &Account,
-    id: &str,
-    action: &str,
-) -> Result<casefile_app::ActionOutcome, Refusal> {
-    need(account, Role::Documenter)?;
-    let kind = match action {
-        "confirm" => ActionKind::Confirm,
-        "reject" => ActionKind::Reject,
-        "dispute" => ActionKind::Dispute,
-        other => {
-            return Err(Refusal::NotFound(format!(
-                "{other:?} is not an action: confirm, reject or dispute"
-            )));
-        }
+    member: &Member,
+    as_of: Option<&str>,
+) -> Result<casefile_app::types::Report, Refusal> {
+    let date = match as_of.filter(|d| !d.is_empty()) {
+        Some(text) => text
+            .parse::<jiff::civil::Date>()
+            .map_err(|e| Refusal::Bad(format!("{text:?} is not a date (YYYY-MM-DD): {e}")))?,
+        None => jiff::ZonedDateTime::now().date(),
     };
-    let case = workspace.cleared.clone();
-    let cleared = account.cleared;
-    let by = account.name.clone();
-    let record = casefile_app::record_id(id);
-    let outcomes = blocking(move || {
-        let snapshot = case.snapshot()?;
-        if !cleared && snapshot.record_in_protected_layer(&record) {
-            return Err(WebError::Case(casefile_app::Error::locked(
-                "this record is drawn from protected material, which your account is not cleared for",
-            )));
+    let cleared = member.cleared();
+    workspace
+        .read(member, move |case| {
+            Ok(case.snapshot()?.report(date, cleared)?)
+        })
+        .await
+}
+
+fn cite_link(c: &casefile_app::render::Citation) -> Markup {
+    html! {
+        li.cite {
+            q { (c.quote) }
+            " "
+            a href={ "/sources/" (c.source) "?doc=" (c.document) "&field=" (c.field) "&start=" (c.start) "&end=" (c.end) "#cited" } {
+                "source #" (c.source) ", document " (c.document)
+            }
+            " · " a href={ "/records/" (c.record) } { (c.record) } " (" (c.status) ")"
         }
-        drop(snapshot);
-        Ok(case.act(&[Action::on(kind, Some(record))], &by)?)
-    })
-    .await?;
-    outcomes
-        .into_iter()
-        .next()
-        .ok_or_else(|| Refusal::Failed("nothing was logged".into()))
+    }
+}
+
+async fn report(
+    State(workspace): State<Arc<Workspace>>,
+    member: Member,
+    Query(as_of): Query<AsOf>,
+) -> Result<Markup, Refusal> {
+    let report = build_report(&workspace, &member, as_of.as_of.as_deref()).await?;
+    let lines = casefile_app::render::outline(&report, "Case report", &|_| None);
+    Ok(layout(
+        "Report",
+        Some(&member),
+        html! {
+            form method="get" action="/report" {
+                label { "As of " input type="date" name="as_of" value=(report.as_of); }
+                button type="submit" { "Show" }
+                " " a href="/timeline" { "The timeline alone" }
+            }
+            @for line in &lines {
+                @match line {
+                    casefile_app::render::Line::Title(t) => { h1 { (t) } }
+                    casefile_app::render::Line::Meta(m) => { p.meta { (m) } }
+                    casefile_app::render::Line::Heading(h) => { h2 { (h) } }
+                    casefile_app::render::Line::Empty => { p { "None." } }
+                    casefile_app::render::Line::Item(i) => { p.item { (i) } }
+                    casefile_app::render::Line::Cite { at, quote } => { p.cite { q { (quote) } " " small { (at) } } }
+                    casefile_app::render::Line::Row(cells) => {
+                        p.row { a href={ "/entities/" (cells[0]) } { (cells[0]) } " " (cells[2]) " (" (cells[1]) "), " (cells[3]) " mentions in " (cells[4]) " sources" }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+async fn timeline(
+    State(workspace): State<Arc<Workspace>>,
+    member: Member,
+    Query(as_of): Query<AsOf>,
+) -> Result<Markup, Refusal> {
+    let report = build_report(&workspace, &member, as_of.as_of.as_deref()).await?;
+    Ok(layout(
+        "Timeline",
+        Some(&member),
+        html! {
+            h1 { "Timeline" }
+            p.meta { "As of " (report.as_of) ". "
+                @if report.protected_included { "Protected sources included, as consent allows." }
+                @else { "Protected sources not included." } }
+            @if report.timeline.is_empty() { p { "No dated events yet." } }
+            ol.timeline {
+                @for e in &report.timeline {
+                    li {
+                        time datetime=(e.earliest) { (e.when) }
+                        @if e.uncertain { " " small { "(" (e.earliest) " to " (e.latest) ")" } }
+                        " " strong { (e.kind.replace('_', " ")) } " "
+                        q { (e.written) }
+                        ul { (cite_link(&e.citation)) @for c in &e.also { (cite_link(c)) } }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Paging {
+    from: Option<u64>,
+}
+
+/// Log entries listed a page at a time.
+const LOG_PAGE: usize = 200;
+
+async fn audit(
+    State(workspace): State<Arc<Workspace>>,
+    member: Member,
+    Query(paging): Query<Paging>,
+) -> Result<Markup, Refusal> {
+    let (lines, size) = workspace
+        .read(&member, move |case| {
+            let (size, _) = case.latest_checkpoint()?;
+            // The newest first: from the end unless a page is asked for.
+            let from = paging
+                .from
+                .unwrap_or_else(|| size.saturating_sub(LOG_PAGE as u64));
+            Ok((case.log_lines(from, LOG_PAGE)?, size))
+        })
+        .await?;
+    let first = lines.first().map_or(0, |l| l.index);
+    Ok(layout(
+        "Audit trail",
+        Some(&member),
+        html! {
+            h1 { "Audit trail" }
+            p { "Every entry of the case's log: what came in, every judgement and review, who signed it and when, and the first signed checkpoint that covers it. The log holds " (size) " entries." }
+            (log_table(lines.iter().rev()))
+            @if first > 0 {
+                p { a href={ "/audit?from=" (first.saturating_sub(LOG_PAGE as u64)) } { "Earlier entries" } }
+            }
+        },
+    ))
+}
+
+async fn members(
+    State(workspace): State<Arc<Workspace>>,
+    member: Member,
+) -> Result<Markup, Refusal> {
+    member.need(Role::Admin)?;
+    let accounts = workspace.accounts()?;
+    Ok(layout(
+        "Members",
+        Some(&member),
+        html! {
+            h1 { "Members and roles" }
+            p.help { "viewer reads; documenter also adds sources, reviews records and judges entities; lawyer also makes exports and bundles; admin also manages accounts. Clearance for protected material is apart from the role." }
+            table.members {
+                tr { th { "Account" } th { "Role" } th { "Cleared" } th { "Second factor" } th { "API tokens" } th { "Since" } th { "" } }
+                @for a in accounts.list() {
+                    tr {
+                        td { (a.name) }
+                        td { (a.role.as_str()) }
+                        td { @if a.cleared { "yes" } @else { "no" } }
+                        td { @if a.totp.is_some() { "yes" } @else { "no" } }
+                        td { (a.tokens.len()) }
+                        td { (a.created_at) }
+                        td {
+                            @if a.name != member.account.name {
+                                form.action method="post" action="/members" {
+                                    (csrf_field(&member))
+                                    input type="hidden" name="remove" value=(a.name);
+                                    button type="submit" { "Remove" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { "Add a member" }
+            form method="post" action="/members" {
+                (csrf_field(&member))
+                label { "Account " input name="name" required; }
+                label { "Role "
+                    select name="role" { @for r in Role::ALL { option value=(r.as_str()) { (r.as_str()) } } }
+                }
+                label { "Cleared for protected material " input type="checkbox" name="cleared" value="yes"; }
+                label { "First password (at least 12 characters) " input type="password" name="password" autocomplete="new-password"; }
+                button type="submit" { "Add" }
+            }
+            p.help { "Second factors and API tokens are given on the case's machine: casefile web-account totp NAME, casefile web-account token NAME." }
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct MembersChange {
+    csrf: String,
+    remove: Option<String>,
+    name: Option<String>,
+    role: Option<String>,
+    cleared: Option<String>,
+    password: Option<String>,
+}
+
+async fn members_change(
+    State(workspace): State<Arc<Workspace>>,
+    member: Member,
+    Form(form): Form<MembersChange>,
+) -> Result<Response, Refusal> {
+    member.need(Role::Admin)?;
+    member.may_write(&form.csrf)?;
+    let mut accounts = workspace.accounts()?;
+    if let Some(name) = form.remove.as_deref() {
+        if name == member.account.name {
+            return Err(Refusal::Bad(
+                "an admin does not remove their own account here".into(),
+            ));
+        }
+        accounts.remove(name)?;
+    } else {
+        let role = Role::parse(form.role.as_deref().unwrap_or("viewer"))?;
+        accounts.add(
+            form.name.as_deref().unwrap_or_default(),
+            role,
+            form.cleared.is_some(),
+            form.password.as_deref().unwrap_or_default(),
+        )?;
+    }
+    Ok(Redirect::to("/members").into_response())
 }

@@ -153,11 +153,12 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The `Set-Cookie` value of a session cookie (cleared when `token` is
-/// empty).
-pub(crate) fn set_cookie(name: &str, token: &str) -> String {
+/// empty), `Secure` when the workspace is reached over TLS.
+pub(crate) fn set_cookie(name: &str, token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
     if token.is_empty() {
-        format!("{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+        format!("{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
     } else {
-        format!("{name}={token}; Path=/; HttpOnly; SameSite=Strict")
+        format!("{name}={token}; Path=/; HttpOnly; SameSite=Strict{secure}")
     }
 }

@@ -180,3 +180,4 @@ pub fn seed_report() -> Option<PathBuf> {
         .map(|e| e.unwrap().path())
         .find(|p| p.extension().is_some_and(|e| e == "txt"))
 }
+pub mod web;
