@@ -240,6 +240,18 @@ impl Browser {
         source
     }
 
+    /// The page's source once it holds `needle`, waiting up to `seconds`.
+    fn wait_with(&self, needle: &str, seconds: u64) -> String {
+        let started = std::time::Instant::now();
+        loop {
+            let source = self.source();
+            if source.contains(needle) || started.elapsed().as_secs() >= seconds {
+                return source;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
     fn shot(&self, name: &str) {
         let png = self.call("GET", "/screenshot", None);
         let bytes = base64::Engine::decode(
@@ -301,7 +313,6 @@ fn a_documenter_reviews_in_chromium_and_a_viewer_is_refused_and_shown_no_testimo
     let root = temp.path().join("case");
     std::fs::create_dir(&root).unwrap();
     ok(&["init", "--origin", "casefile/browser-web"], &root);
-    ok(&["add", seed.to_str().unwrap(), "--kind", "news"], &root);
     std::fs::write(
         temp.path().join("statement.txt"),
         format!(
@@ -319,7 +330,7 @@ fn a_documenter_reviews_in_chromium_and_a_viewer_is_refused_and_shown_no_testimo
         ],
         &root,
     );
-    let t = FOUNDING + 1;
+    let t = FOUNDING;
     ok(
         &[
             "witnesses",
@@ -380,13 +391,101 @@ fn a_documenter_reviews_in_chromium_and_a_viewer_is_refused_and_shown_no_testimo
     assert!(page.contains("ana (documenter, cleared)"), "{page}");
     browser.shot("dashboard");
 
+    // The seed uploaded with the form: each file sent on its own, the
+    // page saying what became of it.
+    browser.go(&format!("{base}/sources"));
+    let input = browser.find("form.upload input[name=file]");
+    browser.call(
+        "POST",
+        &format!("/element/{input}/value"),
+        Some(serde_json::json!({ "text": seed.canonicalize().unwrap().to_str().unwrap() })),
+    );
+    let chosen = browser.call(
+        "POST",
+        "/execute/sync",
+        Some(serde_json::json!({
+            "script": "return document.querySelector('form.upload input[name=file]').files.length",
+            "args": [],
+        })),
+    );
+    assert_eq!(chosen["value"], 1, "the file was not chosen: {chosen}");
+    browser.click("form.upload button[type=submit]");
+    let said = browser.wait_with("1 of 1 files sent", 300);
+    // The seed comes in through the browser, after the testimony and the
+    // witness's entries.
+    let seed_index: u64 = said
+        .split("added as source #")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("the upload was not added: {said}"));
+    browser.shot("upload");
+
     // The seed: a highlighted name leads to its entity.
-    browser.go(&format!("{base}/sources/{FOUNDING}"));
+    browser.go(&format!("{base}/sources/{seed_index}"));
     browser.shot("document");
     browser.click("a.mention");
     assert!(browser.url().contains("/entities/"), "{}", browser.url());
     assert!(browser.source().contains("Mentions"));
     browser.shot("entity");
+
+    // Two people merged from the entity page: one entity after, with the
+    // names of both.
+    let people = common::json_lines(&ok(
+        &["entity", "list", "--kind", "person", "--json"],
+        &root,
+    ));
+    let of_seed: Vec<&serde_json::Value> = people
+        .iter()
+        .filter(|p| {
+            p["id"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{seed_index}."))
+        })
+        .collect();
+    let (kept, other) = (of_seed[0], of_seed[1]);
+    browser.go(&format!("{base}/entities/{}", kept["id"].as_str().unwrap()));
+    browser.type_into(
+        "form[action$='/merge'] input[name=with]",
+        other["id"].as_str().unwrap(),
+    );
+    browser.type_into(
+        "form[action$='/merge'] input[name=reason]",
+        "the same commander",
+    );
+    browser.click("form[action$='/merge'] button");
+    let merged = browser.wait_with("the same commander", 1).to_owned();
+    let merged = if merged.contains("<h2>Names</h2>") {
+        merged
+    } else {
+        browser.page_with("<h2>Names</h2>")
+    };
+    let other_name = other["name"].as_str().unwrap();
+    assert!(
+        merged.contains(other_name),
+        "{other_name} is not among the names: {merged}"
+    );
+    assert!(merged.contains(kept["name"].as_str().unwrap()));
+    browser.shot("entity-merged");
+    // The judgement is in the case as the command line reads it too.
+    let now = browser.url();
+    let now = now.rsplit('/').next().unwrap();
+    let shown = json(&ok(&["entity", "show", now, "--json"], &root));
+    assert!(
+        shown["names"].to_string().contains(other_name),
+        "{other_name} is not a name of E{now}: {shown}"
+    );
+    browser.go(&format!("{base}/timeline"));
+    browser.shot("timeline");
+    browser.go(&format!("{base}/report"));
+    browser.shot("report");
+    browser.go(&format!("{base}/audit"));
+    assert!(
+        browser.source().contains("entity merge"),
+        "the merge is in the audit trail"
+    );
+    browser.shot("audit");
 
     // Three proposals reviewed with the keyboard: c confirms the one in
     // focus, and the page comes back to the queue.

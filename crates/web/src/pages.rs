@@ -380,19 +380,17 @@ async fn sources(
             let (size, _) = case.latest_checkpoint()?;
             let mut at = from;
             while list.len() < SOURCE_PAGE && at < size {
-                let page = case.sources(at, 4096)?;
-                let Some(last) = page.last().map(|s| s.index) else {
-                    break;
-                };
-                for s in page {
+                // `sources` reads this many log entries (curation left out).
+                let start = at;
+                at = start.saturating_add(4096).min(size);
+                for s in case.sources(start, 4096)? {
                     *facets.entry(s.kind.clone()).or_default() += 1;
                     if list.len() < SOURCE_PAGE && want.as_deref().is_none_or(|k| k == s.kind) {
-                        at = s.index + 1;
                         list.push(s);
+                        if list.len() == SOURCE_PAGE {
+                            at = list[SOURCE_PAGE - 1].index + 1;
+                        }
                     }
-                }
-                if list.len() < SOURCE_PAGE {
-                    at = last + 1;
                 }
             }
             let next = (at < size).then_some(at);
@@ -407,7 +405,7 @@ async fn sources(
             h1 { "Sources" }
             @if may_add { (upload_form(&member)) }
             p.facets {
-                "Kind: "
+                "Kind (of the sources read for this page): "
                 a href="/sources" { "all" }
                 @for (kind, n) in &facets {
                     " · " a href={ "/sources?kind=" (kind) } { (kind) } " (" (n) ")"
