@@ -216,6 +216,11 @@ pub struct SearchResults {
     /// Counts of the matching documents by source kind, language, claim
     /// kind and entity, largest first.
     pub facets: Facets,
+    /// How the words were read when they were not a valid query (an
+    /// unclosed quote, a stray bracket): what was wrong; the parts that
+    /// could be read were searched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }
 
 /// How many entities the entity facet lists.
@@ -256,6 +261,7 @@ impl SearchResults {
         add(&mut self.facets.claim, f.claim, usize::MAX);
         add(&mut self.facets.entity, f.entity, ENTITY_FACETS);
         add(&mut self.facets.status, f.status, usize::MAX);
+        self.notice = self.notice.or(other.notice);
         self
     }
 }
@@ -648,12 +654,21 @@ impl SearchIndex {
         }
         let mut parser = QueryParser::for_index(&self.index, text_fields);
         parser.set_conjunction_by_default();
-        let parsed = parser
-            .parse_query(&query.text)
-            .map_err(|e| IndexError::Query {
-                query: query.text.clone(),
-                message: e.to_string(),
-            })?;
+        // A query that does not parse is read leniently (a person typing
+        // an unclosed quote still gets results), with what was wrong said.
+        let (parsed, notice) = match parser.parse_query(&query.text) {
+            Ok(parsed) => (parsed, None),
+            Err(strict) => {
+                let (lenient, _) = parser.parse_query_lenient(&query.text);
+                (
+                    lenient,
+                    Some(format!(
+                        "{:?} is not a whole query ({strict}): searched for what could be read",
+                        query.text
+                    )),
+                )
+            }
+        };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, parsed)];
         let facet_term = |parts: &[&str]| -> Box<dyn Query> {
             Box::new(TermQuery::new(
@@ -781,6 +796,7 @@ impl SearchIndex {
             total,
             hits,
             facets,
+            notice,
         })
     }
 }

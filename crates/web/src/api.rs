@@ -11,7 +11,8 @@ use std::sync::Arc;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Multipart, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -89,6 +90,34 @@ impl IntoResponse for Problem {
     }
 }
 
+/// A query string, refused as a problem when it does not decode.
+pub(crate) struct Q<T>(T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Q<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Q<T>, Problem> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| Q(value))
+            .map_err(|e| Problem(Refusal::Bad(e.body_text())))
+    }
+}
+
+/// A path's parameters, refused as a problem when they do not decode.
+pub(crate) struct P<T>(T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for P<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<P<T>, Problem> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| P(value))
+            .map_err(|e| Problem(Refusal::Bad(e.body_text())))
+    }
+}
+
 type Answer = Result<Json<serde_json::Value>, Problem>;
 
 /// The member, or the problem of why there is none.
@@ -113,6 +142,27 @@ fn csrf_header(headers: &HeaderMap) -> &str {
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
+}
+
+/// A page's size: `default` when not given; more than `most` is refused.
+fn limit(given: Option<usize>, default: usize, most: usize) -> Result<usize, Problem> {
+    match given {
+        Some(n) if n > most => Err(Problem(Refusal::Bad(format!(
+            "limit is at most {most}; page on with from"
+        )))),
+        Some(n) => Ok(n),
+        None => Ok(default),
+    }
+}
+
+/// A date a query gives: absent is today; given, it must be one.
+fn date(given: &Option<String>) -> Result<Option<&str>, Problem> {
+    match given.as_deref() {
+        Some("") => Err(Problem(Refusal::Bad(
+            "as_of is a date (YYYY-MM-DD); leave it out for today".into(),
+        ))),
+        other => Ok(other),
+    }
 }
 
 /// A JSON body, or the default when there is none.
@@ -149,14 +199,11 @@ pub(crate) struct Paging {
 async fn sources(
     State(workspace): State<Arc<Workspace>>,
     member: Who,
-    Query(paging): Query<Paging>,
+    Q(paging): Q<Paging>,
 ) -> Answer {
     let member = member?;
     let cleared = member.cleared();
-    let (from, limit) = (
-        paging.from.unwrap_or(0),
-        paging.limit.unwrap_or(100).min(1000),
-    );
+    let (from, limit) = (paging.from.unwrap_or(0), limit(paging.limit, 100, 1000)?);
     let kind = paging.kind.filter(|k| !k.is_empty());
     let list = workspace
         .read(&member, move |case| Ok(case.sources(from, limit)?))
@@ -181,19 +228,16 @@ async fn upload(
     State(workspace): State<Arc<Workspace>>,
     member: Who,
     headers: HeaderMap,
-    multipart: Multipart,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Answer {
     let member = member?;
     member.may_write(csrf_header(&headers))?;
+    let multipart = multipart.map_err(|e| Problem(Refusal::Bad(e.body_text())))?;
     let added = crate::pages::receive(&workspace, &member, multipart, false).await?;
     json(added)
 }
 
-async fn source(
-    State(workspace): State<Arc<Workspace>>,
-    member: Who,
-    Path(index): Path<u64>,
-) -> Answer {
+async fn source(State(workspace): State<Arc<Workspace>>, member: Who, P(index): P<u64>) -> Answer {
     let member = member?;
     let cleared = member.cleared();
     let (line, documents) = workspace
@@ -209,11 +253,7 @@ async fn source(
     json(serde_json::json!({ "source": line, "documents": documents }))
 }
 
-async fn proof(
-    State(workspace): State<Arc<Workspace>>,
-    member: Who,
-    Path(index): Path<u64>,
-) -> Answer {
+async fn proof(State(workspace): State<Arc<Workspace>>, member: Who, P(index): P<u64>) -> Answer {
     let member = member?;
     let proof = workspace
         .read(&member, move |case| {
@@ -226,7 +266,7 @@ async fn proof(
 async fn original(
     State(workspace): State<Arc<Workspace>>,
     member: Who,
-    Path(index): Path<u64>,
+    P(index): P<u64>,
 ) -> Result<Response, Problem> {
     let member = member?;
     let cleared = member.cleared();
@@ -250,11 +290,7 @@ pub(crate) struct Find {
     status: Option<String>,
 }
 
-async fn search(
-    State(workspace): State<Arc<Workspace>>,
-    member: Who,
-    Query(find): Query<Find>,
-) -> Answer {
+async fn search(State(workspace): State<Arc<Workspace>>, member: Who, Q(find): Q<Find>) -> Answer {
     let member = member?;
     let query = SearchQuery {
         text: find.q,
@@ -264,7 +300,7 @@ async fn search(
         claim: find.claim,
         status: find.status,
         what: What::Both,
-        limit: find.limit.unwrap_or(50).min(500),
+        limit: limit(find.limit, 50, 500)?,
         ..SearchQuery::default()
     };
     let results = workspace
@@ -283,13 +319,10 @@ pub(crate) struct EntityFilter {
 async fn entities(
     State(workspace): State<Arc<Workspace>>,
     member: Who,
-    Query(filter): Query<EntityFilter>,
+    Q(filter): Q<EntityFilter>,
 ) -> Answer {
     let member = member?;
-    let (from, limit) = (
-        filter.from.unwrap_or(0),
-        filter.limit.unwrap_or(100).min(1000),
-    );
+    let (from, limit) = (filter.from.unwrap_or(0), limit(filter.limit, 100, 1000)?);
     let list = workspace
         .read(&member, move |case| {
             Ok(case
@@ -304,11 +337,7 @@ async fn entities(
     json(list)
 }
 
-async fn entity(
-    State(workspace): State<Arc<Workspace>>,
-    member: Who,
-    Path(id): Path<String>,
-) -> Answer {
+async fn entity(State(workspace): State<Arc<Workspace>>, member: Who, P(id): P<String>) -> Answer {
     let member = member?;
     let id = bare_entity(&id);
     let shown = workspace
@@ -321,7 +350,7 @@ async fn judge(
     State(workspace): State<Arc<Workspace>>,
     member: Who,
     headers: HeaderMap,
-    Path((id, judgement)): Path<(String, String)>,
+    P((id, judgement)): P<(String, String)>,
     body: Bytes,
 ) -> Answer {
     let member = member?;
@@ -339,7 +368,7 @@ pub(crate) struct Filter {
 async fn records(
     State(workspace): State<Arc<Workspace>>,
     member: Who,
-    Query(filter): Query<Filter>,
+    Q(filter): Q<Filter>,
 ) -> Answer {
     let member = member?;
     let list = workspace
@@ -352,11 +381,7 @@ async fn records(
     json(list)
 }
 
-async fn record(
-    State(workspace): State<Arc<Workspace>>,
-    member: Who,
-    Path(id): Path<String>,
-) -> Answer {
+async fn record(State(workspace): State<Arc<Workspace>>, member: Who, P(id): P<String>) -> Answer {
     let member = member?;
     let shown = workspace
         .read(&member, move |case| Ok(case.snapshot()?.record(&id)?))
@@ -368,7 +393,7 @@ async fn act(
     State(workspace): State<Arc<Workspace>>,
     member: Who,
     headers: HeaderMap,
-    Path((id, action)): Path<(String, String)>,
+    P((id, action)): P<(String, String)>,
     body: Bytes,
 ) -> Answer {
     let member = member?;
@@ -382,35 +407,28 @@ pub(crate) struct AsOf {
     as_of: Option<String>,
 }
 
-async fn report(
-    State(workspace): State<Arc<Workspace>>,
-    member: Who,
-    Query(as_of): Query<AsOf>,
-) -> Answer {
+async fn report(State(workspace): State<Arc<Workspace>>, member: Who, Q(as_of): Q<AsOf>) -> Answer {
     let member = member?;
-    json(crate::pages::build_report(&workspace, &member, as_of.as_of.as_deref()).await?)
+    json(crate::pages::build_report(&workspace, &member, date(&as_of.as_of)?).await?)
 }
 
 async fn timeline(
     State(workspace): State<Arc<Workspace>>,
     member: Who,
-    Query(as_of): Query<AsOf>,
+    Q(as_of): Q<AsOf>,
 ) -> Answer {
     let member = member?;
-    let report = crate::pages::build_report(&workspace, &member, as_of.as_of.as_deref()).await?;
+    let report = crate::pages::build_report(&workspace, &member, date(&as_of.as_of)?).await?;
     json(report.timeline)
 }
 
 async fn audit(
     State(workspace): State<Arc<Workspace>>,
     member: Who,
-    Query(paging): Query<Paging>,
+    Q(paging): Q<Paging>,
 ) -> Answer {
     let member = member?;
-    let (from, limit) = (
-        paging.from.unwrap_or(0),
-        paging.limit.unwrap_or(200).min(4096),
-    );
+    let (from, limit) = (paging.from.unwrap_or(0), limit(paging.limit, 200, 4096)?);
     let lines = workspace
         .read(&member, move |case| Ok(case.log_lines(from, limit)?))
         .await?;

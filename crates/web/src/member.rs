@@ -25,6 +25,9 @@ pub(crate) enum Refusal {
     NotFound(String),
     /// The request is wrong.
     Bad(String),
+    /// It does not fit the case as it is (a merge of two kinds, a record
+    /// merged already).
+    Conflict(String),
     /// More than the workspace takes.
     TooLarge(String),
     /// Something failed.
@@ -39,6 +42,7 @@ impl Refusal {
             Refusal::Forbidden(m) => (StatusCode::FORBIDDEN, m),
             Refusal::NotFound(m) => (StatusCode::NOT_FOUND, m),
             Refusal::Bad(m) => (StatusCode::BAD_REQUEST, m),
+            Refusal::Conflict(m) => (StatusCode::CONFLICT, m),
             Refusal::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m),
             Refusal::Failed(m) => (StatusCode::INTERNAL_SERVER_ERROR, m),
         }
@@ -49,14 +53,13 @@ impl From<WebError> for Refusal {
     fn from(error: WebError) -> Refusal {
         match error {
             WebError::Invalid(m) => Refusal::Bad(m),
-            WebError::Conflict(m) => Refusal::Bad(m),
+            WebError::Conflict(m) => Refusal::Conflict(m),
             WebError::NotFound(m) => Refusal::NotFound(m),
             WebError::Io(m) => Refusal::Failed(m),
             WebError::Case(e) => match e.kind() {
                 casefile_app::ErrorKind::NotFound => Refusal::NotFound(e.to_string()),
-                casefile_app::ErrorKind::InvalidInput | casefile_app::ErrorKind::Conflict => {
-                    Refusal::Bad(e.to_string())
-                }
+                casefile_app::ErrorKind::InvalidInput => Refusal::Bad(e.to_string()),
+                casefile_app::ErrorKind::Conflict => Refusal::Conflict(e.to_string()),
                 casefile_app::ErrorKind::Locked => Refusal::Forbidden(e.to_string()),
                 _ => Refusal::Failed(e.to_string()),
             },

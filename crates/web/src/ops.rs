@@ -52,9 +52,19 @@ pub(crate) async fn act(
         "reject" => Action::on(ActionKind::Reject, Some(record)),
         "dispute" => Action::on(ActionKind::Dispute, Some(record)),
         "edit" => {
-            let label = given(&request.label).ok_or_else(|| {
-                Refusal::Bad("an edit gives the record's new label (label)".into())
-            })?;
+            let label = request
+                .label
+                .filter(|l| !l.is_empty())
+                .map(|l| match l.trim() {
+                    "" => l.clone(),
+                    trimmed => trimmed.to_owned(),
+                })
+                .ok_or_else(|| {
+                    Refusal::Bad("an edit gives the record's new label (label)".into())
+                })?;
+            if label.chars().count() > 500 {
+                return Err(Refusal::Bad("a label has at most 500 characters".into()));
+            }
             let mut edit = Action::on(ActionKind::Edit, Some(record));
             edit.label = Some(label);
             edit
@@ -89,14 +99,28 @@ pub(crate) async fn act(
             {
                 return Err(locked("this record is drawn from protected material"));
             }
+            for id in &touched {
+                snapshot.record(id)?;
+            }
             drop(snapshot);
-            Ok(case.act(&[action], &by)?)
+            // The request was well formed and names records that exist:
+            // what the case refuses now does not fit it as it is.
+            case.act(&[action], &by).map_err(not_fitting)
         })
         .await?;
     outcomes
         .into_iter()
         .next()
         .ok_or_else(|| Refusal::Failed("nothing was logged".into()))
+}
+
+/// A case's refusal of a well-formed request about things that exist: it
+/// does not fit the case as it is.
+fn not_fitting(error: casefile_app::Error) -> WebError {
+    match error.kind() {
+        casefile_app::ErrorKind::InvalidInput => WebError::Conflict(error.to_string()),
+        _ => WebError::Case(error),
+    }
 }
 
 /// The refusal of protected material to a member without clearance.
@@ -112,8 +136,9 @@ pub(crate) struct JudgeRequest {
     /// The other entity (`merge`, `not-same`).
     #[serde(default)]
     pub with: Option<String>,
-    /// The mentions to split off, numbered from 1 (`split`).
-    #[serde(default)]
+    /// The mentions to split off, numbered from 1 (`split`); a number
+    /// written `3.0` is 3.
+    #[serde(default, deserialize_with = "whole_numbers")]
     pub mentions: Vec<usize>,
     /// Why, in the member's words.
     #[serde(default)]
@@ -164,13 +189,27 @@ pub(crate) async fn judge(
             if !cleared && touched.into_iter().any(|e| snapshot.in_protected_layer(e)) {
                 return Err(locked("this entity is drawn from protected material"));
             }
+            let shown = snapshot.entity(&entity)?;
+            if let Some(other) = &other {
+                snapshot.entity(other)?;
+            }
+            if let Some(n) = request
+                .mentions
+                .iter()
+                .find(|&&n| n == 0 || n > shown.entity.mentions.len())
+            {
+                return Err(WebError::NotFound(format!(
+                    "E{} has mentions 1 to {}: there is no mention {n}",
+                    shown.entity.id,
+                    shown.entity.mentions.len()
+                )));
+            }
             drop(snapshot);
-            Ok(match (verdict, other) {
-                (Some(verdict), Some(other)) => {
-                    case.judge(&entity, &other, verdict, reason, &by)?
-                }
-                _ => case.split_entity(&entity, &request.mentions, reason, &by)?,
-            })
+            match (verdict, other) {
+                (Some(verdict), Some(other)) => case.judge(&entity, &other, verdict, reason, &by),
+                _ => case.split_entity(&entity, &request.mentions, reason, &by),
+            }
+            .map_err(not_fitting)
         })
         .await
 }
@@ -231,6 +270,20 @@ pub(crate) fn upload_name(given: &str) -> Result<String, Refusal> {
     Ok(name)
 }
 
+/// The kind an upload states (`other` when it says none).
+pub(crate) fn kind_of(fields: &UploadFields) -> Result<SourceKind, Refusal> {
+    let kind_text = given(&fields.kind).unwrap_or_else(|| "other".to_owned());
+    SourceKind::COLLECTED
+        .into_iter()
+        .find(|k| k.as_str() == kind_text)
+        .ok_or_else(|| {
+            Refusal::Bad(format!(
+                "{kind_text:?} is not a kind of source: one of {}",
+                kinds().join(", ")
+            ))
+        })
+}
+
 /// Adds one uploaded file as `member`, logged with their name.
 pub(crate) async fn upload(
     workspace: &Workspace,
@@ -241,19 +294,7 @@ pub(crate) async fn upload(
 ) -> Result<Uploaded, Refusal> {
     member.need(Role::Documenter)?;
     let name = upload_name(name)?;
-    if bytes.is_empty() {
-        return Err(Refusal::Bad(format!("{name} is empty: nothing to add")));
-    }
-    let kind_text = given(&fields.kind).unwrap_or_else(|| "other".to_owned());
-    let kind = SourceKind::COLLECTED
-        .into_iter()
-        .find(|k| k.as_str() == kind_text)
-        .ok_or_else(|| {
-            Refusal::Bad(format!(
-                "{kind_text:?} is not a kind of source: one of {}",
-                kinds().join(", ")
-            ))
-        })?;
+    let kind = kind_of(&fields)?;
     let request = AddRequest {
         kind,
         url: given(&fields.url),
@@ -287,4 +328,23 @@ pub(crate) async fn upload(
 /// The kinds of source a member adds.
 pub(crate) fn kinds() -> Vec<&'static str> {
     SourceKind::COLLECTED.iter().map(|k| k.as_str()).collect()
+}
+
+/// Whole numbers, written as integers or as floats with nothing after
+/// the point (JSON does not tell them apart).
+fn whole_numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<usize>, D::Error> {
+    let numbers: Vec<serde_json::Number> = Deserialize::deserialize(d)?;
+    numbers
+        .iter()
+        .map(|n| {
+            n.as_u64()
+                .or_else(|| {
+                    n.as_f64()
+                        .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 2f64.powi(53))
+                        .map(|f| f as u64)
+                })
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a mention number")))
+        })
+        .collect()
 }

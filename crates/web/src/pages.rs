@@ -493,7 +493,10 @@ pub(crate) async fn receive(
     member.need(Role::Documenter)?;
     let mut fields = UploadFields::default();
     let mut csrf = String::new();
-    let mut added = Vec::new();
+    // Every part is read before anything is added: a field after the
+    // files still applies to them, and a wrong one adds nothing.
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     let max = workspace.settings.max_upload;
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -504,13 +507,23 @@ pub(crate) async fn receive(
     };
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
-        if let Some(file_name) = field.file_name().map(str::to_owned) {
+        let file_name = field.file_name().map(str::to_owned);
+        if file_name.is_none() && matches!(name.as_str(), "file" | "folder") {
+            return Err(Refusal::Bad(format!(
+                "the {name} part is not a file: it needs a file name \
+                 (Content-Disposition: form-data; name=\"file\"; filename=\"...\")"
+            )));
+        }
+        if let Some(file_name) = file_name {
             if file_name.is_empty() {
                 continue; // an empty file input
             }
+            // The form's token comes first: a forged upload is refused
+            // before its files are read.
             if form {
                 member.may_write(&csrf)?;
             }
+            ops::upload_name(&file_name)?;
             let mut bytes = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
                 if bytes.len() + chunk.len() > max {
@@ -521,21 +534,46 @@ pub(crate) async fn receive(
                 }
                 bytes.extend_from_slice(&chunk);
             }
-            added.push(ops::upload(workspace, member, &file_name, bytes, fields.clone()).await?);
+            files.push((file_name, bytes));
             continue;
         }
+        if !form && !seen.insert(name.clone()) {
+            return Err(Refusal::Bad(format!("{name:?} is given twice")));
+        }
         let text = field.text().await.map_err(bad)?;
+        // A script that sends a field gives it a value (a form leaves the
+        // ones not filled in empty).
+        if !form && text.is_empty() && matches!(name.as_str(), "kind" | "url" | "acquired_at") {
+            return Err(Refusal::Bad(format!(
+                "{name} is empty: leave it out, or give it"
+            )));
+        }
         match name.as_str() {
             "csrf" => csrf = text,
             "kind" => fields.kind = Some(text),
             "url" => fields.url = Some(text),
             "acquired_at" => fields.acquired_at = Some(text),
             "note" => fields.note = Some(text),
-            _ => {}
+            // A form may carry more; a script's upload says only what
+            // the API describes.
+            _ if form => {}
+            other => {
+                return Err(Refusal::Bad(format!(
+                    "{other:?} is not a field of an upload: kind, url, acquired_at, note, file"
+                )));
+            }
         }
     }
-    if added.is_empty() {
+    if form {
+        member.may_write(&csrf)?;
+    }
+    if files.is_empty() {
         return Err(Refusal::Bad("the upload holds no file".into()));
+    }
+    ops::kind_of(&fields)?;
+    let mut added = Vec::new();
+    for (name, bytes) in files {
+        added.push(ops::upload(workspace, member, &name, bytes, fields.clone()).await?);
     }
     Ok(added)
 }
@@ -621,6 +659,7 @@ async fn search(
                 button type="submit" { "Search" }
             }
             @if let Some(results) = &results {
+                @if let Some(notice) = &results.notice { p.notice { (notice) } }
                 p.count { (results.total) " found" }
                 div.facets {
                     @for (key, title, counts) in [
