@@ -173,6 +173,7 @@ pub fn router(workspace: Arc<Workspace>) -> Router {
         .merge(entities::routes())
         .nest("/api", api::routes(max_upload))
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn(server_timing))
         .layer(axum::middleware::from_fn(
             move |request: axum::extract::Request, next: axum::middleware::Next| {
                 plain_http_refused(behind_tls, request, next)
@@ -255,6 +256,22 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+/// Every response says how long the server took to make it, as
+/// `Server-Timing: app;dur=<milliseconds>`: a browser's developer tools
+/// show it, and the load benchmark tells server time from queueing by it.
+async fn server_timing(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let start = std::time::Instant::now();
+    let mut response = next.run(request).await;
+    let took = start.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(value) = HeaderValue::from_str(&format!("app;dur={took:.2}")) {
+        response.headers_mut().insert("server-timing", value);
+    }
     response
 }
 
