@@ -441,7 +441,7 @@ fn main() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|l| l["from"]["kind"] == "relation")
+        .filter(|l| l["kind"] == "relation")
         .count();
     println!("the unit E{unit} has {linked} relations");
     assert!(
