@@ -73,6 +73,22 @@ impl Store {
             .map_err(self.sql())?;
         Ok(value.and_then(|value| value.parse().ok()))
     }
+
+    /// How many writes the store has committed (`meta.generation`; 0 for
+    /// a store never written since it was made): whatever changed in it,
+    /// this number changed too.
+    pub fn generation(&self) -> Result<u64, DerivedError> {
+        let value: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'generation'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(self.sql())?;
+        Ok(value.and_then(|value| value.parse().ok()).unwrap_or(0))
+    }
 }
 
 impl Writer<'_> {

@@ -334,14 +334,12 @@ impl Store {
             Some(None) => return Ok(None),
             None => {}
         }
+        // Cached: a page reads hundreds of bodies, and preparing the
+        // statement each time cost more than the lookup.
         let body: Option<Vec<u8>> = self
             .conn
-            .query_row(
-                &format!("SELECT body FROM {table} WHERE id = ?1"),
-                [id],
-                |row| row.get(0),
-            )
-            .optional()
+            .prepare_cached(&format!("SELECT body FROM {table} WHERE id = ?1"))
+            .and_then(|mut statement| statement.query_row([id], |row| row.get(0)).optional())
             .map_err(self.sql())?;
         body.map(|body| parse(&body)).transpose()
     }
@@ -358,9 +356,16 @@ impl Writer<'_> {
     /// Makes everything put so far durable and visible.
     pub fn commit(mut self) -> Result<(), DerivedError> {
         self.open = false;
+        // Every commit moves the generation on: a reader that keeps what it
+        // made from the store (the web workspace's report) knows by it
+        // whether the store changed since.
         self.store
             .conn
-            .execute_batch("COMMIT")
+            .execute_batch(
+                "INSERT INTO meta (key, value) VALUES ('generation', '1') \
+                 ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1; \
+                 COMMIT",
+            )
             .map_err(|source| DerivedError::Sqlite {
                 path: self.store.path.clone(),
                 source,

@@ -620,3 +620,29 @@ fn a_protected_layer_changed_cut_or_read_without_the_key_is_refused() {
     writer.commit().unwrap();
     assert_eq!(store.protected_layer_through().unwrap(), None);
 }
+
+#[test]
+fn every_commit_moves_the_generation_and_a_rolled_back_write_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let first = store.generation().unwrap();
+    let mut writer = store.writer().unwrap();
+    writer.set_entities_through(3).unwrap();
+    writer.commit().unwrap();
+    let second = store.generation().unwrap();
+    assert!(second > first, "{first} then {second}");
+    // A reader opened now sees the same generation; a write dropped
+    // without its commit leaves it.
+    assert_eq!(
+        Store::open_reader(dir.path())
+            .unwrap()
+            .generation()
+            .unwrap(),
+        second
+    );
+    let mut writer = store.writer().unwrap();
+    writer.set_entities_through(4).unwrap();
+    drop(writer);
+    assert_eq!(store.generation().unwrap(), second);
+    assert_eq!(store.entities_through().unwrap(), Some(3));
+}
