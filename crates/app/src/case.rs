@@ -121,6 +121,20 @@ pub struct AddOutcome {
     pub checkpoint: String,
 }
 
+/// One file logged by [`Case::log_bytes`], not read yet.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    /// The source logged.
+    pub added: AddedSource,
+    /// The earlier source whose bytes it repeats, if any (it is then
+    /// another acquisition of that one).
+    pub same_as: Option<u64>,
+    /// The log's size after it.
+    pub tree_size: u64,
+    /// The signed checkpoint of that size.
+    pub checkpoint: String,
+}
+
 /// Where a judged mention is after resolving again.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Placed {
@@ -515,6 +529,45 @@ impl Case {
         request: &AddRequest,
         progress: &dyn Progress,
     ) -> Result<AddOutcome, Error> {
+        let added = self.commit_bytes(name, bytes, request)?;
+        self.finish_add(vec![added], Vec::new(), progress)
+    }
+
+    /// Adds one file held in memory to the log, under a signed checkpoint,
+    /// and leaves reading it to the next [`Case::sync`]: a server that
+    /// takes uploads faster than it resolves a whole case answers each
+    /// once its bytes are safe, and reads them all in one sync after.
+    pub fn log_bytes(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        request: &AddRequest,
+    ) -> Result<Logged, Error> {
+        let added = self.commit_bytes(name, bytes, request)?;
+        self.vault.update_catalogue()?;
+        let record = self.vault.source(added.log_index)?;
+        let same_bytes = self
+            .vault
+            .acquisitions_of(&[record.entry.sha256])?
+            .pop()
+            .unwrap_or_default();
+        let same_as = crate::pipeline::earlier_acquisition(&self.vault, &record, &same_bytes)?;
+        let (tree_size, checkpoint) = self.vault.latest_checkpoint()?;
+        Ok(Logged {
+            added,
+            same_as,
+            tree_size,
+            checkpoint,
+        })
+    }
+
+    /// Seals (when protected) and commits one file held in memory.
+    fn commit_bytes(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        request: &AddRequest,
+    ) -> Result<AddedSource, Error> {
         self.writable()?;
         let options = options(request)?;
         let prepared = match self.sealing_target(options.kind.is_protected())? {
@@ -528,8 +581,10 @@ impl Case {
             )?,
             None => (self.vault.prepare_bytes(name, bytes)?, options),
         };
-        let added = self.vault.commit(vec![prepared])?;
-        self.finish_add(added, Vec::new(), progress)
+        self.vault
+            .commit(vec![prepared])?
+            .pop()
+            .ok_or_else(|| Error::integrity(format!("{name} was committed but not logged")))
     }
 
     /// Where protected material is sealed to, when `needed`: the current

@@ -42,7 +42,7 @@ pub mod sources;
 mod withheld;
 pub mod witness;
 
-pub use case::{AddOutcome, AddRequest, Case, Failure, JudgeOutcome, Placed, SyncStats};
+pub use case::{AddOutcome, AddRequest, Case, Failure, JudgeOutcome, Logged, Placed, SyncStats};
 pub use entities::{Explained, ShownEntity, explain_names, is_entity_ref};
 pub use error::{BoxError, Cause, Context, Error, ErrorKind};
 pub use members::{Founding, MemberOutcome, RECOVERY_MEMBER, RekeyOutcome, Unlocked, add_change};

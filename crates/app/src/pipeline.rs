@@ -280,7 +280,7 @@ fn read_all(
 /// is protected (a protected copy of an open source is read and sealed on
 /// its own, the open one stays as it was added). The first such source is
 /// always one that was read itself, never another acquisition.
-fn earlier_acquisition(
+pub(crate) fn earlier_acquisition(
     case: &Case,
     record: &SourceRecord,
     same_bytes: &[u64],

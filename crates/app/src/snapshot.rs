@@ -146,6 +146,15 @@ impl Snapshot {
         Ok(self.store.entities_through()?)
     }
 
+    /// The derived store's generation: it moves on with every write to
+    /// the store, so two snapshots of one generation read the same
+    /// derived case (the log entries they read besides are those of the
+    /// sources the store holds, which never change). What is made from
+    /// the derived case alone, as the report is, holds for both.
+    pub fn generation(&self) -> Result<u64, Error> {
+        Ok(self.store.generation()?)
+    }
+
     /// What the derived store holds.
     pub fn totals(&self) -> Result<Totals, Error> {
         Ok(self.store.totals()?)
@@ -257,6 +266,12 @@ impl Snapshot {
             record,
             linked_from: self.store.links_to(&id)?,
         })
+    }
+
+    /// One record (merges folded), without the records that link it:
+    /// for a page that lists many records.
+    pub fn record_only(&self, id: &str) -> Result<Option<Record>, Error> {
+        self.record_folded(&crate::records::record_id(id))
     }
 
     pub(crate) fn record_folded(&self, id: &str) -> Result<Option<Record>, Error> {
