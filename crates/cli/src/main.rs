@@ -180,7 +180,9 @@ enum Command {
     /// The web workspace: documenters sign in, read, search and review the
     /// case in a browser; a JSON API at /api (described at
     /// /api/openapi.json). One process over this case folder; accounts
-    /// with `web-account add`.
+    /// with `web-account add`. An upload is answered once its file is
+    /// logged; the server reads and resolves uploads in the background
+    /// (a source's page says while it is pending).
     Serve {
         /// Where to listen (address:port). Keep it on this machine unless a
         /// TLS proxy stands in front.

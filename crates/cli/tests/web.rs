@@ -709,6 +709,12 @@ fn the_web_workspace_lets_each_role_do_what_it_may_and_shows_no_testimony_to_the
             "{policy}"
         );
         assert_eq!(reply.header("x-frame-options"), Some("DENY"));
+        // The server's time, told apart from the wait for a turn.
+        let timing = reply.header("server-timing").unwrap_or_default();
+        assert!(
+            timing.starts_with("queue;dur=") && timing.contains(", app;dur="),
+            "server-timing: {timing:?}"
+        );
     }
     // The OpenAPI document names every API operation.
     let described = get(port, "/api/openapi.json", &none);
@@ -816,6 +822,47 @@ fn the_web_workspace_lets_each_role_do_what_it_may_and_shows_no_testimony_to_the
         &body,
     );
     assert_eq!(nameless.status, 400, "{}", nameless.body);
+    // A script's upload is answered once logged; the workspace reads and
+    // resolves it in the background, and the source says when it is done.
+    let (kind, body) = multipart(
+        &[("kind", "news")],
+        &[("file", "script.html", page.as_bytes())],
+    );
+    let scripted = send(
+        port,
+        "POST",
+        "/api/sources",
+        &jars["dan"],
+        &[("X-CSRF-Token", &csrf(&jars["dan"]))],
+        &kind,
+        &body,
+    );
+    assert_eq!(scripted.status, 200, "{}", scripted.body);
+    let scripted: serde_json::Value = serde_json::from_str(&scripted.body).unwrap();
+    let scripted_index = scripted[0]["index"].as_u64().unwrap();
+    assert_eq!(
+        scripted[0]["same_as"].as_u64(),
+        Some(uploaded_index),
+        "the same bytes as the form's upload: {scripted}"
+    );
+    let asked = std::time::Instant::now();
+    loop {
+        let source = get(
+            port,
+            &format!("/api/sources/{scripted_index}"),
+            &jars["vic"],
+        );
+        let source: serde_json::Value = serde_json::from_str(&source.body).unwrap();
+        if source["resolved"] == true {
+            assert_eq!(source["read"], true, "{source}");
+            break;
+        }
+        assert!(
+            asked.elapsed() < Duration::from_secs(120),
+            "an upload was not read within two minutes: {source}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     // The viewer marks what was found and the cited span.
     let viewed = get(
         port,

@@ -240,17 +240,27 @@ async fn upload(
 async fn source(State(workspace): State<Arc<Workspace>>, member: Who, P(index): P<u64>) -> Answer {
     let member = member?;
     let cleared = member.cleared();
-    let (line, documents) = workspace
+    let (line, read, resolved, documents) = workspace
         .read(&member, move |case| {
             let line = crate::viewer::source_line(case, index, cleared)?;
+            let snapshot = case.snapshot()?;
+            let read = snapshot.reading(index)?.is_some();
+            let resolved = snapshot
+                .resolved_through()?
+                .is_some_and(|through| through > index);
             let mut documents = Vec::new();
-            case.snapshot()?.documents(index, &mut |d, e| {
+            snapshot.documents(index, &mut |d, e| {
                 documents.push(serde_json::json!({ "document": d, "extraction": e }));
             })?;
-            Ok((line, documents))
+            Ok((line, read, resolved, documents))
         })
         .await?;
-    json(serde_json::json!({ "source": line, "documents": documents }))
+    json(serde_json::json!({
+        "source": line,
+        "read": read,
+        "resolved": resolved,
+        "documents": documents,
+    }))
 }
 
 async fn proof(State(workspace): State<Arc<Workspace>>, member: Who, P(index): P<u64>) -> Answer {
@@ -409,7 +419,7 @@ pub(crate) struct AsOf {
 
 async fn report(State(workspace): State<Arc<Workspace>>, member: Who, Q(as_of): Q<AsOf>) -> Answer {
     let member = member?;
-    json(crate::pages::build_report(&workspace, &member, date(&as_of.as_of)?).await?)
+    json(&*crate::pages::build_report(&workspace, &member, date(&as_of.as_of)?).await?)
 }
 
 async fn timeline(
@@ -419,7 +429,7 @@ async fn timeline(
 ) -> Answer {
     let member = member?;
     let report = crate::pages::build_report(&workspace, &member, date(&as_of.as_of)?).await?;
-    json(report.timeline)
+    json(&report.timeline)
 }
 
 async fn audit(

@@ -29,8 +29,10 @@ pub(crate) fn routes() -> Router<Arc<Workspace>> {
 const ENTITY_PAGE: usize = 300;
 /// Mentions shown in context a page at a time.
 const MENTION_PAGE: usize = 100;
-/// Relations read in full (their dates) for one page.
-const RELATION_PAGE: usize = 500;
+/// Relations read in full (their dates) for one page: an entity with
+/// thousands of relations is shown a page at a time, each page made in
+/// the same time.
+const RELATION_PAGE: usize = 100;
 
 #[derive(Deserialize)]
 pub(crate) struct ListQuery {
@@ -96,6 +98,8 @@ async fn list(
 pub(crate) struct EntityQuery {
     /// The first mention shown (from 0).
     from: Option<usize>,
+    /// The first relation shown (from 0, in record id order).
+    relations: Option<usize>,
 }
 
 /// One relation of the entity, dated.
@@ -134,6 +138,7 @@ async fn entity(
 ) -> Result<Markup, Refusal> {
     let id = bare_entity(&id);
     let from = query.from.unwrap_or(0);
+    let relations_from = query.relations.unwrap_or(0);
     let (shown, contexts, relations) = workspace
         .read(&member, move |case| {
             let snapshot = case.snapshot()?;
@@ -191,12 +196,12 @@ async fn entity(
                 .linked_from
                 .iter()
                 .filter(|l| l.from.kind == "relation")
+                .skip(relations_from)
                 .take(RELATION_PAGE)
             {
-                let Ok(r) = snapshot.record(&link.from.id) else {
+                let Some(r) = snapshot.record_only(&link.from.id)? else {
                     continue;
                 };
-                let r = r.record;
                 let value = |name: &str| r.value(name).map(str::to_owned);
                 relations.push(Relation {
                     other: r
@@ -272,7 +277,14 @@ async fn entity(
                         }
                     }
                 }
-                @if relation_total > relations.len() { p { "The first " (relations.len()) " of " (relation_total) " relations." } }
+                @if relation_total > relations.len() {
+                    p {
+                        "Relations " (relations_from + 1) " to " (relations_from + relations.len()) " of " (relation_total) ", in the order they were found; each page over time."
+                        @if relations_from + RELATION_PAGE < relation_total {
+                            " " a href={ "/entities/" (e.id) "?relations=" (relations_from + RELATION_PAGE) "&from=" (from) } { "More relations" }
+                        }
+                    }
+                }
             }
             @if !others.is_empty() {
                 h2 { "Records" }

@@ -19,10 +19,12 @@
 
 pub mod accounts;
 mod api;
+mod deriver;
 mod entities;
 mod member;
 mod ops;
 mod pages;
+mod reports;
 mod session;
 pub mod totp;
 mod viewer;
@@ -70,6 +72,15 @@ pub struct Workspace {
     data_dir: std::path::PathBuf,
     sessions: session::Sessions,
     settings: Settings,
+    /// Reads and resolves what uploads logged, in the background.
+    deriver: deriver::Deriver,
+    /// Reads made at once: one per core, so that under many readers each
+    /// page is made at full speed and the rest wait their turn (the wait
+    /// is told apart in `Server-Timing`).
+    readers: tokio::sync::Semaphore,
+    /// The reports kept, by date and clearance, with the derived
+    /// generation each was made from.
+    reports: Arc<reports::Reports>,
 }
 
 /// How the workspace is served.
@@ -105,8 +116,14 @@ impl Workspace {
     pub fn new(cleared: Case, open: Case, settings: Settings) -> Result<Workspace, WebError> {
         let data_dir = cleared.root().join(".casefile");
         Accounts::open(&data_dir)?;
+        let cleared = Arc::new(cleared);
         Ok(Workspace {
-            cleared: Arc::new(cleared),
+            deriver: deriver::Deriver::start(cleared.clone()),
+            readers: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+            ),
+            reports: Arc::default(),
+            cleared,
             open: Arc::new(open),
             data_dir,
             sessions: session::Sessions::default(),
@@ -132,6 +149,13 @@ impl Workspace {
         work: impl FnOnce(&Case) -> Result<T, WebError> + Send + 'static,
     ) -> Result<T, member::Refusal> {
         let case = self.case_for(member);
+        let waiting = std::time::Instant::now();
+        let _turn = self
+            .readers
+            .acquire()
+            .await
+            .map_err(|e| WebError::Io(format!("the workspace is stopping: {e}")))?;
+        queued(waiting.elapsed());
         Ok(blocking(move || work(&case)).await?)
     }
 
@@ -259,17 +283,37 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     response
 }
 
-/// Every response says how long the server took to make it, as
-/// `Server-Timing: app;dur=<milliseconds>`: a browser's developer tools
-/// show it, and the load benchmark tells server time from queueing by it.
+tokio::task_local! {
+    /// Microseconds the request being answered waited for its turn to
+    /// read.
+    static QUEUED: Arc<std::sync::atomic::AtomicU64>;
+}
+
+/// Counts `waited` as time the request being answered spent queueing.
+fn queued(waited: std::time::Duration) {
+    let micros = u64::try_from(waited.as_micros()).unwrap_or(u64::MAX);
+    // Outside a request (no scope) there is nothing to count it in.
+    let _ = QUEUED.try_with(|q| q.fetch_add(micros, std::sync::atomic::Ordering::Relaxed));
+}
+
+/// Every response says how long the server took, as `Server-Timing:
+/// queue;dur=<ms>, app;dur=<ms>`: the time it waited for its turn among
+/// the reads under way, and the time spent making it. A browser's
+/// developer tools show both; the load benchmark reads them.
 async fn server_timing(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let start = std::time::Instant::now();
-    let mut response = next.run(request).await;
+    let waited = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut response = QUEUED.scope(waited.clone(), next.run(request)).await;
     let took = start.elapsed().as_secs_f64() * 1000.0;
-    if let Ok(value) = HeaderValue::from_str(&format!("app;dur={took:.2}")) {
+    let queue = waited.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1000.0;
+    let timing = format!(
+        "queue;dur={queue:.2}, app;dur={:.2}",
+        (took - queue).max(0.0)
+    );
+    if let Ok(value) = HeaderValue::from_str(&timing) {
         response.headers_mut().insert("server-timing", value);
     }
     response

@@ -3,7 +3,7 @@
 //! logs through the case service with the member's name as the signature.
 
 use casefile_app::types::{Action, ActionKind, SourceKind, Verdict};
-use casefile_app::{ActionOutcome, AddRequest, JudgeOutcome, Quiet};
+use casefile_app::{ActionOutcome, AddRequest, JudgeOutcome};
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::Role;
@@ -302,27 +302,24 @@ pub(crate) async fn upload(
         note: given(&fields.note),
         by: member.name().to_owned(),
     };
-    workspace
+    // The answer comes once the bytes are logged; the workspace's deriver
+    // reads them after (see `deriver`).
+    let uploaded = workspace
         .write(move |case| {
-            let outcome = case.add_bytes(&name, &bytes, &request, &Quiet)?;
-            if let Some(failure) = outcome.failed.first() {
-                return Err(WebError::Invalid(format!("{name}: {}", failure.error)));
-            }
-            let added = outcome
-                .added
-                .first()
-                .ok_or_else(|| WebError::Io(format!("{name} was not added")))?;
+            let logged = case.log_bytes(&name, &bytes, &request)?;
             Ok(Uploaded {
                 name: name.clone(),
-                index: added.log_index,
-                sha256: added.sha256.clone(),
-                size: added.size,
-                same_as: outcome.same_as.first().copied().flatten(),
+                index: logged.added.log_index,
+                sha256: logged.added.sha256,
+                size: logged.added.size,
+                same_as: logged.same_as,
                 protected: kind.is_protected(),
-                tree_size: outcome.tree_size,
+                tree_size: logged.tree_size,
             })
         })
-        .await
+        .await?;
+    workspace.deriver.poke();
+    Ok(uploaded)
 }
 
 /// The kinds of source a member adds.

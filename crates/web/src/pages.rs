@@ -575,8 +575,18 @@ pub(crate) async fn receive(
     for (name, bytes) in files {
         added.push(ops::upload(workspace, member, &name, bytes, fields.clone()).await?);
     }
+    // A person at the form is answered once the files are read and the
+    // case resolved with them, so the page the answer links to is whole;
+    // a script (the API) is answered as soon as they are logged.
+    if form && let Some(last) = added.last() {
+        workspace.deriver.through(last.tree_size, FORM_WAIT).await;
+    }
     Ok(added)
 }
+
+/// How long the upload form waits for its files to be read before it
+/// answers anyway (their pages then say they are still being read).
+const FORM_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 #[derive(Deserialize)]
 pub(crate) struct Find {
@@ -879,7 +889,7 @@ pub(crate) async fn build_report(
     workspace: &Workspace,
     member: &Member,
     as_of: Option<&str>,
-) -> Result<casefile_app::types::Report, Refusal> {
+) -> Result<Arc<casefile_app::types::Report>, Refusal> {
     let date = match as_of.filter(|d| !d.is_empty()) {
         Some(text) => text
             .parse::<jiff::civil::Date>()
@@ -887,9 +897,10 @@ pub(crate) async fn build_report(
         None => jiff::ZonedDateTime::now().date(),
     };
     let cleared = member.cleared();
+    let reports = workspace.reports.clone();
     workspace
         .read(member, move |case| {
-            Ok(case.snapshot()?.report(date, cleared)?)
+            reports.report(&case.snapshot()?, date, cleared)
         })
         .await
 }

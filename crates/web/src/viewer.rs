@@ -305,10 +305,11 @@ async fn source(
         .field
         .clone()
         .filter(|f| f != "text" && cited.doc.is_some());
-    let (line, shown) = workspace
+    let (line, shown, pending) = workspace
         .read(&member, move |case| {
             let line = source_line(case, index, cleared)?;
             let snapshot = case.snapshot()?;
+            let pending = pending(&snapshot, index)?;
             let mut documents = Vec::new();
             snapshot.documents(index, &mut |d, e| documents.push((d, e)))?;
             // Each mention of a resolved entity, to link from the text:
@@ -370,7 +371,7 @@ async fn source(
                 }
                 shown.push(Shown { document, marks });
             }
-            Ok((line, shown))
+            Ok((line, shown, pending))
         })
         .await?;
     Ok(layout(
@@ -401,6 +402,9 @@ async fn source(
                     span.legend-claim { "claim" }
                 }
             }
+            @if let Some(pending) = pending {
+                p.notice { (pending) }
+            }
             @if let Some(field) = cited_elsewhere {
                 p.notice { "The cited words are in the document's " (field) ", shown above its text." }
             }
@@ -418,6 +422,30 @@ async fn source(
             }
         },
     ))
+}
+
+/// What is not done yet with source `index`, in words: it was uploaded
+/// and is still being read, or read but its names not yet resolved.
+pub(crate) fn pending(
+    snapshot: &casefile_app::Snapshot,
+    index: u64,
+) -> Result<Option<&'static str>, WebError> {
+    if snapshot.reading(index)?.is_none() {
+        return Ok(Some(
+            "casefile is still reading this source: its text and what was found in it \
+             appear here in a moment (reload the page).",
+        ));
+    }
+    if snapshot
+        .resolved_through()?
+        .is_none_or(|through| through <= index)
+    {
+        return Ok(Some(
+            "The names in this source are still being resolved: they link to their \
+             entities in a moment (reload the page).",
+        ));
+    }
+    Ok(None)
 }
 
 /// Source `index` as listed, refused to a member without clearance when it
