@@ -811,32 +811,24 @@ fn the_web_workspace_lets_each_role_do_what_it_may_and_shows_no_testimony_to_the
         "markup in a file name: {}",
         listed.body
     );
-    let (kind, body) = multipart(&[("kind", "news")], &[("file", "..", page.as_bytes())]);
-    let nameless = send(
-        port,
-        "POST",
-        "/api/sources",
-        &jars["dan"],
-        &[("X-CSRF-Token", &csrf(&jars["dan"]))],
-        &kind,
-        &body,
-    );
+    // Uploads through the API, as dan's session.
+    let api_upload = |name: &str| {
+        let (kind, body) = multipart(&[("kind", "news")], &[("file", name, page.as_bytes())]);
+        send(
+            port,
+            "POST",
+            "/api/sources",
+            &jars["dan"],
+            &[("X-CSRF-Token", &csrf(&jars["dan"]))],
+            &kind,
+            &body,
+        )
+    };
+    let nameless = api_upload("..");
     assert_eq!(nameless.status, 400, "{}", nameless.body);
     // A script's upload is answered once logged; the workspace reads and
     // resolves it in the background, and the source says when it is done.
-    let (kind, body) = multipart(
-        &[("kind", "news")],
-        &[("file", "script.html", page.as_bytes())],
-    );
-    let scripted = send(
-        port,
-        "POST",
-        "/api/sources",
-        &jars["dan"],
-        &[("X-CSRF-Token", &csrf(&jars["dan"]))],
-        &kind,
-        &body,
-    );
+    let scripted = api_upload("script.html");
     assert_eq!(scripted.status, 200, "{}", scripted.body);
     let scripted: serde_json::Value = serde_json::from_str(&scripted.body).unwrap();
     let scripted_index = scripted[0]["index"].as_u64().unwrap();

@@ -64,30 +64,25 @@ impl Store {
 
     /// The tree size the stored entities were resolved over, if they were.
     pub fn entities_through(&self) -> Result<Option<u64>, DerivedError> {
-        let value: Option<String> = self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'entities'", [], |row| {
-                row.get(0)
-            })
-            .optional()
-            .map_err(self.sql())?;
-        Ok(value.and_then(|value| value.parse().ok()))
+        Ok(self.meta("entities")?.and_then(|value| value.parse().ok()))
     }
 
     /// How many writes the store has committed (`meta.generation`; 0 for
     /// a store never written since it was made): whatever changed in it,
     /// this number changed too.
     pub fn generation(&self) -> Result<u64, DerivedError> {
-        let value: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'generation'",
-                [],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(self.sql())?;
-        Ok(value.and_then(|value| value.parse().ok()).unwrap_or(0))
+        Ok(self
+            .meta("generation")?
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// The `meta` row `key`, if there is one.
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<String>, DerivedError> {
+        self.conn
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")
+            .and_then(|mut statement| statement.query_row([key], |row| row.get(0)).optional())
+            .map_err(self.sql())
     }
 }
 

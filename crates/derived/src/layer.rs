@@ -170,16 +170,7 @@ impl Store {
     }
 
     fn layer_meta(&self) -> Result<Option<(u64, usize)>, DerivedError> {
-        let value: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'protected_layer'",
-                [],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(self.sql())?;
-        let Some(value) = value else {
+        let Some(value) = self.meta("protected_layer")? else {
             return Ok(None);
         };
         let corrupt = || DerivedError::Corrupt {
