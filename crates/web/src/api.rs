@@ -240,25 +240,22 @@ async fn upload(
 async fn source(State(workspace): State<Arc<Workspace>>, member: Who, P(index): P<u64>) -> Answer {
     let member = member?;
     let cleared = member.cleared();
-    let (line, read, resolved, documents) = workspace
+    let (line, pending, documents) = workspace
         .read(&member, move |case| {
             let line = crate::viewer::source_line(case, index, cleared)?;
             let snapshot = case.snapshot()?;
-            let read = snapshot.reading(index)?.is_some();
-            let resolved = snapshot
-                .resolved_through()?
-                .is_some_and(|through| through > index);
+            let pending = crate::viewer::Pending::of(&snapshot, index)?;
             let mut documents = Vec::new();
             snapshot.documents(index, &mut |d, e| {
                 documents.push(serde_json::json!({ "document": d, "extraction": e }));
             })?;
-            Ok((line, read, resolved, documents))
+            Ok((line, pending, documents))
         })
         .await?;
     json(serde_json::json!({
         "source": line,
-        "read": read,
-        "resolved": resolved,
+        "read": pending.read,
+        "resolved": pending.resolved,
         "documents": documents,
     }))
 }
@@ -279,14 +276,7 @@ async fn original(
     P(index): P<u64>,
 ) -> Result<Response, Problem> {
     let member = member?;
-    let cleared = member.cleared();
-    let original = workspace
-        .read(&member, move |case| {
-            crate::viewer::source_line(case, index, cleared)?;
-            Ok(case.original(index)?)
-        })
-        .await?;
-    Ok(crate::viewer::download(&original.name, original.bytes))
+    Ok(crate::viewer::original_download(&workspace, &member, index).await?)
 }
 
 #[derive(Deserialize)]

@@ -309,7 +309,7 @@ async fn source(
         .read(&member, move |case| {
             let line = source_line(case, index, cleared)?;
             let snapshot = case.snapshot()?;
-            let pending = pending(&snapshot, index)?;
+            let pending = Pending::of(&snapshot, index)?.words();
             let mut documents = Vec::new();
             snapshot.documents(index, &mut |d, e| documents.push((d, e)))?;
             // Each mention of a resolved entity, to link from the text:
@@ -424,28 +424,41 @@ async fn source(
     ))
 }
 
-/// What is not done yet with source `index`, in words: it was uploaded
-/// and is still being read, or read but its names not yet resolved.
-pub(crate) fn pending(
-    snapshot: &casefile_app::Snapshot,
-    index: u64,
-) -> Result<Option<&'static str>, WebError> {
-    if snapshot.reading(index)?.is_none() {
-        return Ok(Some(
-            "casefile is still reading this source: its text and what was found in it \
-             appear here in a moment (reload the page).",
-        ));
+/// How far the workspace has got with source `index`: whether it is read
+/// yet, and whether its names are resolved into entities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Pending {
+    pub read: bool,
+    pub resolved: bool,
+}
+
+impl Pending {
+    /// Where `snapshot` has got with source `index`.
+    pub(crate) fn of(snapshot: &casefile_app::Snapshot, index: u64) -> Result<Pending, WebError> {
+        Ok(Pending {
+            read: snapshot.reading(index)?.is_some(),
+            resolved: snapshot
+                .resolved_through()?
+                .is_some_and(|through| through > index),
+        })
     }
-    if snapshot
-        .resolved_through()?
-        .is_none_or(|through| through <= index)
-    {
-        return Ok(Some(
-            "The names in this source are still being resolved: they link to their \
-             entities in a moment (reload the page).",
-        ));
+
+    /// What is not done yet, in words (nothing when it is all done).
+    fn words(self) -> Option<&'static str> {
+        if !self.read {
+            Some(
+                "casefile is still reading this source: its text and what was found in it \
+                 appear here in a moment (reload the page).",
+            )
+        } else if !self.resolved {
+            Some(
+                "The names in this source are still being resolved: they link to their \
+                 entities in a moment (reload the page).",
+            )
+        } else {
+            None
+        }
     }
-    Ok(None)
 }
 
 /// Source `index` as listed, refused to a member without clearance when it
@@ -473,9 +486,19 @@ async fn original(
     member: Member,
     Path(index): Path<u64>,
 ) -> Result<Response, Refusal> {
+    original_download(&workspace, &member, index).await
+}
+
+/// Source `index`'s original bytes as a download, for the page and the API
+/// alike: refused when the member may not see the source.
+pub(crate) async fn original_download(
+    workspace: &Workspace,
+    member: &Member,
+    index: u64,
+) -> Result<Response, Refusal> {
     let cleared = member.cleared();
     let original = workspace
-        .read(&member, move |case| {
+        .read(member, move |case| {
             source_line(case, index, cleared)?;
             Ok(case.original(index)?)
         })
