@@ -544,7 +544,7 @@ impl Case {
         request: &AddRequest,
     ) -> Result<Logged, Error> {
         let added = self.commit_bytes(name, bytes, request)?;
-        self.vault.update_catalogue()?;
+        // The lookup brings the catalogue up to the log itself.
         let record = self.vault.source(added.log_index)?;
         let same_bytes = self
             .vault

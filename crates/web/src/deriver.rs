@@ -24,14 +24,14 @@ const MOST_REST: Duration = Duration::from_secs(30);
 /// once the sync under way (if any) ends.
 pub(crate) struct Deriver {
     poke: mpsc::Sender<()>,
-    /// The log size the derived store was last brought up to by this
-    /// thread.
+    /// The log size the last sync of this thread began at (ended, well
+    /// or not).
     done: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Deriver {
-    /// Starts the thread over `case` (the handle that can seal), and asks
-    /// it at once to read anything an earlier run left unread.
+    /// Starts the thread over `case` (the handle that can seal). It syncs
+    /// only when poked: the server syncs the case before it serves.
     pub(crate) fn start(case: Arc<Case>) -> Deriver {
         let (poke, wanted) = mpsc::channel::<()>();
         let done = Arc::new(tokio::sync::watch::Sender::new(0));
@@ -51,27 +51,25 @@ impl Deriver {
                         }
                     };
                     let began = std::time::Instant::now();
-                    match case.sync(&Quiet) {
-                        Ok(_) => {
-                            published.send_replace(size);
-                            // Half the time at most: as long again as the
-                            // sync took, the machine is the readers'
-                            // (what arrives meanwhile waits for the next).
-                            std::thread::sleep(began.elapsed().min(MOST_REST));
-                        }
-                        Err(error) => eprintln!(
+                    if let Err(error) = case.sync(&Quiet) {
+                        eprintln!(
                             "casefile serve: reading what was uploaded failed: {error}; \
                              it is tried again at the next upload, or run `casefile sync`"
-                        ),
+                        );
                     }
+                    // Ended, well or not: a waiting upload form answers,
+                    // and the source's page says what is still pending.
+                    published.send_replace(size);
+                    // Half the time at most: as long again as the sync
+                    // took, the machine is the readers' (what arrives
+                    // meanwhile waits for the next).
+                    std::thread::sleep(began.elapsed().min(MOST_REST));
                 }
             });
         if let Err(error) = started {
             eprintln!("casefile serve: uploads will not be read until `casefile sync`: {error}");
         }
-        let deriver = Deriver { poke, done };
-        deriver.poke();
-        deriver
+        Deriver { poke, done }
     }
 
     /// Asks for a sync: something was logged.
@@ -82,7 +80,8 @@ impl Deriver {
     }
 
     /// Waits until a sync that began at log size `size` or later has
-    /// ended, for at most `limit`; whether it did.
+    /// ended (whether it succeeded: a failure is logged), for at most
+    /// `limit`; whether one did.
     pub(crate) async fn through(&self, size: u64, limit: Duration) -> bool {
         let mut done = self.done.subscribe();
         matches!(

@@ -48,7 +48,7 @@ impl Reports {
     /// `cleared`: kept, made now, or (while another reader makes it) the
     /// one kept of an earlier generation.
     pub(crate) fn report(
-        self: &Arc<Self>,
+        &self,
         snapshot: &Snapshot,
         date: jiff::civil::Date,
         cleared: bool,
